@@ -1,0 +1,96 @@
+// swift-tools-version: 6.0
+//
+// reportd: a compressed, full-text-indexed in-memory report store served over a
+// Unix-domain socket. Layers (dependencies point down only):
+//
+//   reportd, reportctl, reportbench        executables: arguments, wiring, exit codes
+//   ReportServer      ReportClient         NIO server / blocking socket client
+//   ReportStore       ReportProtocol       corpus+index (no NIO) / wire codec (NIOCore)
+//   ReportIndex       CZlib                tokenizer, postings, queries / system zlib
+//   ServiceSupport                         sd_notify, socket activation, peer credentials
+//
+// swift-nio-extras is deliberately not a dependency: its LengthFieldBasedFrameDecoder
+// wants the length field first and has no maximum; our 12-byte header carries magic,
+// version and request id ahead of the length, and we must reject an oversized length
+// before buffering, so the decoder is ours (see protocol/PROTOCOL.md §3).
+import PackageDescription
+
+let package = Package(
+    name: "reportd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "reportd", targets: ["reportd"]),
+        .executable(name: "reportctl", targets: ["reportctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "ReportIndex"),
+        .target(name: "ReportStore", dependencies: ["CZlib", "ReportIndex"]),
+        .target(name: "ReportProtocol", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "ServiceSupport"),
+        .target(
+            name: "ReportServer",
+            dependencies: [
+                "ReportStore", "ReportProtocol", "ServiceSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "ReportClient",
+            dependencies: ["ReportProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .executableTarget(
+            name: "reportd",
+            dependencies: [
+                "ReportServer", "ReportStore", "ServiceSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "reportctl",
+            dependencies: [
+                "ReportClient", "ReportProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "reportbench",
+            dependencies: [
+                "ReportClient", "ReportProtocol", "ReportStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ReportIndexTests", dependencies: ["ReportIndex"]),
+        .testTarget(name: "ReportStoreTests", dependencies: ["ReportStore"]),
+        .testTarget(
+            name: "ReportProtocolTests",
+            dependencies: [
+                "ReportProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            resources: [.copy("Vectors")]
+        ),
+        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
+        .testTarget(
+            name: "ReportServerTests",
+            dependencies: ["ReportServer", "ReportClient", "ReportProtocol", "ReportStore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
