@@ -83,8 +83,7 @@ let package = Package(
                 "ReportProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
-            ],
-            resources: [.copy("Vectors")]
+            ]
         ),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
         .testTarget(
