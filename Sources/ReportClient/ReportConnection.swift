@@ -1,0 +1,134 @@
+// ReportConnection: one blocking connection to reportd that speaks the framing of
+// PROTOCOL.md §3 — it encodes requests, hands out request ids, and parses response
+// frames. Requests may be pipelined: `send` any number, then `receive` answers in
+// order. Invariant: `outstanding` holds the ids sent and not yet answered, in order.
+// Not thread-safe: owned by one thread at a time.
+import NIOCore
+import ReportProtocol
+
+/// A framed, pipelining connection to reportd over a Unix-domain socket.
+public final class ReportConnection {
+    private let socket: UnixSocket
+    private var parser: FrameParser
+    private var inbound: ByteBuffer
+    private var outbound: ByteBuffer
+    private var nextRequestID: UInt32 = 1
+    private var outstanding: [UInt32] = []
+    private var outstandingHead = 0
+    private let allocator = ByteBufferAllocator()
+    /// The socket path this connection was opened on, for messages.
+    public let path: String
+
+    /// Connects to the daemon at `path`.
+    /// - Throws: ``ClientError`` `.cannotConnect`.
+    public init(path: String) throws(ClientError) {
+        self.path = path
+        self.socket = try UnixSocket(path: path)
+        // Responses are bounded by the server's own limits; the client accepts up to 1 GiB.
+        self.parser = FrameParser(maxBodyBytes: 1 << 30)
+        self.inbound = allocator.buffer(capacity: 64 * 1024)
+        self.outbound = allocator.buffer(capacity: 16 * 1024)
+    }
+
+    /// Number of requests sent and not yet answered.
+    public var pendingCount: Int { outstanding.count - outstandingHead }
+
+    /// Queues `request` for sending and returns its request id. Call ``flush()`` (or
+    /// ``receive()``, which flushes) to put it on the wire.
+    @discardableResult
+    public func send(_ request: Request) -> UInt32 {
+        let id = nextRequestID
+        nextRequestID = nextRequestID &+ 1
+        if nextRequestID == 0 { nextRequestID = 1 }
+        outbound.writeRequest(request, requestID: id)
+        outstanding.append(id)
+        return id
+    }
+
+    /// Writes every queued request to the socket.
+    public func flush() throws(ClientError) {
+        guard outbound.readableBytes > 0 else { return }
+        let result: Result<Void, ClientError> = outbound.withUnsafeReadableBytes { bytes in
+            do throws(ClientError) {
+                try socket.writeAll(bytes)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+        outbound.clear()
+    }
+
+    /// Flushes, then blocks until the answer to the oldest outstanding request arrives.
+    /// - Returns: the response header (opcode, request id) and the decoded response.
+    /// - Throws: ``ClientError`` `.connectionClosed` or `.protocolViolation`.
+    public func receive() throws(ClientError) -> (header: FrameHeader, response: Response) {
+        try flush()
+        let frame = try readFrame()
+        guard outstandingHead < outstanding.count else {
+            throw ClientError(.protocolViolation, "reportd sent a response nobody asked for (request id \(frame.header.requestID))")
+        }
+        let expected = outstanding[outstandingHead]
+        outstandingHead += 1
+        if outstandingHead == outstanding.count {
+            outstanding.removeAll(keepingCapacity: true)
+            outstandingHead = 0
+        }
+        guard frame.header.requestID == expected else {
+            throw ClientError(.protocolViolation, "reportd answered request \(frame.header.requestID), expected \(expected)")
+        }
+        do {
+            return (frame.header, try Response.decode(frame))
+        } catch {
+            throw ClientError(.protocolViolation, "malformed response from reportd: \(error)")
+        }
+    }
+
+    /// Sends one request and waits for its answer.
+    public func call(_ request: Request) throws(ClientError) -> Response {
+        send(request)
+        return try receive().response
+    }
+
+    /// Closes the connection.
+    public func close() {
+        socket.closeNow()
+    }
+
+    private func readFrame() throws(ClientError) -> Frame {
+        while true {
+            let event: FrameParser.Event?
+            do {
+                event = try parser.next(&inbound)
+            } catch {
+                throw ClientError(.protocolViolation, "reportd sent an unreadable frame: \(error)")
+            }
+            switch event {
+            case .frame(let frame)?:
+                return frame
+            case .oversized(let header)?, .unsupportedVersion(let header)?:
+                throw ClientError(.protocolViolation, "reportd sent an unusable frame header: \(header)")
+            case nil:
+                try fill()
+            }
+        }
+    }
+
+    private func fill() throws(ClientError) {
+        inbound.discardReadBytes()
+        inbound.reserveCapacity(minimumWritableBytes: 64 * 1024)
+        let result: Result<Int, ClientError> = inbound.withUnsafeMutableWritableBytes { bytes in
+            do throws(ClientError) {
+                return .success(try socket.read(into: bytes))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let n = try result.get()
+        if n == 0 {
+            throw ClientError(.connectionClosed, "reportd closed the connection (\(pendingCount) request(s) unanswered)")
+        }
+        inbound.moveWriterIndex(forwardBy: n)
+    }
+}

@@ -1,0 +1,133 @@
+// ConnectionHandler: one per client connection. It answers each decoded frame in
+// arrival order, coalesces the responses of one read burst into a single write, and
+// applies back-pressure: once `maxQueuedResponses` answers are unsent it stops reading
+// from the socket until they drain. Invariant: `queuedResponses` counts responses
+// written to the channel whose write has not completed. Runs on its channel's event
+// loop only.
+import Logging
+import NIOCore
+import ReportProtocol
+
+/// Serves one connection.
+final class ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = FrameParser.Event
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Sent down the pipeline when the server begins a graceful stop.
+    struct Drain: Sendable {}
+
+    private let dispatcher: RequestDispatcher
+    private let logger: Logger
+    private let maxQueuedResponses: Int
+    private var pending: ByteBuffer?
+    private var pendingCount = 0
+    private var queuedResponses = 0
+    private var readHeld = false
+    private var draining = false
+
+    init(dispatcher: RequestDispatcher, logger: Logger) {
+        self.dispatcher = dispatcher
+        self.logger = logger
+        self.maxQueuedResponses = dispatcher.configuration.maxQueuedResponses
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        dispatcher.statistics.bump(dispatcher.statistics.openConnections)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        dispatcher.statistics.bump(dispatcher.statistics.openConnections, by: -1)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if draining { return }
+        var out = pending ?? context.channel.allocator.buffer(capacity: 4096)
+        switch unwrapInboundIn(data) {
+        case .frame(let frame):
+            dispatcher.respond(to: frame, into: &out)
+        case .oversized(let header):
+            dispatcher.respondToSkipped(header, status: .frameTooLarge, into: &out)
+        case .unsupportedVersion(let header):
+            dispatcher.respondToSkipped(header, status: .unsupportedVersion, into: &out)
+        }
+        pending = out
+        pendingCount += 1
+        // A long pipelined burst is written in slices so memory stays bounded.
+        if out.readableBytes >= 256 * 1024 {
+            writePending(context: context, flush: true)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        writePending(context: context, flush: true)
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // Only framing failures reach here (bad magic, I/O errors): the byte stream can no
+        // longer be trusted, so this one connection is closed; everyone else is unaffected.
+        if let protocolError = error as? ProtocolError {
+            logger.warning("closing connection: \(protocolError)")
+        } else {
+            logger.debug("connection error: \(error)")
+        }
+        dispatcher.statistics.bump(dispatcher.statistics.droppedConnections)
+        writePending(context: context, flush: true)
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            logger.debug("closing idle connection")
+            dispatcher.statistics.bump(dispatcher.statistics.droppedConnections)
+            closeAfterWrites(context: context)
+        } else if event is Drain {
+            // Requests already read have been answered (they are handled synchronously);
+            // send what is pending, then close.
+            draining = true
+            closeAfterWrites(context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if queuedResponses >= maxQueuedResponses {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    private func writePending(context: ChannelHandlerContext, flush: Bool) {
+        guard let out = pending else { return }
+        let count = pendingCount
+        pending = nil
+        pendingCount = 0
+        queuedResponses += count
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolatedUnsafeUnchecked().whenComplete { _ in
+            self.queuedResponses -= count
+            if self.readHeld && self.queuedResponses < self.maxQueuedResponses {
+                self.readHeld = false
+                context.read()
+            }
+        }
+        context.write(wrapOutboundOut(out), promise: promise)
+        if flush { context.flush() }
+    }
+
+    private func closeAfterWrites(context: ChannelHandlerContext) {
+        // Writes complete in order, so once this (possibly empty) write is done every
+        // earlier response has left too; closing earlier would fail the queued writes.
+        let out = pending ?? context.channel.allocator.buffer(capacity: 0)
+        pending = nil
+        pendingCount = 0
+        context.writeAndFlush(wrapOutboundOut(out)).assumeIsolatedUnsafeUnchecked().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,167 @@
+// ReportServer: the listening side as a swift-service-lifecycle Service. `run()` binds
+// (or adopts an inherited socket), serves until graceful shutdown, then stops
+// accepting, lets every connection answer what it has read, closes them, and removes
+// the socket file it created. Invariant: `connections` holds exactly the open child
+// channels. Thread-safe: `run` is called once; the rest is internal.
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import ReportProtocol
+import ServiceLifecycle
+import Synchronization
+
+/// Serves the report protocol on a Unix-domain socket.
+public final class ReportServer: Service, Sendable {
+    private let configuration: ServerConfiguration
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let dispatcher: RequestDispatcher
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let onListening: @Sendable () -> Void
+    /// Counters reported by STATS.
+    public let statistics: ServerStatistics
+
+    /// Creates a server.
+    /// - Parameters:
+    ///   - stores: the corpus to serve (swappable for reloads).
+    ///   - onListening: called once the socket accepts connections (sd_notify READY=1 goes here).
+    public init(
+        configuration: ServerConfiguration,
+        stores: StoreBox,
+        group: any EventLoopGroup,
+        logger: Logger,
+        serverName: String = "reportd",
+        onListening: @escaping @Sendable () -> Void = {}
+    ) {
+        self.configuration = configuration
+        self.group = group
+        self.logger = logger
+        self.onListening = onListening
+        let statistics = ServerStatistics()
+        self.statistics = statistics
+        self.dispatcher = RequestDispatcher(
+            stores: stores,
+            configuration: configuration,
+            statistics: statistics,
+            startedAt: .now,
+            serverName: serverName
+        )
+    }
+
+    /// Serves until the surrounding ServiceGroup begins a graceful shutdown.
+    public func run() async throws {
+        let channel = try await bind()
+        logger.info("listening", metadata: ["socket": "\(describeListener())"])
+        onListening()
+        await withGracefulShutdownHandler {
+            try? await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            self.logger.info("shutting down: no new connections; draining open ones")
+            channel.close(promise: nil)
+        }
+        await drainConnections()
+        if case .path(let path) = configuration.listener {
+            unlink(path)
+        }
+        logger.info("stopped")
+    }
+
+    private func describeListener() -> String {
+        switch configuration.listener {
+        case .path(let path): return path
+        case .inherited(let fd, let path): return "fd \(fd)" + (path.map { " (\($0))" } ?? "")
+        }
+    }
+
+    private func bind() async throws -> any Channel {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.initialize(channel)
+                }
+            }
+        switch configuration.listener {
+        case .path(let path):
+            let verdict = try SocketPathGuard.prepare(path: path)
+            if verdict == .removedStale {
+                logger.warning("removed stale socket file", metadata: ["socket": "\(path)"])
+            }
+            // The socket is created with the umask's mode; tighten the umask first so it
+            // is never, even briefly, more open than the configured mode.
+            let previous = umask(0o177)
+            defer { umask(previous) }
+            do {
+                let channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
+                try SocketPermissions.apply(path: path, mode: configuration.socketMode, group: configuration.socketGroup)
+                return channel
+            } catch let error as ServerError {
+                throw error
+            } catch {
+                throw ServerError(.listen, "cannot listen on \(path): \(error)")
+            }
+        case .inherited(let fd, _):
+            do {
+                return try await bootstrap.withBoundSocket(fd).get()
+            } catch {
+                throw ServerError(.listen, "cannot serve inherited socket fd \(fd): \(error)")
+            }
+        }
+    }
+
+    private func initialize(_ channel: any Channel) throws {
+        let id = ObjectIdentifier(channel)
+        let admitted = connections.withLock { open -> Bool in
+            guard open.count < configuration.maxConnections else { return false }
+            open[id] = channel
+            return true
+        }
+        guard admitted else {
+            statistics.bump(statistics.refusedConnections)
+            logger.warning("connection refused: max-connections (\(configuration.maxConnections)) reached")
+            channel.close(promise: nil)
+            return
+        }
+        statistics.bump(statistics.acceptedConnections)
+        channel.closeFuture.whenComplete { _ in
+            _ = self.connections.withLock { $0.removeValue(forKey: id) }
+        }
+        let sync = channel.pipeline.syncOperations
+        if let idle = configuration.idleTimeoutSeconds, idle > 0 {
+            try sync.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(idle * 1000))))
+        }
+        try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxBodyBytes: configuration.maxFrameBytes)))
+        try sync.addHandler(ConnectionHandler(dispatcher: dispatcher, logger: logger))
+    }
+
+    private func drainConnections() async {
+        let open = connections.withLock { Array($0.values) }
+        for channel in open {
+            channel.pipeline.fireUserInboundEventTriggered(ConnectionHandler.Drain())
+        }
+        let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.shutdownGraceSeconds * 1000))
+        for channel in open {
+            let remaining = deadline - .now
+            if remaining <= .zero {
+                channel.close(promise: nil)
+                continue
+            }
+            let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(remaining.nanoseconds)) {
+                channel.close(promise: nil)
+            }
+            try? await channel.closeFuture.get()
+            timer.cancel()
+        }
+    }
+}
+
+extension Duration {
+    fileprivate var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,86 @@
+// JSONLine: builds one JSON object on one line, by hand, because batch output must
+// cost little more than its bytes: report texts are escaped straight from UTF-8 with
+// no Foundation round trip. Invariant: `bytes` is always a valid JSON prefix.
+/// One JSON Lines record under construction.
+struct JSONLine {
+    private(set) var bytes: [UInt8] = [UInt8(ascii: "{")]
+    private var empty = true
+
+    /// Adds `"key": "value"` with `value` given as UTF-8 bytes (invalid sequences become U+FFFD).
+    mutating func string<C: Collection>(_ key: String, utf8 value: C) where C.Element == UInt8 {
+        self.key(key)
+        Self.appendQuoted(value, to: &bytes)
+    }
+
+    /// Adds `"key": "value"`.
+    mutating func string(_ key: String, _ value: String) {
+        string(key, utf8: value.utf8)
+    }
+
+    /// Adds `"key": number`.
+    mutating func number(_ key: String, _ value: some BinaryInteger) {
+        self.key(key)
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// Adds `"key": number` for a floating-point value.
+    mutating func number(_ key: String, _ value: Double) {
+        self.key(key)
+        bytes.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
+    }
+
+    /// Adds `"key": true|false`.
+    mutating func bool(_ key: String, _ value: Bool) {
+        self.key(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// Adds `"key": <raw JSON>`; `json` must already be valid JSON.
+    mutating func raw(_ key: String, json: String) {
+        self.key(key)
+        bytes.append(contentsOf: json.utf8)
+    }
+
+    /// The finished line, with its closing brace and newline.
+    func finished() -> [UInt8] {
+        bytes + [UInt8(ascii: "}"), UInt8(ascii: "\n")]
+    }
+
+    private mutating func key(_ key: String) {
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
+        Self.appendQuoted(key.utf8, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Appends `value` as a JSON string literal.
+    static func appendQuoted<C: Collection>(_ value: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        out.append(UInt8(ascii: "\""))
+        // Validate while copying: valid UTF-8 passes through, anything else is decoded with
+        // replacement so the output is always valid JSON.
+        if String(validating: Array(value), as: UTF8.self) == nil {
+            let repaired = String(decoding: Array(value), as: UTF8.self)
+            appendEscaped(repaired.utf8, to: &out)
+        } else {
+            appendEscaped(value, to: &out)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private static func appendEscaped<C: Collection>(_ value: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        for byte in value {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
+            case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
+            case 0..<0x20:
+                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: out.append(byte)
+            }
+        }
+    }
+}

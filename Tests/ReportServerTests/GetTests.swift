@@ -1,0 +1,80 @@
+// Integration tests: the real reportd binary serves GET and MGET byte for byte,
+// through ReportClient and through reportctl.
+import Foundation
+import NIOCore
+import ReportClient
+import ReportProtocol
+import Testing
+
+@Suite("GET and MGET against a real reportd")
+struct GetTests {
+    @Test("GET returns every imported report byte for byte")
+    func getIsByteIdentical() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let client = try ReportClient(socketPath: daemon.socketPath)
+        for (id, bytes) in Fixtures.reports {
+            guard case .plain(let text) = try client.get(id) else {
+                Issue.record("report \(id) missing")
+                continue
+            }
+            #expect(Array(text.readableBytesView) == bytes, "report \(id) differs")
+        }
+        #expect(try client.get("nope") == .missing)
+    }
+
+    @Test("MGET answers in request order with per-item not-found")
+    func mgetKeepsOrder() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let client = try ReportClient(socketPath: daemon.socketPath)
+        let ids = ["1003", "missing-1", "1001", "2000", "", "1001"]
+        let items = try client.mget(ids)
+        #expect(items.count == ids.count)
+        for (id, item) in zip(ids, items) {
+            if let expected = Fixtures.reports[id] {
+                #expect(item == .plain(ByteBuffer(bytes: expected)), "item \(id)")
+            } else {
+                #expect(item == .missing, "item \(id)")
+            }
+        }
+    }
+
+    @Test("pipelined requests are answered in order with their request ids")
+    func pipelinedInOrder() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let connection = try ReportConnection(path: daemon.socketPath)
+        var sent: [UInt32] = []
+        for n in 0..<500 {
+            sent.append(connection.send(n % 2 == 0 ? .get(id: "1001", raw: false) : .ping(ByteBuffer(string: "\(n)"))))
+        }
+        for (n, id) in sent.enumerated() {
+            let (header, response) = try connection.receive()
+            #expect(header.requestID == id)
+            if n % 2 == 1 {
+                #expect(response == .pong(ByteBuffer(string: "\(n)")))
+            }
+        }
+    }
+
+    @Test("RAW items inflate to the original text with the server's dictionary")
+    func rawItemsRoundTrip() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let client = try ReportClient(socketPath: daemon.socketPath)
+        let dictionary = try client.dictionary()
+        let items = try client.mget(["1001", "2000", "zzz"], raw: true)
+        guard case .deflate(let dictionaryID, let length, _) = items[0] else {
+            Issue.record("expected a deflate item, got \(items[0])")
+            return
+        }
+        #expect(dictionaryID == dictionary.dictionaryID)
+        #expect(Int(length) == Fixtures.reports["1001"]!.count)
+        #expect(items[2] == .missing)
+    }
+}

@@ -1,0 +1,106 @@
+// Integration tests: whatever one client sends, the daemon answers with an error
+// while framing is intact, closes only that connection when it is not, and keeps
+// serving everyone else.
+import Foundation
+import NIOCore
+import ReportClient
+import ReportProtocol
+import Testing
+
+@Suite("hostile clients against a real reportd")
+struct HostileClientTests {
+    static func header(opcode: UInt8, requestID: UInt32, length: UInt32, magic: UInt8 = 0xD5, version: UInt8 = 1) -> [UInt8] {
+        var bytes: [UInt8] = [magic, version, opcode, 0]
+        bytes += withUnsafeBytes(of: requestID.bigEndian, Array.init)
+        bytes += withUnsafeBytes(of: length.bigEndian, Array.init)
+        return bytes
+    }
+
+    /// Reads one response frame from a raw socket; returns (request id, status).
+    static func readStatus(_ socket: RawSocket) throws -> (UInt32, UInt16) {
+        let head = socket.receive(12)
+        guard head.count == 12 else { throw TestFailure("no response header (got \(head.count) bytes)") }
+        let requestID = head[4..<8].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        let length = Int(head[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        let body = socket.receive(length)
+        guard body.count >= 2 else { throw TestFailure("short response body") }
+        return (requestID, UInt16(body[0]) << 8 | UInt16(body[1]))
+    }
+
+    static func startDaemon(_ extra: [String] = []) throws -> (DaemonProcess, URL) {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        return (try DaemonProcess(arguments: ["--import", corpus.path] + extra), corpus)
+    }
+
+    @Test("a bad magic byte closes that connection only")
+    func badMagicClosesOnlyThatConnection() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let good = try ReportClient(socketPath: daemon.socketPath)
+        let bad = try RawSocket(path: daemon.socketPath)
+        bad.send(Self.header(opcode: 0x02, requestID: 1, length: 0, magic: 0x47) + Array("ET / HTTP/1.0\r\n\r\n".utf8))
+        #expect(bad.peerClosed())
+        #expect(try good.get("1001") == .plain(ByteBuffer(bytes: Fixtures.reports["1001"]!)))
+        #expect(daemon.process.isRunning)
+    }
+
+    @Test("an oversized frame gets FRAME_TOO_LARGE and the connection keeps working")
+    func oversizedFrameIsAnsweredAndSkipped() throws {
+        let (daemon, corpus) = try Self.startDaemon(["--max-frame-bytes", "1024"])
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let socket = try RawSocket(path: daemon.socketPath)
+        socket.send(Self.header(opcode: 0x02, requestID: 7, length: 5000) + [UInt8](repeating: 0x41, count: 5000))
+        let (id, status) = try Self.readStatus(socket)
+        #expect(id == 7)
+        #expect(status == Status.frameTooLarge.rawValue)
+        socket.send(Self.header(opcode: 0x02, requestID: 8, length: 3) + [1, 2, 3])
+        let (id2, status2) = try Self.readStatus(socket)
+        #expect(id2 == 8 && status2 == Status.ok.rawValue)
+    }
+
+    @Test("a 4 GiB length is rejected without waiting for the body")
+    func hugeLengthIsRejectedAtOnce() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let socket = try RawSocket(path: daemon.socketPath)
+        socket.send(Self.header(opcode: 0x10, requestID: 9, length: 0xFFFF_FFFF))
+        let (id, status) = try Self.readStatus(socket)
+        #expect(id == 9 && status == Status.frameTooLarge.rawValue)
+        let other = try ReportClient(socketPath: daemon.socketPath)
+        #expect(try other.ping(payload: [1]) == [1])
+    }
+
+    @Test("unknown opcode, unknown version and malformed bodies get error statuses on a live connection")
+    func errorsKeepTheConnection() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let socket = try RawSocket(path: daemon.socketPath)
+        socket.send(Self.header(opcode: 0x7E, requestID: 1, length: 2) + [0, 0])
+        #expect(try Self.readStatus(socket) == (1, Status.unknownOpcode.rawValue))
+        socket.send(Self.header(opcode: 0x10, requestID: 2, length: 1, version: 9) + [0])
+        #expect(try Self.readStatus(socket) == (2, Status.unsupportedVersion.rawValue))
+        // GET whose id length (0x00FF) runs past the 3-byte body.
+        socket.send(Self.header(opcode: 0x10, requestID: 3, length: 3) + [0x00, 0xFF, 0x41])
+        #expect(try Self.readStatus(socket) == (3, Status.badRequest.rawValue))
+        // MGET claiming 1,000,000 ids in a 4-byte body.
+        socket.send(Self.header(opcode: 0x11, requestID: 4, length: 4) + [0x00, 0x0F, 0x42, 0x40])
+        let (id4, status4) = try Self.readStatus(socket)
+        #expect(id4 == 4 && (status4 == Status.badRequest.rawValue || status4 == Status.tooManyItems.rawValue))
+        socket.send(Self.header(opcode: 0x02, requestID: 5, length: 0))
+        #expect(try Self.readStatus(socket) == (5, Status.ok.rawValue))
+    }
+
+    @Test("a client that disconnects mid-frame does not disturb others")
+    func truncatedFrameThenDisconnect() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        for _ in 0..<20 {
+            let socket = try RawSocket(path: daemon.socketPath)
+            socket.send(Self.header(opcode: 0x10, requestID: 1, length: 100) + [0, 4, 0x31])
+            socket.close()
+        }
+        let client = try ReportClient(socketPath: daemon.socketPath)
+        #expect(try client.get("1002") == .plain(ByteBuffer(bytes: Fixtures.reports["1002"]!)))
+        #expect(daemon.process.isRunning)
+    }
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# bench.sh: the benchmark figures quoted in issues and release notes, from a release
+# build, on the shared dev corpus (or the directory given), with Redis measured in the
+# same run as the peer. Prints figures; asserts nothing.
+# Usage: scripts/bench.sh [CORPUS_DIR]   (default: ../shared/corpus/vn-news-dev or $REPORTD_CORPUS)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus="${1:-${REPORTD_CORPUS:-../shared/corpus/vn-news-dev}}"
+if [ ! -d "$corpus" ]; then
+  echo "bench: corpus $corpus not found; skipping (give a directory of .txt reports)"
+  exit 0
+fi
+corpus="$(cd "$corpus" && pwd)"
+scripts/ensure-deps.sh
+swift build -c release 2>&1 | grep -E 'error|Build complete' || true
+bin="$(swift build -c release --show-bin-path)"
+work="$(mktemp -d /tmp/reportd-bench.XXXXXX)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+wait_sock() { for _ in $(seq 1 600); do [ -S "$1" ] && return 0; sleep 0.01; done; return 1; }
+
+raw=$(cat "$corpus"/*.txt | wc -c)
+files=$(ls "$corpus" | grep -c '\.txt$')
+echo "corpus: $corpus ($files reports, $raw bytes)"
+echo "machine: $(nproc) cores; $(date -u +%FT%TZ)"
+echo
+
+# An empty daemon, for the baseline RSS.
+"$bin/reportd" --socket "$work/empty.sock" 2>/dev/null & pids+=($!)
+wait_sock "$work/empty.sock"; sleep 0.3
+empty_kb=$(rss_kb "${pids[-1]}")
+
+# The loaded daemon: import time is start-to-listening, as an operator waits for it.
+t0=$(date +%s.%N)
+"$bin/reportd" --socket "$work/r.sock" --import "$corpus" 2> "$work/reportd.log" & pids+=($!)
+dpid=${pids[-1]}
+wait_sock "$work/r.sock"
+t1=$(date +%s.%N)
+sleep 0.5
+loaded_kb=$(rss_kb "$dpid")
+echo "== reportd import"
+grep -E 'imported' "$work/reportd.log" | sed 's/^/  /'
+awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  start to listening: %.2f s (target <= 5 s without search index)\n", b - a }'
+"$bin/reportctl" --socket "$work/r.sock" stats | grep -E '^(reports|raw_bytes|compressed_bytes|dictionary_bytes|index_bytes|compression ratio)' | sed 's/^/  /'
+awk -v e="$empty_kb" -v l="$loaded_kb" -v r="$raw" 'BEGIN {
+  g = (l - e) * 1024
+  printf "  RSS empty %.1f MB, loaded %.1f MB, growth %.1f MB = %.3f x raw (target <= 0.4; text+index <= 0.6)\n", e/1024, l/1024, g/1048576, g / r }'
+echo
+
+redis_args=()
+if command -v redis-server >/dev/null 2>&1; then
+  redis-server --port 0 --unixsocket "$work/redis.sock" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & pids+=($!)
+  rpid=${pids[-1]}
+  wait_sock "$work/redis.sock"; sleep 0.2
+  redis_empty_kb=$(rss_kb "$rpid")
+  redis_args=(--redis-socket "$work/redis.sock")
+else
+  echo "(redis-server not installed: apt-get install redis-server to measure the peer)"
+fi
+echo "== GET / MGET over the socket (reportbench server)"
+"$bin/reportbench" server --socket "$work/r.sock" --corpus "$corpus" "${redis_args[@]}" | sed 's/^/  /'
+if [ -n "${rpid:-}" ]; then
+  redis_loaded_kb=$(rss_kb "$rpid")
+  awk -v e="$redis_empty_kb" -v l="$redis_loaded_kb" -v r="$raw" 'BEGIN {
+    printf "  redis RSS growth holding the same reports: %.1f MB = %.3f x raw\n", (l-e)/1024, (l - e) * 1024 / r }'
+fi

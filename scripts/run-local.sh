@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# run-local.sh: the main job on a fresh machine. Builds reportd and reportctl,
+# generates a sample corpus (the project's own synthetic reports), starts reportd on a
+# socket in a temp dir, queries it with reportctl, and leaves it running until Ctrl-C.
+# Usage: scripts/run-local.sh [--release] [--corpus DIR] [--no-wait]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+config=debug; corpus=""; wait=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --release) config=release ;;
+    --corpus) corpus="$2"; shift ;;
+    --no-wait) wait=0 ;;
+    *) echo "usage: $0 [--release] [--corpus DIR] [--no-wait]" >&2; exit 64 ;;
+  esac
+  shift
+done
+scripts/ensure-deps.sh
+echo "==> building ($config)"
+swift build -c "$config" 2>&1 | grep -E 'error|warning: unre|Compiling|Build complete' | grep -v '^\[' | tail -3
+bin="$(swift build -c "$config" --show-bin-path)"
+work="$(mktemp -d /tmp/reportd-demo.XXXXXX)"
+if [ -z "$corpus" ]; then
+  corpus="$work/corpus"
+  "$bin/reportbench" generate --out "$corpus" --count 2000
+fi
+sock="$work/reportd.sock"
+export REPORTD_SOCKET="$sock"
+"$bin/reportd" --socket "$sock" --import "$corpus" 2> "$work/reportd.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 300); do [ -S "$sock" ] && break; sleep 0.1; done
+[ -S "$sock" ] || { cat "$work/reportd.log"; echo "reportd did not start" >&2; exit 1; }
+first="$(ls "$corpus" | head -n 1)"; id="${first%.txt}"
+run() { echo; echo "\$ $*"; "$@"; }
+run "$bin/reportctl" ping
+run "$bin/reportctl" stats
+echo; echo "\$ reportctl get $id | head -n 5"; "$bin/reportctl" get "$id" | head -n 5
+echo; echo "\$ reportctl get $id | cmp - $corpus/$first && echo byte-identical"
+"$bin/reportctl" get "$id" | cmp - "$corpus/$first" && echo byte-identical
+echo; echo "\$ ls $corpus | head -3 | cut -d. -f1 | reportctl get - --json | cut -c1-100"
+ls "$corpus" | head -3 | cut -d. -f1 | "$bin/reportctl" get - --json | cut -c1-100
+echo; echo "\$ echo no-such-id | reportctl get - --json; echo exit=\$?"
+set +e; echo no-such-id | "$bin/reportctl" get - --json; echo "exit=$?"; set -e
+echo; echo "reportd log:"; sed 's/^/  /' "$work/reportd.log"
+if [ "$wait" = 1 ]; then
+  echo; echo "reportd is running on $sock (REPORTD_SOCKET is set in this script only)."
+  echo "Try: $bin/reportctl --socket $sock stats    — press Ctrl-C to stop."
+  wait $pid
+fi

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# test.sh: the project's test command (README, .ci/run). Installs missing system
+# packages, then builds everything and runs every test target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-deps.sh
+swift build --build-tests 2>&1 | grep -v '^\[' || true
+swift test --skip-build 2>&1
