@@ -1,13 +1,14 @@
-// reportbench: benchmarks and fixture generation. Each subcommand prints its figures;
+// reportbench: measurements of reportd's parts and of the whole daemon, one
+// subcommand each, plus the sample-corpus generator. Each subcommand prints figures;
 // none asserts a target (targets are read by people from the printed numbers).
 import ArgumentParser
 
+/// Entry point: `reportbench <subcommand>`.
+@main
 struct ReportBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reportbench",
         abstract: "Measure reportd (release build) and generate sample corpora.",
-        subcommands: [ServerBenchmark.self, GenerateCorpus.self]
+        subcommands: [StoreBenchmark.self, ServerBenchmark.self, GenerateCorpus.self]
     )
 }
-
-ReportBench.main()

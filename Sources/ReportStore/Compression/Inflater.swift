@@ -1,0 +1,82 @@
+// Inflater: one zlib raw-inflate stream reused for many GETs; each call inflates exactly one
+// unit written by Deflater with the same preset dictionary.
+// Invariant: the z_stream stays at a fixed heap address; each call starts with inflateReset
+// followed by inflateSetDictionary (raw deflate never asks for the dictionary itself).
+// Not thread-safe: InflaterPool hands each instance to one thread at a time.
+import CZlib
+
+/// Inflates one compressed report unit, checking its length and CRC-32.
+final class Inflater: @unchecked Sendable {
+    // @unchecked: mutable C state, but InflaterPool guarantees exclusive use.
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let dictionary: [UInt8]
+
+    init(dictionary: [UInt8]) throws(StoreError) {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        self.dictionary = dictionary
+        let status = reportd_inflateInitRaw(stream)
+        guard status == Z_OK else {
+            stream.deallocate()
+            throw StoreError(.io, "inflateInit failed (zlib status \(status))")
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Inflates `unit` into exactly `textLength` bytes.
+    /// - Throws: `.corrupt` when the unit does not inflate to exactly `textLength` bytes with
+    ///   the given CRC-32, or is not one complete deflate stream.
+    func inflate(_ unit: UnsafeRawBufferPointer, textLength: Int, crc: UInt32) throws(StoreError) -> [UInt8] {
+        guard inflateReset(stream) == Z_OK else { throw StoreError(.io, "inflateReset failed") }
+        if !dictionary.isEmpty {
+            let status = dictionary.withUnsafeBufferPointer { d in
+                inflateSetDictionary(stream, d.baseAddress, uInt(d.count))
+            }
+            guard status == Z_OK else { throw StoreError(.io, "inflateSetDictionary failed (zlib status \(status))") }
+        }
+        var status: Int32 = Z_OK
+        var leftIn = 0
+        // One spare output byte: a unit that would inflate past textLength fills it and is
+        // caught below instead of being silently truncated.
+        var spare: UInt8 = 0
+        let text = [UInt8](unsafeUninitializedCapacity: textLength) { out, initialized in
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: unit.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.pointee.avail_in = uInt(unit.count)
+            if let base = out.baseAddress, textLength > 0 {
+                stream.pointee.next_out = base
+                stream.pointee.avail_out = uInt(textLength)
+                status = CZlib.inflate(stream, Z_FINISH)
+            } else {
+                status = Z_BUF_ERROR
+            }
+            if status == Z_BUF_ERROR || (status == Z_OK && stream.pointee.avail_out == 0) {
+                withUnsafeMutablePointer(to: &spare) { p in
+                    stream.pointee.next_out = p
+                    stream.pointee.avail_out = 1
+                    status = CZlib.inflate(stream, Z_FINISH)
+                }
+            }
+            leftIn = Int(stream.pointee.avail_in)
+            // Zero what was not produced so the array is fully initialised even on failure.
+            let produced = Int(stream.pointee.total_out)
+            if produced < textLength {
+                out.baseAddress!.advanced(by: produced).initialize(repeating: 0, count: textLength - produced)
+            }
+            initialized = textLength
+            stream.pointee.next_in = nil
+            stream.pointee.next_out = nil
+        }
+        let total = Int(stream.pointee.total_out)
+        guard status == Z_STREAM_END, total == textLength, leftIn == 0 else {
+            throw StoreError(.corrupt, "unit does not inflate to \(textLength) bytes (zlib status \(status), got \(total))")
+        }
+        guard Checksum.crc32(text) == crc else {
+            throw StoreError(.corrupt, "CRC-32 mismatch after inflating \(textLength) bytes")
+        }
+        return text
+    }
+}

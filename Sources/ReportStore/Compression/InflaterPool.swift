@@ -1,0 +1,33 @@
+// InflaterPool: a small stack of idle Inflaters shared by all reader threads, so a GET costs
+// inflateReset + inflateSetDictionary instead of inflateInit/inflateEnd.
+// Invariant: an Inflater is either in the stack or held by exactly one caller.
+// Thread-safe: the stack is guarded by a Mutex; inflating happens outside the lock.
+import Synchronization
+
+/// A bounded pool of Inflaters for one dictionary.
+final class InflaterPool: Sendable {
+    private let idle = Mutex<[Inflater]>([])
+    private let dictionary: [UInt8]
+    private let maxIdle: Int
+
+    init(dictionary: [UInt8], maxIdle: Int = 32) {
+        self.dictionary = dictionary
+        self.maxIdle = maxIdle
+    }
+
+    /// Inflates one unit with a pooled Inflater (a new one when all are busy).
+    func inflate(_ unit: UnsafeRawBufferPointer, textLength: Int, crc: UInt32) throws(StoreError) -> [UInt8] {
+        let inflater: Inflater
+        if let pooled = idle.withLock({ $0.popLast() }) {
+            inflater = pooled
+        } else {
+            inflater = try Inflater(dictionary: dictionary)
+        }
+        defer {
+            idle.withLock { stack in
+                if stack.count < maxIdle { stack.append(inflater) }
+            }
+        }
+        return try inflater.inflate(unit, textLength: textLength, crc: crc)
+    }
+}

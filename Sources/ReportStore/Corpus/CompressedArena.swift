@@ -1,0 +1,104 @@
+// CompressedArena: the store's compressed bytes and its per-doc entry table.
+//
+//   entries[doc] = (chunk, offset, length, textLength, crc32)   5 x UInt32 = 20 bytes a report
+//   chunks[c]    = ArenaChunk: units back to back
+//
+// Invariant: a live entry points at `length` bytes of an existing chunk; a retired entry has
+// chunk == Entry.retired. Doc numbers are indices into `entries` and are never reused.
+// A value type: ReportStore keeps it inside its Mutex; not thread-safe by itself.
+
+/// Where one report's unit lives.
+struct Entry: Sendable {
+    static let retired = UInt32.max
+    var chunk: UInt32
+    var offset: UInt32
+    var length: UInt32
+    var textLength: UInt32
+    var crc: UInt32
+
+    var isLive: Bool { chunk != Entry.retired }
+}
+
+/// Chunks plus entry table, with running totals for statistics.
+struct CompressedArena {
+    /// New chunks for put() get at least this many bytes.
+    static let writeChunkSize = 1 << 20
+    /// No chunk grows past this, so offsets fit in UInt32.
+    static let maxChunkSize = 1 << 31
+
+    private(set) var chunks: [ArenaChunk] = []
+    private(set) var entries: [Entry] = []
+    private(set) var liveCount = 0
+    private(set) var liveRawBytes = 0
+    private(set) var liveCompressedBytes = 0
+    private(set) var garbageBytes = 0
+
+    init() {}
+
+    /// Adopts chunks and entries built by the importer.
+    init(chunks: [ArenaChunk], entries: [Entry]) {
+        self.chunks = chunks
+        self.entries = entries
+        for e in entries where e.isLive {
+            liveCount += 1
+            liveRawBytes += Int(e.textLength)
+            liveCompressedBytes += Int(e.length)
+        }
+    }
+
+    var capacityBytes: Int { chunks.reduce(0) { $0 + $1.capacity } }
+
+    func entry(_ doc: UInt32) -> Entry? {
+        guard Int(doc) < entries.count, entries[Int(doc)].isLive else { return nil }
+        return entries[Int(doc)]
+    }
+
+    func chunk(of e: Entry) -> ArenaChunk { chunks[Int(e.chunk)] }
+
+    /// Stores a unit under a new doc number and returns it.
+    mutating func append(unit: [UInt8], textLength: Int, crc: UInt32) -> UInt32 {
+        if chunks.last.map({ $0.free < unit.count }) ?? true {
+            chunks.append(ArenaChunk(capacity: max(Self.writeChunkSize, unit.count)))
+        }
+        let c = chunks.count - 1
+        let offset = unit.withUnsafeBytes { chunks[c].append($0) }
+        entries.append(
+            Entry(chunk: UInt32(c), offset: UInt32(offset), length: UInt32(unit.count),
+                  textLength: UInt32(textLength), crc: crc))
+        liveCount += 1
+        liveRawBytes += textLength
+        liveCompressedBytes += unit.count
+        return UInt32(entries.count - 1)
+    }
+
+    /// Retires a doc number; its bytes become garbage.
+    mutating func retire(_ doc: UInt32) {
+        guard let e = entry(doc) else { return }
+        entries[Int(doc)].chunk = Entry.retired
+        liveCount -= 1
+        liveRawBytes -= Int(e.textLength)
+        liveCompressedBytes -= Int(e.length)
+        garbageBytes += Int(e.length)
+    }
+
+    /// Copies the live units into one new chunk (doc numbers unchanged) and drops the old
+    /// chunks; readers that still hold an old chunk keep it alive until they finish.
+    mutating func compact() {
+        var fresh: [ArenaChunk] = []
+        var remaining = liveCompressedBytes
+        var newEntries = entries
+        for (doc, e) in entries.enumerated() where e.isLive {
+            if fresh.last.map({ $0.free < Int(e.length) }) ?? true {
+                fresh.append(ArenaChunk(capacity: min(max(remaining, Int(e.length)), Self.maxChunkSize)))
+            }
+            let offset = fresh[fresh.count - 1].append(
+                chunks[Int(e.chunk)].bytes(at: Int(e.offset), count: Int(e.length)))
+            remaining -= Int(e.length)
+            newEntries[doc].chunk = UInt32(fresh.count - 1)
+            newEntries[doc].offset = UInt32(offset)
+        }
+        chunks = fresh
+        entries = newEntries
+        garbageBytes = 0
+    }
+}

@@ -1,0 +1,128 @@
+// ParallelCompressor: the compressing half of an import. Splits the RawCorpus into batches,
+// compresses them on `concurrency` worker threads (each with its own Deflater, pulling
+// batches from an atomic counter), then packs the units in corpus order into as few arena
+// chunks as possible (one, below 2 GiB), so doc number i is corpus report i.
+// Invariant: batch b's result is written by exactly one worker, read only after all finish.
+// Call from one thread; it runs its own workers.
+import Dispatch
+import Synchronization
+
+/// Compresses a RawCorpus into arena chunks and entries.
+struct ParallelCompressor {
+    private struct SharedBuffers: @unchecked Sendable {
+        let all: UnsafeRawBufferPointer
+        let results: UnsafeMutableBufferPointer<Batch>
+    }
+
+    private struct Batch {
+        var bytes: [UInt8] = []
+        var lengths: [UInt32] = []
+        var crcs: [UInt32] = []
+    }
+
+    let dictionary: [UInt8]
+    let options: ImportOptions
+    let progress: (@Sendable (ImportProgress) -> Void)?
+    static let batchSize = 64
+
+    func compress(_ corpus: RawCorpus) throws(StoreError) -> CompressedArena {
+        let n = corpus.count
+        let batchCount = (n + Self.batchSize - 1) / Self.batchSize
+        let results = UnsafeMutableBufferPointer<Batch>.allocate(capacity: batchCount)
+        results.initialize(repeating: Batch())
+        defer { results.deinitialize().deallocate() }
+        let nextBatch = Atomic<Int>(0)
+        let reportsDone = Atomic<Int>(0)
+        let bytesDone = Atomic<Int>(0)
+        let lastReport = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
+        let failure = Mutex<StoreError?>(nil)
+        let interval = UInt64(options.progressInterval * 1e9)
+        let workers = max(1, min(options.concurrency, batchCount))
+
+        corpus.bytes.withUnsafeBytes { allBytes in
+            // Workers read disjoint texts and write disjoint batch slots; both buffers outlive
+            // concurrentPerform, which returns only when every worker is done.
+            let shared = SharedBuffers(all: allBytes, results: results)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let all = shared.all
+                let results = shared.results
+                let deflater: Deflater
+                do throws(StoreError) {
+                    deflater = try Deflater(level: options.level, memLevel: options.memLevel, dictionary: dictionary)
+                } catch {
+                    failure.withLock { $0 = $0 ?? error }
+                    return
+                }
+                while true {
+                    let b = nextBatch.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if b >= batchCount { break }
+                    var batch = Batch()
+                    var batchBytes = 0
+                    for i in (b * Self.batchSize)..<min(n, (b + 1) * Self.batchSize) {
+                        let r = corpus.range(i)
+                        let text = UnsafeRawBufferPointer(rebasing: all[r])
+                        do throws(StoreError) {
+                            let length = try deflater.compress(text, appendingTo: &batch.bytes)
+                            batch.lengths.append(UInt32(length))
+                            batch.crcs.append(Checksum.crc32(text))
+                        } catch {
+                            failure.withLock { $0 = $0 ?? error }
+                            return
+                        }
+                        batchBytes += r.count
+                    }
+                    results[b] = batch
+                    report(
+                        reports: reportsDone.wrappingAdd(batch.lengths.count, ordering: .relaxed).newValue,
+                        bytes: bytesDone.wrappingAdd(batchBytes, ordering: .relaxed).newValue,
+                        lastReport: lastReport, interval: interval)
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return pack(corpus, results)
+    }
+
+    /// At most one progress call per interval, from whichever worker notices first.
+    private func report(reports: Int, bytes: Int, lastReport: borrowing Atomic<UInt64>, interval: UInt64) {
+        guard let progress else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let last = lastReport.load(ordering: .relaxed)
+        guard now &- last >= interval,
+            lastReport.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged
+        else { return }
+        progress(ImportProgress(phase: .compressing, filesDone: reports, bytesDone: bytes))
+    }
+
+    /// Copies the batches, in order, into chunks of at most CompressedArena.maxChunkSize.
+    private func pack(_ corpus: RawCorpus, _ results: UnsafeMutableBufferPointer<Batch>) -> CompressedArena {
+        var total = 0
+        for b in results { total += b.bytes.count }
+        var chunks: [ArenaChunk] = []
+        var entries: [Entry] = []
+        entries.reserveCapacity(corpus.count)
+        var remaining = total
+        var doc = 0
+        for b in results.indices {
+            let batch = results[b]
+            var offsetInBatch = 0
+            for (k, length) in batch.lengths.enumerated() {
+                let len = Int(length)
+                if chunks.last.map({ $0.free < len }) ?? true {
+                    chunks.append(ArenaChunk(capacity: min(max(remaining, len), CompressedArena.maxChunkSize)))
+                }
+                let offset = batch.bytes.withUnsafeBytes { all in
+                    chunks[chunks.count - 1].append(UnsafeRawBufferPointer(rebasing: all[offsetInBatch..<(offsetInBatch + len)]))
+                }
+                entries.append(
+                    Entry(chunk: UInt32(chunks.count - 1), offset: UInt32(offset), length: length,
+                          textLength: UInt32(corpus.range(doc).count), crc: batch.crcs[k]))
+                offsetInBatch += len
+                remaining -= len
+                doc += 1
+            }
+            results[b] = Batch()  // release the batch as soon as it is packed
+        }
+        return CompressedArena(chunks: chunks, entries: entries)
+    }
+}

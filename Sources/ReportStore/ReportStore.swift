@@ -1,0 +1,218 @@
+// ReportStore: the corpus in memory, one raw-deflate unit per report, all units made with one
+// preset dictionary trained at import. The entry point the server calls.
+//
+// Invariants:
+// - Each live report has a dense UInt32 doc number; numbers 0..<n go to the imported reports
+//   in import order; put() of a new text (new ID or replacement) takes the next number; a
+//   retired number is never reused during the store's lifetime.
+// - `state` (ID table + arena entry table) changes only under its Mutex, and every change is
+//   a single step there: a reader sees a report either wholly before or wholly after a write.
+//   Unit bytes are written before their entry is published and never change afterwards.
+// Thread-safe: any number of readers and writers may call concurrently. Reads hold the lock
+// only for a dictionary lookup; inflating runs outside it with a pooled Inflater.
+import Dispatch
+import Synchronization
+
+/// Compressed, in-memory report corpus.
+public final class ReportStore: Sendable {
+    private struct State {
+        var arena: CompressedArena
+        var docs: [ReportID: UInt32]
+        var ids: [ReportID?]
+    }
+
+    /// The preset dictionary every unit was compressed with (raw deflate needs it to inflate).
+    public let dictionary: [UInt8]
+    /// CRC-32 of `dictionary`: lets a client check it holds the right dictionary.
+    public let dictionaryID: UInt32
+    private let maxReportBytes: Int
+    private let state: Mutex<State>
+    private let inflaters: InflaterPool
+    private let writer: Mutex<Deflater?>
+    private let level: Int
+    private let memLevel: Int
+
+    private init(dictionary: [UInt8], options: ImportOptions, arena: CompressedArena, ids: [ReportID]) {
+        self.dictionary = dictionary
+        dictionaryID = Checksum.crc32(dictionary)
+        maxReportBytes = min(max(options.maxReportBytes, 0), Int(UInt32.max))
+        level = options.level
+        memLevel = options.memLevel
+        var docs: [ReportID: UInt32] = [:]
+        docs.reserveCapacity(ids.count)
+        for (doc, id) in ids.enumerated() { docs[id] = UInt32(doc) }
+        state = Mutex(State(arena: arena, docs: docs, ids: ids))
+        inflaters = InflaterPool(dictionary: dictionary)
+        writer = Mutex(nil)
+    }
+
+    /// An empty store whose puts compress with `dictionary` (which may be empty).
+    public convenience init(dictionary: [UInt8] = [], options: ImportOptions = ImportOptions()) {
+        self.init(dictionary: dictionary, options: options, arena: CompressedArena(), ids: [])
+    }
+
+    /// Reads every source, trains the dictionary on a sample, compresses all reports in
+    /// parallel, and returns the store with a summary. Bad input never stops the import: each
+    /// skipped file or line is an issue in the summary.
+    /// - Parameter progress: called at most every `options.progressInterval` seconds, from
+    ///   the calling thread or a worker thread.
+    public static func load(
+        _ sources: [ImportSource], options: ImportOptions = ImportOptions(),
+        progress: (@Sendable (ImportProgress) -> Void)? = nil
+    ) -> (ReportStore, ImportSummary) {
+        let started = ContinuousClock.now
+        var importer = ReportImporter(options: options, progress: progress)
+        importer.load(sources)
+        var corpus = importer.corpus
+        importer.corpus = RawCorpus()
+        var issues = importer.issues
+
+        progress?(ImportProgress(phase: .training, filesDone: corpus.count, bytesDone: corpus.bytes.count))
+        let trainingStarted = ContinuousClock.now
+        var trainer = options.trainer
+        trainer.dictionarySize = options.dictionarySize
+        let dictionary = corpus.bytes.withUnsafeBytes { all in
+            trainer.train(count: corpus.count) { UnsafeRawBufferPointer(rebasing: all[corpus.range($0)]) }
+        }
+        let trainingSeconds = (ContinuousClock.now - trainingStarted).seconds
+
+        let compressor = ParallelCompressor(dictionary: dictionary, options: options, progress: progress)
+        var arena = CompressedArena()
+        var ids = corpus.ids
+        do {
+            arena = try compressor.compress(corpus)
+        } catch {
+            // Only a zlib set-up failure lands here (e.g. out of memory): nothing is stored.
+            for id in ids {
+                issues.append(ImportIssue(path: corpus.origins[id] ?? id.rawValue, code: error.code, reason: error.message))
+            }
+            ids = []
+        }
+        let rawBytes = corpus.bytes.count
+        let loaded = ids.count
+        corpus = RawCorpus()  // release the raw texts before trimming the heap
+        let store = ReportStore(dictionary: dictionary, options: options, arena: arena, ids: ids)
+        HeapTrimmer.trim()
+        let summary = ImportSummary(
+            loaded: loaded, skipped: issues.count, rawBytes: loaded == 0 ? 0 : rawBytes, issues: issues,
+            seconds: (ContinuousClock.now - started).seconds, trainingSeconds: trainingSeconds)
+        return (store, summary)
+    }
+
+    // MARK: Reading
+
+    /// The text of `id`, byte for byte as imported or put; nil when there is no such report.
+    /// - Throws: `.corrupt` when the stored unit is damaged.
+    public func text(for id: ReportID) throws(StoreError) -> [UInt8]? {
+        guard let doc = docNumber(for: id) else { return nil }
+        return try text(forDoc: doc)
+    }
+
+    /// The text of doc number `doc`; nil when it is not live.
+    /// - Throws: `.corrupt` when the stored unit is damaged.
+    public func text(forDoc doc: UInt32) throws(StoreError) -> [UInt8]? {
+        guard let (chunk, e) = location(doc) else { return nil }
+        return try inflaters.inflate(
+            chunk.bytes(at: Int(e.offset), count: Int(e.length)), textLength: Int(e.textLength), crc: e.crc)
+    }
+
+    /// The stored unit of `id` (raw deflate with `dictionary`), for clients that inflate.
+    public func compressedText(for id: ReportID) -> CompressedReport? {
+        guard let doc = docNumber(for: id), let (chunk, e) = location(doc) else { return nil }
+        return CompressedReport(
+            bytes: Array(chunk.bytes(at: Int(e.offset), count: Int(e.length))), textLength: Int(e.textLength),
+            crc32: e.crc, dictionaryID: dictionaryID)
+    }
+
+    /// The doc number of `id`, if live.
+    public func docNumber(for id: ReportID) -> UInt32? {
+        state.withLock { $0.docs[id] }
+    }
+
+    /// The ID of doc number `doc`, if live.
+    public func id(forDoc doc: UInt32) -> ReportID? {
+        state.withLock { s in Int(doc) < s.ids.count ? s.ids[Int(doc)] : nil }
+    }
+
+    /// Number of live reports.
+    public var count: Int { state.withLock { $0.docs.count } }
+
+    /// IDs of all live reports, sorted.
+    public func reportIDs() -> [ReportID] {
+        state.withLock { Array($0.docs.keys) }.sorted()
+    }
+
+    /// Sizes at this moment.
+    public var statistics: StoreStatistics {
+        state.withLock { s in
+            StoreStatistics(
+                reportCount: s.arena.liveCount, rawBytes: s.arena.liveRawBytes,
+                compressedBytes: s.arena.liveCompressedBytes, dictionaryBytes: dictionary.count,
+                garbageBytes: s.arena.garbageBytes, arenaCapacityBytes: s.arena.capacityBytes,
+                docNumberLimit: s.arena.entries.count)
+        }
+    }
+
+    private func location(_ doc: UInt32) -> (ArenaChunk, Entry)? {
+        state.withLock { s in s.arena.entry(doc).map { (s.arena.chunk(of: $0), $0) } }
+    }
+
+    // MARK: Writing
+
+    /// Adds `id`, or replaces its text. The new text gets a new doc number (a replaced one's
+    /// number is retired), compressed with the existing dictionary.
+    /// - Returns: the report's new doc number.
+    /// - Throws: `.empty`, `.tooLarge` or `.invalidUTF8`; the store is unchanged then.
+    @discardableResult
+    public func put(id: ReportID, text: [UInt8]) throws(StoreError) -> UInt32 {
+        guard !text.isEmpty else { throw StoreError(.empty, "report \(id): empty text") }
+        guard text.count <= maxReportBytes else {
+            throw StoreError(.tooLarge, "report \(id): \(text.count) bytes, over the limit of \(maxReportBytes)")
+        }
+        guard text.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) != nil else {
+            throw StoreError(.invalidUTF8, "report \(id): text is not valid UTF-8")
+        }
+        let crc = Checksum.crc32(text)
+        // Writers queue on `writer` (it owns the one Deflater); readers never wait for the
+        // compression, only for the short table update below.
+        return try writer.withLock { (slot: inout Deflater?) throws(StoreError) -> UInt32 in
+            if slot == nil { slot = try Deflater(level: level, memLevel: memLevel, dictionary: dictionary) }
+            let unit = try slot!.compress(text)
+            return state.withLock { s in
+                if let old = s.docs[id] {
+                    s.arena.retire(old)
+                    s.ids[Int(old)] = nil
+                }
+                let doc = s.arena.append(unit: unit, textLength: text.count, crc: crc)
+                s.docs[id] = doc
+                s.ids.append(id)
+                return doc
+            }
+        }
+    }
+
+    /// Removes `id`; its doc number is retired. Returns false when there was no such report.
+    @discardableResult
+    public func remove(id: ReportID) -> Bool {
+        state.withLock { s in
+            guard let doc = s.docs.removeValue(forKey: id) else { return false }
+            s.arena.retire(doc)
+            s.ids[Int(doc)] = nil
+            return true
+        }
+    }
+
+    /// Rewrites the arena with only live units, freeing the garbage of replaced and removed
+    /// reports. Doc numbers do not change. Readers in flight keep the old chunks alive.
+    public func compact() {
+        state.withLock { $0.arena.compact() }
+        HeapTrimmer.trim()
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

@@ -1,0 +1,25 @@
+// StoreStatistics: a consistent snapshot of the store's sizes, taken under its lock.
+// Immutable value.
+
+/// Sizes of a store at one moment.
+public struct StoreStatistics: Sendable, Equatable {
+    /// Live reports.
+    public var reportCount: Int
+    /// Sum of the live reports' text lengths.
+    public var rawBytes: Int
+    /// Sum of the live reports' compressed unit lengths.
+    public var compressedBytes: Int
+    /// Length of the preset dictionary (shared by all units, not in `compressedBytes`).
+    public var dictionaryBytes: Int
+    /// Arena bytes held by replaced or removed reports, until `compact()`.
+    public var garbageBytes: Int
+    /// Bytes allocated for arena chunks (live + garbage + free room in the write chunk).
+    public var arenaCapacityBytes: Int
+    /// Doc numbers handed out so far (live and retired); the next new report gets this one.
+    public var docNumberLimit: Int
+
+    /// compressedBytes / rawBytes (0 for an empty store).
+    public var compressionRatio: Double {
+        rawBytes == 0 ? 0 : Double(compressedBytes) / Double(rawBytes)
+    }
+}

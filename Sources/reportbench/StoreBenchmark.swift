@@ -1,0 +1,101 @@
+// StoreBenchmark: `reportbench store`: imports the dev corpus into a ReportStore and prints
+// import time, compression ratio, RSS growth, GET latency and single-thread inflate rate.
+// Runs on one thread except for the import's own workers.
+import ArgumentParser
+import Foundation
+import ReportStore
+
+/// `reportbench store --corpus DIR`.
+struct StoreBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store", abstract: "Import a corpus and measure the compressed store.")
+
+    @Option(help: "Corpus directory (default: $REPORTD_CORPUS or ../shared/corpus/vn-news-dev).")
+    var corpus: String?
+
+    @Option(help: "Random GETs to time.")
+    var gets = 10_000
+
+    @Option(help: "Dictionary bytes (0 = no dictionary).")
+    var dictionarySize = 32768
+
+    @Option(help: "Trainer segment size in bytes.")
+    var segmentSize: Int?
+
+    @Option(help: "Trainer sample size in reports.")
+    var sampleCount: Int?
+
+    func run() throws {
+        let dir = corpus ?? ProcessInfo.processInfo.environment["REPORTD_CORPUS"] ?? "../shared/corpus/vn-news-dev"
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            print("store benchmark skipped: corpus directory \(dir) not found (use --corpus or REPORTD_CORPUS)")
+            return
+        }
+        var options = ImportOptions()
+        options.dictionarySize = dictionarySize
+        if let segmentSize { options.trainer.segmentSize = segmentSize }
+        if let sampleCount { options.trainer.sampleCount = sampleCount }
+
+        let rssBefore = Self.residentBytes()
+        let (store, summary) = ReportStore.load([.path(dir)], options: options) { p in
+            print("  progress: \(p.phase) \(p.filesDone) reports, \(p.bytesDone) bytes")
+        }
+        let rssAfter = Self.residentBytes()
+        let stats = store.statistics
+        let growth = rssAfter - rssBefore
+        print("corpus            \(dir)")
+        print("loaded/skipped    \(summary.loaded) / \(summary.skipped)")
+        for issue in summary.issues.prefix(5) { print("  issue: \(issue)") }
+        print(String(format: "import seconds    %.3f (training %.3f)", summary.seconds, summary.trainingSeconds))
+        print("raw bytes         \(stats.rawBytes)")
+        print("compressed bytes  \(stats.compressedBytes)")
+        print(String(format: "ratio             %.4f (with dictionary counted: %.4f)", stats.compressionRatio,
+                     Double(stats.compressedBytes + stats.dictionaryBytes) / Double(max(stats.rawBytes, 1))))
+        print("dictionary bytes  \(stats.dictionaryBytes) (id \(String(store.dictionaryID, radix: 16)))")
+        print("RSS before/after  \(rssBefore) / \(rssAfter)")
+        print(String(format: "RSS growth        %d bytes = %.3f x raw", growth, Double(growth) / Double(max(stats.rawBytes, 1))))
+
+        let ids = store.reportIDs()
+        guard !ids.isEmpty else { return }
+        var rng = SystemRandomNumberGenerator()
+        var latencies: [Double] = []
+        latencies.reserveCapacity(gets)
+        var checksum = 0
+        for _ in 0..<gets {
+            let id = ids.randomElement(using: &rng)!
+            let t0 = ContinuousClock.now
+            let text = try store.text(for: id)
+            latencies.append((ContinuousClock.now - t0).microseconds)
+            checksum &+= text?.count ?? 0
+        }
+        latencies.sort()
+        let p50 = latencies[latencies.count / 2]
+        let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
+        print(String(format: "GET latency       p50 %.1f us, p99 %.1f us over %d random ids", p50, p99, gets))
+
+        let t0 = ContinuousClock.now
+        var bytes = 0
+        for doc in 0..<UInt32(stats.docNumberLimit) {
+            bytes += try store.text(forDoc: doc)?.count ?? 0
+        }
+        let seconds = (ContinuousClock.now - t0).microseconds / 1e6
+        print(String(format: "inflate 1 thread  %.0f reports/s, %.1f MB/s (%d bytes; check %d)",
+                     Double(stats.reportCount) / seconds, Double(bytes) / seconds / 1e6, bytes, checksum))
+    }
+
+    /// Resident set size from /proc/self/statm (0 where it does not exist).
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+extension Duration {
+    fileprivate var microseconds: Double {
+        let (s, atto) = components
+        return Double(s) * 1e6 + Double(atto) / 1e12
+    }
+}
