@@ -8,11 +8,15 @@ import Glibc
 public enum ProcessMemory {
     /// Resident set size in bytes, or 0 where /proc is unavailable.
     public static func residentBytes() -> UInt64 {
-        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-        defer { fclose(file) }
-        var size: UInt64 = 0
-        var resident: UInt64 = 0
-        guard fscanf(file, "%llu %llu", &size, &resident) == 2 else { return 0 }
-        return resident * UInt64(sysconf(Int32(_SC_PAGESIZE)))
+        let fd = open("/proc/self/statm", O_RDONLY)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return 0 }
+        // statm: "size resident shared text lib data dt", in pages.
+        let fields = buffer[0..<n].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1, let pages = UInt64(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
+        return pages * UInt64(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

@@ -55,7 +55,7 @@ struct RequestDispatcher: Sendable {
                     serverVersion: UInt16(FrameHeader.currentVersion),
                     maxFrameBytes: configuration.maxFrameBytes,
                     maxBatchItems: configuration.maxBatchItems,
-                    maxReportBytes: UInt32(clamping: store.maxReportBytes),
+                    maxReportBytes: UInt32(clamping: configuration.maxReportBytes),
                     serverName: serverName
                 )
             )

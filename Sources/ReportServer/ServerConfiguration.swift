@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int = 1024
     /// Largest request body accepted (PROTOCOL.md §7); larger frames get FRAME_TOO_LARGE.
     public var maxFrameBytes: UInt32 = 16 << 20
+    /// Largest report text accepted (stated in HELLO; enforced by import and PUT).
+    public var maxReportBytes: Int = 8 << 20
     /// Most ids in one MGET.
     public var maxBatchItems: UInt32 = 10_000
     /// A connection that sends nothing for this long is closed (nil: never).

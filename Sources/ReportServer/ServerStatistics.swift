@@ -22,7 +22,7 @@ public final class ServerStatistics: Sendable {
 
     /// Adds one to `counter`.
     @inline(__always)
-    func bump(_ counter: Atomic<Int>, by amount: Int = 1) {
+    func bump(_ counter: borrowing Atomic<Int>, by amount: Int = 1) {
         counter.add(amount, ordering: .relaxed)
     }
 }

@@ -61,23 +61,6 @@ struct ServerBenchmark: ParsableCommand {
         }
         print("reportd MGET \(batch) ids, \(connections) connections: \(Int(mgetRate)) reports/s")
 
-        let dictionary = try client.dictionary()
-        let dictionaryBytes = Array(dictionary.bytes.readableBytesView)
-        let rawRate = try throughput(ids: ids) { () throws -> (([String]) throws -> Int) in
-            let c = try ReportClient(socketPath: socket, clientName: "reportbench")
-            let inflater = try Inflater(dictionary: dictionaryBytes)
-            return { batch in
-                var n = 0
-                for item in try c.mget(batch, raw: true) {
-                    if case .deflate(_, let length, let bytes) = item {
-                        n += try inflater.inflate(Array(bytes.readableBytesView), expectedLength: Int(length)).count > 0 ? 1 : 0
-                    }
-                }
-                return n
-            }
-        }
-        print("reportd MGET \(batch) ids RAW + client inflate, \(connections) connections: \(Int(rawRate)) reports/s")
-
         if let redisSocket {
             try measureRedis(path: redisSocket, ids: ids, getRate: getRate, latency: latency, mgetRate: mgetRate)
         }
@@ -95,22 +78,25 @@ struct ServerBenchmark: ParsableCommand {
         ids: [String],
         makeWorker: () throws -> (([String]) throws -> Int)
     ) throws -> Double {
-        let workers = try (0..<connections).map { _ in try makeWorker() }
-        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: connections)
-        counts.initialize(repeating: 0)
-        defer { counts.deallocate() }
+        let workers = UncheckedBox(try (0..<connections).map { _ in try makeWorker() })
+        let counts = UncheckedBox(UnsafeMutableBufferPointer<Int>.allocate(capacity: connections))
+        counts.value.initialize(repeating: 0)
+        defer { counts.value.deallocate() }
+        let ids = UncheckedBox(ids)
+        let batch = self.batch
+        let connections = self.connections
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         let start = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: connections) { index in
             var rng = SplitMix64(seed: UInt64(index + 7))
             var done = 0
             while ContinuousClock.now < deadline {
-                let chunk = (0..<batch).map { _ in ids[Int(rng.next() % UInt64(ids.count))] }
-                done += (try? workers[index](chunk)) ?? 0
+                let chunk = (0..<batch).map { _ in ids.value[Int(rng.next() % UInt64(ids.value.count))] }
+                done += (try? workers.value[index](chunk)) ?? 0
             }
-            counts[index] = done
+            counts.value[index] = done
         }
-        return Double(counts.reduce(0, +)) / (ContinuousClock.now - start).seconds
+        return Double(counts.value.reduce(0, +)) / (ContinuousClock.now - start).seconds
     }
 
     private func measureRedis(path: String, ids: [String], getRate: Double, latency: LatencySample, mgetRate: Double) throws {
@@ -152,6 +138,12 @@ struct ServerBenchmark: ParsableCommand {
         let p50Ratio = latency.percentile(50) / redisLatency.percentile(50)
         print("ratio reportd/redis: GET p50 \(LatencySample.format(p50Ratio, digits: 2))x, MGET throughput \(LatencySample.format(mgetRate / redisMget, digits: 2))x")
     }
+}
+
+/// Hands values that each thread uses only at its own index to concurrentPerform.
+final class UncheckedBox<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// A small, fast, seedable generator so runs ask for the same ids.

@@ -42,8 +42,7 @@ enum ExitStatus {
 enum StandardError {
     /// Writes `message` and a newline to stderr.
     static func print(_ message: String) {
-        var line = message
-        line.append("\n")
-        _ = line.withCString { fputs($0, stderr) }
+        let line = Array((message + "\n").utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 }

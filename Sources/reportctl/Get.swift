@@ -22,7 +22,8 @@ struct Get: ParsableCommand {
             """
     )
 
-    @OptionGroup var connection: ConnectionOptions
+    @ParentCommand var root: ReportCtl
+    private var connection: ConnectionOptions { root.connection }
 
     @Argument(help: ArgumentHelp("Report ids, or - to read ids from stdin, one per line.", valueName: "id"))
     var ids: [String]

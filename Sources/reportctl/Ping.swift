@@ -9,7 +9,8 @@ import Glibc
 struct Ping: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check that reportd answers and show the round-trip time.")
 
-    @OptionGroup var connection: ConnectionOptions
+    @ParentCommand var root: ReportCtl
+    private var connection: ConnectionOptions { root.connection }
 
     func run() throws {
         let client = try connection.connect()

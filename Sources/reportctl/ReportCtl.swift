@@ -28,4 +28,7 @@ struct ReportCtl: ParsableCommand {
             """,
         subcommands: [Get.self, Search.self, Stats.self, Ping.self]
     )
+
+    /// --socket and --json, accepted before or after the subcommand name.
+    @OptionGroup var connection: ConnectionOptions
 }

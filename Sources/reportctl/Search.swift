@@ -29,7 +29,8 @@ struct Search: ParsableCommand {
             """
     )
 
-    @OptionGroup var connection: ConnectionOptions
+    @ParentCommand var root: ReportCtl
+    private var connection: ConnectionOptions { root.connection }
 
     @Argument(help: ArgumentHelp("The query, or - to read one query per line from stdin.", valueName: "query"))
     var query: String

@@ -32,7 +32,7 @@ struct SearchPrinter {
                 object.string("title", hit.title)
                 object.number("score", (hit.score * 1000).rounded() / 1000)
                 object.string("snippet", hit.snippet)
-                object.raw("matches", json: "[" + hit.matches.map { "[\($0.start),\($0.length)]" }.joined(separator: ",") + "]")
+                object.raw("matches", json: "[" + hit.matches.map { "[\($0.lowerBound),\($0.count)]" }.joined(separator: ",") + "]")
                 hits += object.finished().dropLast()
             }
             hits.append(UInt8(ascii: "]"))
@@ -75,14 +75,14 @@ struct SearchPrinter {
     }
 
     /// The snippet with each match wrapped in bold escapes or brackets; offsets are UTF-8 bytes.
-    private func marked(_ snippet: String, _ matches: [SearchMatch]) -> String {
+    private func marked(_ snippet: String, _ matches: [Range<UInt32>]) -> String {
         let bytes = Array(snippet.utf8)
         let (open, close): ([UInt8], [UInt8]) = highlight == .bold ? (Array("\u{1B}[1m".utf8), Array("\u{1B}[0m".utf8)) : ([91], [93])
         var result: [UInt8] = []
         var cursor = 0
-        for match in matches.sorted(by: { $0.start < $1.start }) {
-            let start = Int(match.start)
-            let end = min(bytes.count, start + Int(match.length))
+        for match in matches.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            let start = Int(match.lowerBound)
+            let end = min(bytes.count, Int(match.upperBound))
             guard start >= cursor, start <= end else { continue }
             result += bytes[cursor..<start] + open + bytes[start..<end] + close
             cursor = end

@@ -10,7 +10,8 @@ struct Stats: ParsableCommand {
         discussion: "Example: reportctl stats --json | jq .compressed_bytes"
     )
 
-    @OptionGroup var connection: ConnectionOptions
+    @ParentCommand var root: ReportCtl
+    private var connection: ConnectionOptions { root.connection }
 
     func run() throws {
         let client = try connection.connect()

@@ -14,7 +14,7 @@ struct CorpusLoader {
         options.maxReportBytes = maxReportBytes
         let logger = self.logger
         let (store, summary) = ReportStore.load(paths.map { ImportSource.path($0) }, options: options) { progress in
-            logger.info("importing: \(progress)")
+            logger.info("importing: \(progress.phase), \(progress.filesDone) files, \(progress.bytesDone / 1_000_000) MB read")
         }
         for issue in summary.issues {
             logger.warning("skipped \(issue)")

@@ -93,6 +93,7 @@ struct ReportDaemon: AsyncParsableCommand {
         serverConfiguration.maxFrameBytes = maxFrameBytes
         serverConfiguration.idleTimeoutSeconds = idleTimeout > 0 ? idleTimeout : nil
         serverConfiguration.maxQueuedResponses = maxQueuedResponses
+        serverConfiguration.maxReportBytes = maxReportBytes
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
         let server = ReportServer(
