@@ -8,6 +8,7 @@
 //   ReportStore       ReportProtocol       corpus+index (no NIO) / wire codec (NIOCore)
 //   ReportIndex       CZlib                tokenizer, postings, queries / system zlib
 //   ServiceSupport                         sd_notify, socket activation, peer credentials
+//   ReportDurability                       write-ahead log, snapshot files, recovery (no NIO)
 //
 // swift-nio-extras is deliberately not a dependency: its LengthFieldBasedFrameDecoder
 // wants the length field first and has no maximum; our 12-byte header carries magic,
@@ -38,6 +39,7 @@ let package = Package(
         .target(name: "ReportStore", dependencies: ["CZlib", "ReportIndex"]),
         .target(name: "ReportProtocol", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "ServiceSupport"),
+        .target(name: "ReportDurability", dependencies: ["CZlib"]),
         .target(
             name: "ReportServer",
             dependencies: [
@@ -86,6 +88,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
+        .testTarget(name: "ReportDurabilityTests", dependencies: ["ReportDurability"]),
         .testTarget(
             name: "ReportServerTests",
             dependencies: ["ReportServer", "ReportClient", "ReportProtocol", "ReportStore"]
