@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "ReportStore", dependencies: ["CZlib", "ReportIndex"]),
         .target(name: "ReportProtocol", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "ServiceSupport"),
-        .target(name: "ReportDurability", dependencies: ["CZlib"]),
+        .target(name: "ReportDurability", dependencies: ["ReportStore"]),
         .target(
             name: "ReportServer",
             dependencies: [
