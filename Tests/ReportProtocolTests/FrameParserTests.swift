@@ -14,7 +14,8 @@ func requestBytes(_ request: Request, id: UInt32) -> ByteBuffer {
 
 func header(_ opcode: Opcode, id: UInt32, length: UInt32, version: UInt8 = 1, magic: UInt8 = 0xD5) -> ByteBuffer {
     var buffer = ByteBuffer()
-    buffer.writeFrameHeader(FrameHeader(magic: magic, version: version, opcode: opcode, requestID: id, bodyLength: length))
+    buffer.writeFrameHeader(
+        FrameHeader(magic: magic, version: version, opcode: opcode, requestID: id, bodyLength: length))
     return buffer
 }
 

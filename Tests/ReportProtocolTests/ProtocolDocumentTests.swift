@@ -48,7 +48,8 @@ let expectations: [String: Expectation] = [
         .report(
             .deflate(
                 dictionaryID: 1, textLength: 45,
-                bytes: buffer(hex: "f33db6215121e7e1eed9790a0f77cf57f0287db86b3f971f48c1ec6485e2c35b80ea530e2f0292c989f97a00")
+                bytes: buffer(
+                    hex: "f33db6215121e7e1eed9790a0f77cf57f0287db86b3f971f48c1ec6485e2c35b80ea530e2f0292c989f97a00")
             ))),
     "get-missing-request-5.3": .request(id: 9, .get(id: "404", raw: false)),
     "get-missing-response-5.3": .response(id: 9, .get, .failure(.notFound, "no report with id 404")),

@@ -87,7 +87,8 @@ struct RequestCodecTests {
     @Test("MGET count larger than the body could hold is BAD_REQUEST, not a huge allocation")
     func mgetCountBeyondBytes() {
         // 0xFFFFFFFF ids would need 8 GiB of length fields; the body has 4 bytes after the count.
-        let error = decodeError(requestFrame(.mget, body: [0xFF, 0xFF, 0xFF, 0xFF, 0, 1, 0x41, 0]), maxBatchItems: .max)
+        let error = decodeError(
+            requestFrame(.mget, body: [0xFF, 0xFF, 0xFF, 0xFF, 0, 1, 0x41, 0]), maxBatchItems: .max)
         #expect(error?.code == .malformedBody)
         // count 3 with room for exactly two empty ids
         #expect(decodeError(requestFrame(.mget, body: [0, 0, 0, 3, 0, 0, 0, 0]))?.code == .malformedBody)
@@ -107,8 +108,9 @@ struct RequestCodecTests {
     @Test("reserved flag bits are ignored, and RAW is read only where it means something")
     func reservedFlagsIgnored() throws {
         let flags = FrameFlags(rawValue: 0x7F)
-        #expect(try Request.decode(requestFrame(.get, flags: flags, body: [0, 1, 0x41]), maxBatchItems: 1)
-            == .get(id: "A", raw: true))
+        #expect(
+            try Request.decode(requestFrame(.get, flags: flags, body: [0, 1, 0x41]), maxBatchItems: 1)
+                == .get(id: "A", raw: true))
         #expect(try Request.decode(requestFrame(.stats, flags: flags, body: []), maxBatchItems: 1) == .stats)
     }
 
@@ -142,7 +144,8 @@ struct RequestCodecTests {
     @Test("RequestEncoder writes the same bytes as writeRequest")
     func requestEncoder() throws {
         var viaEncoder = ByteBuffer()
-        try RequestEncoder().encode(data: RequestFrame(requestID: 4, request: .count(query: "a", fold: true)), out: &viaEncoder)
+        try RequestEncoder().encode(
+            data: RequestFrame(requestID: 4, request: .count(query: "a", fold: true)), out: &viaEncoder)
         #expect(viaEncoder == requestBytes(.count(query: "a", fold: true), id: 4))
     }
 }

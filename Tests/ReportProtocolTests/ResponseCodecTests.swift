@@ -92,7 +92,8 @@ struct ResponseCodecTests {
         var slow = ByteBuffer()
         slow.writeResponse(
             .reports([
-                .plain(ByteBuffer(bytes: text)), .deflate(dictionaryID: 2, textLength: 8, bytes: ByteBuffer(bytes: text)),
+                .plain(ByteBuffer(bytes: text)),
+                .deflate(dictionaryID: 2, textLength: 8, bytes: ByteBuffer(bytes: text)),
                 .missing,
             ]), to: .mget, requestID: 3)
         slow.writeResponse(.report(.plain(ByteBuffer(bytes: text))), to: .get, requestID: 4)
@@ -172,7 +173,8 @@ struct ResponseCodecTests {
     @Test("ResponseEncoder writes the same bytes as writeResponse")
     func responseEncoder() throws {
         var viaEncoder = ByteBuffer()
-        try ResponseEncoder().encode(data: ResponseFrame(requestID: 5, opcode: .count, response: .count(7)), out: &viaEncoder)
+        try ResponseEncoder().encode(
+            data: ResponseFrame(requestID: 5, opcode: .count, response: .count(7)), out: &viaEncoder)
         var direct = ByteBuffer()
         direct.writeResponse(.count(7), to: .count, requestID: 5)
         #expect(viaEncoder == direct)
@@ -186,6 +188,8 @@ struct ResponseCodecTests {
         #expect(ProtocolError(.unknownOpcode, "").status == .unknownOpcode)
         #expect(ProtocolError(.tooManyItems, "").status == .tooManyItems)
         #expect(!ProtocolError(.malformedBody, "").closesConnection)
-        #expect(ProtocolError(.badMagic, "x", opcode: .get, offset: 3).description == "badMagic: x (opcode GET, body offset 3)")
+        #expect(
+            ProtocolError(.badMagic, "x", opcode: .get, offset: 3).description
+                == "badMagic: x (opcode GET, body offset 3)")
     }
 }

@@ -66,7 +66,8 @@ enum VectorDocument {
                 guard let name = attributes["name"], let direction = attributes["direction"],
                     direction == "request" || direction == "response"
                 else {
-                    throw VectorReadError(description: "line \(lineNumber): vector needs name= and direction=request|response")
+                    throw VectorReadError(
+                        description: "line \(lineNumber): vector needs name= and direction=request|response")
                 }
                 current = Vector(name: name, direction: direction, bytes: [])
             }
@@ -95,7 +96,8 @@ enum VectorDocument {
         }
         guard String(asciiPart) == asciiColumn(bytes) else {
             throw VectorReadError(
-                description: "line \(lineNumber): ASCII column '\(asciiPart)' does not match bytes ('\(asciiColumn(bytes))')")
+                description:
+                    "line \(lineNumber): ASCII column '\(asciiPart)' does not match bytes ('\(asciiColumn(bytes))')")
         }
         return bytes
     }
