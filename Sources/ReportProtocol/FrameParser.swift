@@ -58,13 +58,9 @@ public struct FrameParser: Sendable {
     ///   must close the connection.
     public mutating func next(_ buffer: inout ByteBuffer) throws(ProtocolError) -> Event? {
         while true {
-            if case .skipping(let remaining) = state {
-                let dropped = min(Int(remaining), buffer.readableBytes)
-                buffer.moveReaderIndex(forwardBy: dropped)
-                let left = remaining - UInt32(dropped)
-                state = left == 0 ? .header : .skipping(remaining: left)
-                if left > 0 { return nil }
-                continue
+            if isSkipping {
+                skipAvailable(&buffer)
+                if isSkipping { return nil }
             }
             // Check the magic on the first byte so garbage is refused without waiting for 12 bytes.
             guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return nil }
@@ -91,13 +87,17 @@ public struct FrameParser: Sendable {
 
     private mutating func beginSkip(_ header: FrameHeader, _ buffer: inout ByteBuffer) {
         buffer.moveReaderIndex(forwardBy: FrameHeader.size)
-        state = header.bodyLength == 0 ? .header : .skipping(remaining: header.bodyLength)
+        state = .skipping(remaining: header.bodyLength)
         // Drop whatever part of the body is already here; the rest goes on later calls.
-        if case .skipping(let remaining) = state {
-            let dropped = min(Int(remaining), buffer.readableBytes)
-            buffer.moveReaderIndex(forwardBy: dropped)
-            let left = remaining - UInt32(dropped)
-            state = left == 0 ? .header : .skipping(remaining: left)
-        }
+        skipAvailable(&buffer)
+    }
+
+    /// Drops up to the remaining skip count from the front of `buffer`; back to .header at zero.
+    private mutating func skipAvailable(_ buffer: inout ByteBuffer) {
+        guard case .skipping(let remaining) = state else { return }
+        let dropped = min(Int(remaining), buffer.readableBytes)
+        buffer.moveReaderIndex(forwardBy: dropped)
+        let left = remaining - UInt32(dropped)
+        state = left == 0 ? .header : .skipping(remaining: left)
     }
 }

@@ -57,7 +57,7 @@ public struct Opcode: RawRepresentable, Hashable, Sendable, CustomStringConverti
         self == .put || self == .delete || self == .snapshot || self == .reload || self == .shutdown
     }
 
-    /// The PROTOCOL.md name, e.g. `GET`, or `0x7a` for an unknown opcode.
+    /// The PROTOCOL.md name, e.g. `GET`, or nil for an opcode version 1 does not define.
     public var name: String? {
         switch self {
         case .hello: "HELLO"

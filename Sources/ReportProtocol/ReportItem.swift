@@ -60,7 +60,8 @@ extension ByteBuffer {
         case .plain(let text):
             return writeInteger(UInt8(1)) + writeWireBlob(text)
         case .deflate(let dictionaryID, let textLength, let bytes):
-            return writeReportItemDeflate(dictionaryID: dictionaryID, textLength: textLength, bytes: bytes.readableBytesView)
+            return writeReportItemDeflate(
+                dictionaryID: dictionaryID, textLength: textLength, bytes: bytes.readableBytesView)
         }
     }
 

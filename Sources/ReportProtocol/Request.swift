@@ -158,7 +158,8 @@ public enum Request: Sendable, Hashable {
         let count = try body.readWireInteger(UInt32.self, field: "count")
         // The limit first: it is the more useful answer, and it bounds the array below.
         guard UInt64(count) <= UInt64(max(maxBatchItems, 0)) else {
-            throw ProtocolError(.tooManyItems, "MGET count \(count) exceeds maxBatchItems \(maxBatchItems)", offset: start)
+            throw ProtocolError(
+                .tooManyItems, "MGET count \(count) exceeds maxBatchItems \(maxBatchItems)", offset: start)
         }
         // Each id takes at least its 2-byte length: refuse counts the body cannot hold.
         guard Int(count) <= body.readableBytes / 2 else {

@@ -83,13 +83,15 @@ public enum Response: Sendable, Hashable {
         case .get:  // §5.3
             return .report(try body.readReportItem())
         case .mget:  // §5.4
-            let count = try body.readWireCount(UInt32.self, field: "count", minimumElementBytes: ReportItem.minimumWireBytes)
+            let count = try body.readWireCount(
+                UInt32.self, field: "count", minimumElementBytes: ReportItem.minimumWireBytes)
             var items: [ReportItem] = []
             items.reserveCapacity(count)
             for _ in 0..<count { items.append(try body.readReportItem()) }
             return .reports(items)
         case .stats:  // §5.5
-            let count = try body.readWireCount(UInt16.self, field: "count", minimumElementBytes: StatsEntry.minimumWireBytes)
+            let count = try body.readWireCount(
+                UInt16.self, field: "count", minimumElementBytes: StatsEntry.minimumWireBytes)
             var entries: [StatsEntry] = []
             entries.reserveCapacity(count)
             for _ in 0..<count {
@@ -99,10 +101,12 @@ public enum Response: Sendable, Hashable {
             return .stats(entries)
         case .dictionary:  // §5.6
             let id = try body.readWireInteger(UInt32.self, field: "dictionaryID")
-            return .dictionary(DictionaryResponse(dictionaryID: id, bytes: try body.readWireBlob(field: "dictionaryBytes")))
+            return .dictionary(
+                DictionaryResponse(dictionaryID: id, bytes: try body.readWireBlob(field: "dictionaryBytes")))
         case .search:  // §5.7
             let total = try body.readWireInteger(UInt32.self, field: "totalHits")
-            let count = try body.readWireCount(UInt32.self, field: "count", minimumElementBytes: SearchHit.minimumWireBytes)
+            let count = try body.readWireCount(
+                UInt32.self, field: "count", minimumElementBytes: SearchHit.minimumWireBytes)
             var hits: [SearchHit] = []
             hits.reserveCapacity(count)
             for _ in 0..<count { hits.append(try body.readSearchHit()) }
@@ -112,7 +116,8 @@ public enum Response: Sendable, Hashable {
         case .put, .delete, .snapshot, .reload, .shutdown:  // §5.9-5.13: empty
             return .done
         default:
-            throw ProtocolError(.unknownOpcode, "OK answer to opcode \(opcode), which protocol version 1 does not define")
+            throw ProtocolError(
+                .unknownOpcode, "OK answer to opcode \(opcode), which protocol version 1 does not define")
         }
     }
 }
