@@ -27,7 +27,19 @@ struct RequestDispatcher: Sendable {
             statistics.bump(statistics.errors)
         }
         statistics.bump(statistics.requests)
-        out.writeResponse(response, to: frame.header.opcode, requestID: frame.header.requestID)
+        let start = out.writerIndex
+        let written = out.writeResponse(response, to: frame.header.opcode, requestID: frame.header.requestID)
+        // PROTOCOL.md §7: no answer body exceeds maxFrameBytes; a too-big MGET or SEARCH
+        // answer is replaced by TOO_MANY_ITEMS so the client can ask for less.
+        if written - FrameHeader.size > Int(configuration.maxFrameBytes) {
+            out.moveWriterIndex(to: start)
+            statistics.bump(statistics.errors)
+            out.writeResponse(
+                .failure(.tooManyItems, "answer of \(written - FrameHeader.size) bytes exceeds maxFrameBytes \(configuration.maxFrameBytes); ask for fewer items"),
+                to: frame.header.opcode,
+                requestID: frame.header.requestID
+            )
+        }
     }
 
     /// Writes the answer to a frame whose header could be read but whose body was skipped.

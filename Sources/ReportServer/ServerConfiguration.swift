@@ -24,7 +24,7 @@ public struct ServerConfiguration: Sendable {
     /// Largest report text accepted (stated in HELLO; enforced by import and PUT).
     public var maxReportBytes: Int = 8 << 20
     /// Most ids in one MGET.
-    public var maxBatchItems: UInt32 = 10_000
+    public var maxBatchItems: UInt32 = 1_000
     /// A connection that sends nothing for this long is closed (nil: never).
     public var idleTimeoutSeconds: Double? = 300
     /// Responses a connection may have queued unsent before the server stops reading from it.
