@@ -216,3 +216,10 @@ extension Duration {
         return Double(s) + Double(atto) / 1e18
     }
 }
+
+extension ReportStore {
+    /// Test hook: runs `body` on the arena under the lock (used to simulate damaged bytes).
+    func withArenaForTesting(_ body: (inout CompressedArena) -> Void) {
+        state.withLock { body(&$0.arena) }
+    }
+}

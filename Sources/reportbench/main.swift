@@ -1,8 +1,9 @@
 // reportbench: measurements of reportd's parts, one subcommand each.
+// A file named main.swift is top-level code, where `@main` is not allowed without
+// -parse-as-library; so the command is started explicitly on the last line.
 import ArgumentParser
 
 /// Entry point: `reportbench <subcommand>`.
-@main
 struct ReportBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reportbench",
@@ -10,3 +11,5 @@ struct ReportBench: ParsableCommand {
         subcommands: [StoreBenchmark.self]
     )
 }
+
+ReportBench.main()

@@ -74,21 +74,24 @@ struct ReportImporter {
             return
         }
         let name = (path as NSString).lastPathComponent
-        let ext = (name as NSString).pathExtension.lowercased()
+        // Split at the last dot ourselves: ".txt" is then a report with an empty (invalid) ID,
+        // where NSString would call it an extension-less hidden file.
+        let dot = name.lastIndex(of: ".")
+        let ext = dot.map { name[name.index(after: $0)...].lowercased() } ?? ""
+        let stem = dot.map { String(name[..<$0]) } ?? name
         switch ext {
         case "jsonl", "ndjson":
             readJSONLinesFile(path)
         case "txt":
-            readTextFile(path, name: name, size: Int(info.st_size))
+            readTextFile(path, rawID: stem, size: Int(info.st_size))
         default:
             // A file named explicitly is a report whatever its extension; in a directory
             // only *.txt counts.
-            if explicit { readTextFile(path, name: name, size: Int(info.st_size)) }
+            if explicit { readTextFile(path, rawID: stem, size: Int(info.st_size)) }
         }
     }
 
-    private mutating func readTextFile(_ path: String, name: String, size: Int) {
-        let rawID = (name as NSString).deletingPathExtension
+    private mutating func readTextFile(_ path: String, rawID: String, size: Int) {
         guard let id = ReportID(rawID) else {
             issue(path, .invalidID, ReportID.problem(with: rawID) ?? "invalid report id")
             return
