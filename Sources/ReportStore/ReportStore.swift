@@ -66,6 +66,7 @@ public final class ReportStore: Sendable {
         var corpus = importer.corpus
         importer.corpus = RawCorpus()
         var issues = importer.issues
+        let readingSeconds = (ContinuousClock.now - started).seconds
 
         progress?(ImportProgress(phase: .training, filesDone: corpus.count, bytesDone: corpus.bytes.count))
         let trainingStarted = ContinuousClock.now
@@ -79,6 +80,7 @@ public final class ReportStore: Sendable {
         let compressor = ParallelCompressor(dictionary: dictionary, options: options, progress: progress)
         var arena = CompressedArena()
         var ids = corpus.ids
+        let compressingStarted = ContinuousClock.now
         do {
             arena = try compressor.compress(corpus)
         } catch {
@@ -88,6 +90,7 @@ public final class ReportStore: Sendable {
             }
             ids = []
         }
+        let compressingSeconds = (ContinuousClock.now - compressingStarted).seconds
         let rawBytes = corpus.bytes.count
         let loaded = ids.count
         corpus = RawCorpus()  // release the raw texts before trimming the heap
@@ -95,7 +98,8 @@ public final class ReportStore: Sendable {
         HeapTrimmer.trim()
         let summary = ImportSummary(
             loaded: loaded, skipped: issues.count, rawBytes: loaded == 0 ? 0 : rawBytes, issues: issues,
-            seconds: (ContinuousClock.now - started).seconds, trainingSeconds: trainingSeconds)
+            seconds: (ContinuousClock.now - started).seconds, readingSeconds: readingSeconds,
+            trainingSeconds: trainingSeconds, compressingSeconds: compressingSeconds)
         return (store, summary)
     }
 

@@ -68,7 +68,7 @@ struct CompressionTests {
             do {
                 let back = try damaged.withUnsafeBytes { try inflater.inflate($0, textLength: text.count, crc: crc) }
                 Issue.record("byte \(position) flipped but inflate returned \(back.count) bytes")
-            } catch {
+            } catch let error as StoreError {
                 #expect(error.code == .corrupt)
             }
         }

@@ -143,31 +143,31 @@ struct ReportStoreTests {
     @Test("concurrent readers never see a torn or mixed text while a writer replaces and removes")
     func concurrentReaders() throws {
         let store = try makeStore(10)
-        func version(_ k: Int) -> [UInt8] { Array("phiên bản \(k):".utf8) + Fixtures.report(seed: UInt64(1000 + k)) }
+        @Sendable func version(_ k: Int) -> [UInt8] {
+            Array("phiên bản \(k):".utf8) + Fixtures.report(seed: UInt64(1000 + k))
+        }
         try store.put(id: id("hot"), text: version(0))
-        let stop = Atomic<Bool>(false)
-        let bad = Atomic<Int>(0)
-        let reads = Atomic<Int>(0)
+        let counters = Counters()
         let group = DispatchGroup()
         for _ in 0..<4 {
             DispatchQueue.global().async(group: group) {
-                while !stop.load(ordering: .relaxed) || reads.load(ordering: .relaxed) < 100 {
+                        while !counters.stop.load(ordering: .relaxed) || counters.reads.load(ordering: .relaxed) < 100 {
                     do {
                         if let text = try store.text(for: ReportID("hot")!) {
                             // The version number prefix says which full text must follow.
                             let prefix = String(decoding: text.prefix(while: { $0 != 0x3A }), as: UTF8.self)
                             let k = Int(prefix.split(separator: " ").last ?? "") ?? -1
-                            if k < 0 || text != version(k) { bad.add(1, ordering: .relaxed) }
+                            if k < 0 || text != version(k) { counters.bad.add(1, ordering: .relaxed) }
                         }
-                        if try store.text(for: ReportID("r5")!) != Fixtures.report(seed: 5) { bad.add(1, ordering: .relaxed) }
+                        if try store.text(for: ReportID("r5")!) != Fixtures.report(seed: 5) { counters.bad.add(1, ordering: .relaxed) }
                     } catch {
-                        bad.add(1, ordering: .relaxed)
+                        counters.bad.add(1, ordering: .relaxed)
                     }
-                    reads.add(1, ordering: .relaxed)
+                    counters.reads.add(1, ordering: .relaxed)
                 }
             }
         }
-        for k in 1...300 {
+        for k in 1...299 {
             if k % 10 == 0 {
                 store.remove(id: id("hot"))
             } else {
@@ -175,10 +175,17 @@ struct ReportStoreTests {
             }
             if k % 100 == 0 { store.compact() }
         }
-        stop.store(true, ordering: .relaxed)
+        counters.stop.store(true, ordering: .relaxed)
         group.wait()
-        #expect(bad.load(ordering: .relaxed) == 0)
-        #expect(reads.load(ordering: .relaxed) >= 100)
+        #expect(counters.bad.load(ordering: .relaxed) == 0)
+        #expect(counters.reads.load(ordering: .relaxed) >= 100)
         #expect(try store.text(for: id("hot")) == version(299))
     }
+}
+
+/// Shared flags for the concurrency test (atomics cannot be captured by escaping closures).
+final class Counters: Sendable {
+    let stop = Atomic<Bool>(false)
+    let bad = Atomic<Int>(0)
+    let reads = Atomic<Int>(0)
 }
