@@ -61,6 +61,13 @@ struct StoreBenchmark: ParsableCommand {
         _ = ReportStore.load([.path(warmDir)])
         try? FileManager.default.removeItem(atPath: warmDir)
         let rssBefore = Self.residentBytes()
+        try measure(dir: dir, options: options, rssCold: rssCold, rssBefore: rssBefore)
+        let rssReleased = Self.residentBytes()
+        print(String(format: "RSS after the store is released: %d (growth left %.3f x raw: allocator and runtime, not the store)",
+                     rssReleased, Double(rssReleased - rssBefore) / 34_644_515))
+    }
+
+    private func measure(dir: String, options: ImportOptions, rssCold: Int, rssBefore: Int) throws {
         let (store, summary) = ReportStore.load([.path(dir)], options: options) { p in
             print("  progress: \(p.phase) \(p.filesDone) reports, \(p.bytesDone) bytes")
         }
