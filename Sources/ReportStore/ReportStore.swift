@@ -108,8 +108,9 @@ public final class ReportStore: Sendable {
     /// The text of `id`, byte for byte as imported or put; nil when there is no such report.
     /// - Throws: `.corrupt` when the stored unit is damaged.
     public func text(for id: ReportID) throws(StoreError) -> [UInt8]? {
-        guard let doc = docNumber(for: id) else { return nil }
-        return try text(forDoc: doc)
+        guard let (chunk, e) = location(id) else { return nil }
+        return try inflaters.inflate(
+            chunk.bytes(at: Int(e.offset), count: Int(e.length)), textLength: Int(e.textLength), crc: e.crc)
     }
 
     /// The text of doc number `doc`; nil when it is not live.
@@ -122,7 +123,7 @@ public final class ReportStore: Sendable {
 
     /// The stored unit of `id` (raw deflate with `dictionary`), for clients that inflate.
     public func compressedText(for id: ReportID) -> CompressedReport? {
-        guard let doc = docNumber(for: id), let (chunk, e) = location(doc) else { return nil }
+        guard let (chunk, e) = location(id) else { return nil }
         return CompressedReport(
             bytes: Array(chunk.bytes(at: Int(e.offset), count: Int(e.length))), textLength: Int(e.textLength),
             crc32: e.crc, dictionaryID: dictionaryID)
@@ -155,6 +156,12 @@ public final class ReportStore: Sendable {
                 garbageBytes: s.arena.garbageBytes, arenaCapacityBytes: s.arena.capacityBytes,
                 docNumberLimit: s.arena.entries.count)
         }
+    }
+
+    /// ID to unit in one lock hold: a replacement between two lookups would otherwise make a
+    /// live report look missing.
+    private func location(_ id: ReportID) -> (ArenaChunk, Entry)? {
+        state.withLock { s in s.docs[id].flatMap { s.arena.entry($0) }.map { (s.arena.chunk(of: $0), $0) } }
     }
 
     private func location(_ doc: UInt32) -> (ArenaChunk, Entry)? {

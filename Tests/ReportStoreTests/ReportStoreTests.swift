@@ -147,6 +147,7 @@ struct ReportStoreTests {
             Array("phiên bản \(k):".utf8) + Fixtures.report(seed: UInt64(1000 + k))
         }
         try store.put(id: id("hot"), text: version(0))
+        try store.put(id: id("steady"), text: version(0))
         let counters = Counters()
         let group = DispatchGroup()
         for _ in 0..<4 {
@@ -160,6 +161,8 @@ struct ReportStoreTests {
                             if k < 0 || text != version(k) { counters.bad.add(1, ordering: .relaxed) }
                         }
                         if try store.text(for: ReportID("r5")!) != Fixtures.report(seed: 5) { counters.bad.add(1, ordering: .relaxed) }
+                        // "steady" is replaced over and over but never removed: never missing.
+                        if try store.text(for: ReportID("steady")!) == nil { counters.bad.add(1, ordering: .relaxed) }
                     } catch {
                         counters.bad.add(1, ordering: .relaxed)
                     }
@@ -173,6 +176,7 @@ struct ReportStoreTests {
             } else {
                 try store.put(id: id("hot"), text: version(k))
             }
+            try store.put(id: id("steady"), text: version(k))
             if k % 100 == 0 { store.compact() }
         }
         counters.stop.store(true, ordering: .relaxed)
