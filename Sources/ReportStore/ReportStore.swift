@@ -66,6 +66,7 @@ public final class ReportStore: Sendable {
         var corpus = importer.corpus
         importer.corpus = RawCorpus()
         var issues = importer.issues
+        let readingSeconds = (ContinuousClock.now - started).seconds
 
         progress?(ImportProgress(phase: .training, filesDone: corpus.count, bytesDone: corpus.bytes.count))
         let trainingStarted = ContinuousClock.now
@@ -79,6 +80,7 @@ public final class ReportStore: Sendable {
         let compressor = ParallelCompressor(dictionary: dictionary, options: options, progress: progress)
         var arena = CompressedArena()
         var ids = corpus.ids
+        let compressingStarted = ContinuousClock.now
         do {
             arena = try compressor.compress(corpus)
         } catch {
@@ -88,6 +90,7 @@ public final class ReportStore: Sendable {
             }
             ids = []
         }
+        let compressingSeconds = (ContinuousClock.now - compressingStarted).seconds
         let rawBytes = corpus.bytes.count
         let loaded = ids.count
         corpus = RawCorpus()  // release the raw texts before trimming the heap
@@ -95,7 +98,8 @@ public final class ReportStore: Sendable {
         HeapTrimmer.trim()
         let summary = ImportSummary(
             loaded: loaded, skipped: issues.count, rawBytes: loaded == 0 ? 0 : rawBytes, issues: issues,
-            seconds: (ContinuousClock.now - started).seconds, trainingSeconds: trainingSeconds)
+            seconds: (ContinuousClock.now - started).seconds, readingSeconds: readingSeconds,
+            trainingSeconds: trainingSeconds, compressingSeconds: compressingSeconds)
         return (store, summary)
     }
 
@@ -104,8 +108,9 @@ public final class ReportStore: Sendable {
     /// The text of `id`, byte for byte as imported or put; nil when there is no such report.
     /// - Throws: `.corrupt` when the stored unit is damaged.
     public func text(for id: ReportID) throws(StoreError) -> [UInt8]? {
-        guard let doc = docNumber(for: id) else { return nil }
-        return try text(forDoc: doc)
+        guard let (chunk, e) = location(id) else { return nil }
+        return try inflaters.inflate(
+            chunk.bytes(at: Int(e.offset), count: Int(e.length)), textLength: Int(e.textLength), crc: e.crc)
     }
 
     /// The text of doc number `doc`; nil when it is not live.
@@ -118,7 +123,7 @@ public final class ReportStore: Sendable {
 
     /// The stored unit of `id` (raw deflate with `dictionary`), for clients that inflate.
     public func compressedText(for id: ReportID) -> CompressedReport? {
-        guard let doc = docNumber(for: id), let (chunk, e) = location(doc) else { return nil }
+        guard let (chunk, e) = location(id) else { return nil }
         return CompressedReport(
             bytes: Array(chunk.bytes(at: Int(e.offset), count: Int(e.length))), textLength: Int(e.textLength),
             crc32: e.crc, dictionaryID: dictionaryID)
@@ -151,6 +156,12 @@ public final class ReportStore: Sendable {
                 garbageBytes: s.arena.garbageBytes, arenaCapacityBytes: s.arena.capacityBytes,
                 docNumberLimit: s.arena.entries.count)
         }
+    }
+
+    /// ID to unit in one lock hold: a replacement between two lookups would otherwise make a
+    /// live report look missing.
+    private func location(_ id: ReportID) -> (ArenaChunk, Entry)? {
+        state.withLock { s in s.docs[id].flatMap { s.arena.entry($0) }.map { (s.arena.chunk(of: $0), $0) } }
     }
 
     private func location(_ doc: UInt32) -> (ArenaChunk, Entry)? {
@@ -214,5 +225,12 @@ extension Duration {
     fileprivate var seconds: Double {
         let (s, atto) = components
         return Double(s) + Double(atto) / 1e18
+    }
+}
+
+extension ReportStore {
+    /// Test hook: runs `body` on the arena under the lock (used to simulate damaged bytes).
+    func withArenaForTesting(_ body: (inout CompressedArena) -> Void) {
+        state.withLock { body(&$0.arena) }
     }
 }

@@ -7,6 +7,10 @@
 // reader holding a reference to the chunk can inflate a published unit without a lock.
 // `used` and the bytes above it are touched only by the store's writer, under the store lock.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An append-only block of compressed bytes.
 final class ArenaChunk: @unchecked Sendable {
     // @unchecked: the only mutation (append) happens under ReportStore's lock, above every
@@ -14,13 +18,38 @@ final class ArenaChunk: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
     let capacity: Int
     private(set) var used = 0
+    private let mapped: Bool
+
+    /// Chunks this big get their own anonymous mapping: the memory is then exactly the
+    /// store's, and goes back to the OS the moment the chunk dies, whatever malloc's
+    /// (dynamic) mmap threshold has grown to during the import.
+    static let mapThreshold = 256 << 10
 
     init(capacity: Int) {
         self.capacity = capacity
+        #if canImport(Glibc)
+        if capacity >= Self.mapThreshold,
+            let p = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            p != MAP_FAILED
+        {
+            base = p
+            mapped = true
+            return
+        }
+        #endif
         base = .allocate(byteCount: max(capacity, 1), alignment: 16)
+        mapped = false
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        #if canImport(Glibc)
+        if mapped {
+            munmap(base, capacity)
+            return
+        }
+        #endif
+        base.deallocate()
+    }
 
     var free: Int { capacity - used }
 

@@ -12,8 +12,12 @@ public struct ImportSummary: Sendable {
     public var issues: [ImportIssue]
     /// Wall-clock seconds of the whole import, training and compression included.
     public var seconds: Double
+    /// Seconds spent reading and validating input.
+    public var readingSeconds: Double
     /// Seconds spent training the dictionary.
     public var trainingSeconds: Double
+    /// Seconds spent compressing (all workers, wall clock).
+    public var compressingSeconds: Double
 }
 
 /// Progress of a running import, delivered at most every `ImportOptions.progressInterval`.

@@ -38,14 +38,36 @@ struct ReportImporter {
                 let data = FileHandle.standardInput.readDataToEndOfFile()
                 data.withUnsafeBytes { readJSONLines($0, name: "<stdin>") }
             case .path(let path):
-                readPath(path, explicit: true, depth: 0)
+                // Walk first, then reserve the whole text buffer at once: one large allocation
+                // instead of a doubling chain, whose frees would raise malloc's dynamic mmap
+                // threshold and leave later import buffers stranded in the heap.
+                var files: [FoundFile] = []
+                collect(path, explicit: true, depth: 0, into: &files)
+                let textBytes = files.reduce(0) { $0 + ($1.jsonLines ? 0 : min($1.size, maxBytes)) }
+                corpus.bytes.reserveCapacity(corpus.bytes.count + textBytes + 1)
+                for file in files {
+                    if file.jsonLines {
+                        readJSONLinesFile(file.path)
+                    } else {
+                        readTextFile(file.path, rawID: file.stem, size: file.size)
+                    }
+                }
             case .jsonLines(let data, let name):
                 data.withUnsafeBytes { readJSONLines($0, name: name) }
             }
         }
     }
 
-    private mutating func readPath(_ path: String, explicit: Bool, depth: Int) {
+    /// A report file or JSON Lines file found by the walk.
+    private struct FoundFile {
+        var path: String
+        var stem: String
+        var jsonLines: Bool
+        var size: Int
+    }
+
+    /// Lists the files under `path` to read, in order; problems with the walk become issues.
+    private mutating func collect(_ path: String, explicit: Bool, depth: Int, into files: inout [FoundFile]) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             issue(path, .io, "cannot stat: \(String(cString: strerror(errno)))")
@@ -65,7 +87,7 @@ struct ReportImporter {
                 return
             }
             for name in names {
-                readPath(path.hasSuffix("/") ? path + name : path + "/" + name, explicit: false, depth: depth + 1)
+                collect(path.hasSuffix("/") ? path + name : path + "/" + name, explicit: false, depth: depth + 1, into: &files)
             }
             return
         }
@@ -74,21 +96,25 @@ struct ReportImporter {
             return
         }
         let name = (path as NSString).lastPathComponent
-        let ext = (name as NSString).pathExtension.lowercased()
+        // Split at the last dot ourselves: ".txt" is then a report with an empty (invalid) ID,
+        // where NSString would call it an extension-less hidden file.
+        let dot = name.lastIndex(of: ".")
+        let ext = dot.map { name[name.index(after: $0)...].lowercased() } ?? ""
+        let stem = dot.map { String(name[..<$0]) } ?? name
+        let size = Int(info.st_size)
         switch ext {
         case "jsonl", "ndjson":
-            readJSONLinesFile(path)
+            files.append(FoundFile(path: path, stem: stem, jsonLines: true, size: size))
         case "txt":
-            readTextFile(path, name: name, size: Int(info.st_size))
+            files.append(FoundFile(path: path, stem: stem, jsonLines: false, size: size))
         default:
             // A file named explicitly is a report whatever its extension; in a directory
             // only *.txt counts.
-            if explicit { readTextFile(path, name: name, size: Int(info.st_size)) }
+            if explicit { files.append(FoundFile(path: path, stem: stem, jsonLines: false, size: size)) }
         }
     }
 
-    private mutating func readTextFile(_ path: String, name: String, size: Int) {
-        let rawID = (name as NSString).deletingPathExtension
+    private mutating func readTextFile(_ path: String, rawID: String, size: Int) {
         guard let id = ReportID(rawID) else {
             issue(path, .invalidID, ReportID.problem(with: rawID) ?? "invalid report id")
             return
