@@ -21,6 +21,8 @@ struct ReportImporter {
     var issues: [ImportIssue] = []
     private let progress: (@Sendable (ImportProgress) -> Void)?
     private var filesDone = 0
+    /// Reused read buffer (see `readAll`).
+    private var scratch: [UInt8] = []
     private var lastProgress = ContinuousClock.now
 
     init(options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?) {
@@ -151,21 +153,20 @@ struct ReportImporter {
 
     /// Appends the rest of `fd` (at most `limit` bytes) to the corpus buffer.
     private mutating func readAll(_ fd: Int32, limit: Int, hint: Int) -> Bool {
+        // Read through a scratch buffer and append with one memcpy per chunk: growing and
+        // trimming `corpus.bytes` element by element costs ~10 µs per KiB in debug builds.
         var total = 0
         while total < limit {
             // First ask for the stat size plus one (EOF in one or two calls), then 64 KiB steps.
             let want = min(limit - total, total == 0 ? hint + 1 : 1 << 16)
-            let before = corpus.bytes.count
-            corpus.bytes.append(contentsOf: repeatElement(0, count: want))
-            let n = corpus.bytes.withUnsafeMutableBytes { buf in
-                read(fd, buf.baseAddress! + before, want)
-            }
+            if scratch.count < want { scratch = [UInt8](repeating: 0, count: want) }
+            let n = scratch.withUnsafeMutableBytes { read(fd, $0.baseAddress!, want) }
             if n < 0 {
-                if errno == EINTR { corpus.bytes.removeSubrange(before...); continue }
+                if errno == EINTR { continue }
                 return false
             }
-            corpus.bytes.removeSubrange((before + n)...)
             if n == 0 { break }
+            scratch.withUnsafeBytes { corpus.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             total += n
         }
         return true
