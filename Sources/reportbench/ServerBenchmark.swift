@@ -61,6 +61,24 @@ struct ServerBenchmark: ParsableCommand {
         }
         print("reportd MGET \(batch) ids, \(connections) connections: \(Int(mgetRate)) reports/s")
 
+        // RAW: the server sends stored deflate units; the client inflates on its own cores.
+        let dictionary = try client.dictionary()
+        let dictionaryBytes = Array(dictionary.bytes.readableBytesView)
+        let rawRate = try throughput(ids: ids) { () throws -> (([String]) throws -> Int) in
+            let c = try ReportClient(socketPath: socket, clientName: "reportbench")
+            let inflater = try UnitInflater(dictionary: dictionaryBytes)
+            return { batch in
+                var inflated = 0
+                for item in try c.mget(batch, raw: true) {
+                    guard case .deflate(_, let length, let bytes) = item else { continue }
+                    let text = try bytes.withUnsafeReadableBytes { try inflater.inflate($0, textLength: Int(length)) }
+                    inflated += text.count == Int(length) ? 1 : 0
+                }
+                return inflated
+            }
+        }
+        print("reportd MGET \(batch) ids RAW + client inflate, \(connections) connections: \(Int(rawRate)) reports/s")
+
         if let redisSocket {
             try measureRedis(path: redisSocket, ids: ids, getRate: getRate, latency: latency, mgetRate: mgetRate)
         }

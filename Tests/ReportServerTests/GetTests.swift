@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import ReportClient
 import ReportProtocol
+import ReportStore
 import Testing
 
 @Suite("GET and MGET against a real reportd")
@@ -76,5 +77,14 @@ struct GetTests {
         #expect(dictionaryID == dictionary.dictionaryID)
         #expect(Int(length) == Fixtures.reports["1001"]!.count)
         #expect(items[2] == .missing)
+        let inflater = try UnitInflater(dictionary: Array(dictionary.bytes.readableBytesView))
+        for (id, item) in zip(["1001", "2000"], items) {
+            guard case .deflate(_, let textLength, let bytes) = item else {
+                Issue.record("expected a deflate item for \(id)")
+                continue
+            }
+            let text = try bytes.withUnsafeReadableBytes { try inflater.inflate($0, textLength: Int(textLength)) }
+            #expect(text == Fixtures.reports[id]!, "report \(id) after client-side inflate")
+        }
     }
 }

@@ -29,8 +29,8 @@ final class Inflater: @unchecked Sendable {
 
     /// Inflates `unit` into exactly `textLength` bytes.
     /// - Throws: `.corrupt` when the unit does not inflate to exactly `textLength` bytes with
-    ///   the given CRC-32, or is not one complete deflate stream.
-    func inflate(_ unit: UnsafeRawBufferPointer, textLength: Int, crc: UInt32) throws(StoreError) -> [UInt8] {
+    ///   the given CRC-32 (when one is given), or is not one complete deflate stream.
+    func inflate(_ unit: UnsafeRawBufferPointer, textLength: Int, crc: UInt32?) throws(StoreError) -> [UInt8] {
         guard inflateReset(stream) == Z_OK else { throw StoreError(.io, "inflateReset failed") }
         if !dictionary.isEmpty {
             let status = dictionary.withUnsafeBufferPointer { d in
@@ -74,7 +74,7 @@ final class Inflater: @unchecked Sendable {
         guard status == Z_STREAM_END, total == textLength, leftIn == 0 else {
             throw StoreError(.corrupt, "unit does not inflate to \(textLength) bytes (zlib status \(status), got \(total))")
         }
-        guard Checksum.crc32(text) == crc else {
+        guard crc == nil || Checksum.crc32(text) == crc else {
             throw StoreError(.corrupt, "CRC-32 mismatch after inflating \(textLength) bytes")
         }
         return text
