@@ -46,10 +46,10 @@ public enum ConfigFile {
         var entries: [ConfigEntry] = []
         var firstLine: [String: Int] = [:]
         var lineNumber = 0
-        for rawLine in contents.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is a single Character in Swift, so it must be named as a separator itself.
+        for line in contents.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            guard let (key, value) = try parseLine(Substring(line), path: path, line: lineNumber) else { continue }
+            guard let (key, value) = try parseLine(line, path: path, line: lineNumber) else { continue }
             guard knownKeys.contains(key) else {
                 throw ServiceSupportError(
                     .configUnknownKey, "unknown key \(key.debugDescription)\(suggestion(for: key, in: knownKeys))",
