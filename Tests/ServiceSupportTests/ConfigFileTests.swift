@@ -83,6 +83,8 @@ struct ConfigFileTests {
         let typo = try #require(throws: ServiceSupportError.self) { try parse("# c\nmax_connections = 5") }
         #expect(typo.code == .configUnknownKey)
         #expect(typo.description == #"/etc/reportd/reportd.conf:2: unknown key "max_connections"; did you mean "max-connections"?"#)
+        let misspelt = try #require(throws: ServiceSupportError.self) { try parse("sockt-mode = 0660") }
+        #expect(misspelt.description.hasSuffix(#"did you mean "socket-mode"?"#), "\(misspelt)")
         let unrelated = try #require(throws: ServiceSupportError.self) { try parse("colour = blue") }
         #expect(unrelated.description == #"/etc/reportd/reportd.conf:1: unknown key "colour""#)
     }
