@@ -4,7 +4,7 @@
 #   sudo scripts/install.sh [--prefix /usr/local] [--dry-run] [--skip-build]
 #
 # Steps (each skipped when already done, so running it again is safe):
-#   1. zlib1g-dev via apt-get, if pkg-config cannot find zlib
+#   1. zlib1g-dev (and pkg-config) via apt-get, if pkg-config cannot find zlib
 #   2. swift build -c release (as $SUDO_USER when run through sudo, so .build stays theirs)
 #   3. reportd, reportctl -> PREFIX/bin
 #   4. system group and user `reportd` (no home, nologin shell)
@@ -47,11 +47,15 @@ if [ "$dry_run" = 0 ] && [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-# 1. zlib headers for the CZlib system library.
+# 1. zlib headers for the CZlib system library (found through pkg-config, so that too).
 if pkg-config --exists zlib 2>/dev/null; then
     echo "zlib: present"
 else
-    run env DEBIAN_FRONTEND=noninteractive apt-get install -y zlib1g-dev
+    # Stale package lists are the usual reason an install fails: update once, then retry.
+    run env DEBIAN_FRONTEND=noninteractive apt-get install -y pkg-config zlib1g-dev || {
+        run apt-get update
+        run env DEBIAN_FRONTEND=noninteractive apt-get install -y pkg-config zlib1g-dev
+    }
 fi
 
 # 2. Release build.

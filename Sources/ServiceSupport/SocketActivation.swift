@@ -59,7 +59,8 @@ public enum SocketActivation {
         // The sockets were passed to another process (we are its child): not ours.
         guard listenPID == pid else { return [] }
 
-        let countText = values["LISTEN_FDS"] ?? ""
+        // Like sd_listen_fds: LISTEN_PID without LISTEN_FDS passes nothing.
+        guard let countText = values["LISTEN_FDS"] else { return [] }
         guard let count = Int32(countText), count >= 0, count <= Int32.max - firstFD else {
             throw ServiceSupportError(
                 .invalidEnvironment, "LISTEN_FDS=\(countText.debugDescription) is not a file descriptor count")

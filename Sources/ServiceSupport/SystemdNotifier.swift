@@ -134,9 +134,12 @@ public struct SystemdNotifier: Sendable {
                 .invalidEnvironment,
                 "NOTIFY_SOCKET=\(address.debugDescription) is neither an absolute path nor an @abstract name")
         }
+        guard address.utf8.count > 1 else {
+            return ServiceSupportError(.invalidEnvironment, "NOTIFY_SOCKET=\(address.debugDescription) names no socket")
+        }
         // A path needs its terminating NUL inside sun_path; an abstract name swaps '@' for NUL.
         let needed = address.hasPrefix("@") ? address.utf8.count : address.utf8.count + 1
-        guard needed <= capacity, address.utf8.count > 1 else {
+        guard needed <= capacity else {
             return ServiceSupportError(
                 .invalidEnvironment, "NOTIFY_SOCKET is \(address.utf8.count) bytes; sun_path holds \(capacity)")
         }

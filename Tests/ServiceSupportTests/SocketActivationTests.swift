@@ -14,6 +14,12 @@ struct SocketActivationTests {
         #expect(try SocketActivation.listeningSockets(environment: [:], unsetEnvironment: false).isEmpty)
     }
 
+    @Test("LISTEN_PID without LISTEN_FDS passes nothing, as sd_listen_fds does")
+    func noCount() throws {
+        let environment = ["LISTEN_PID": String(me)]
+        #expect(try SocketActivation.listeningSockets(environment: environment, unsetEnvironment: false).isEmpty)
+    }
+
     @Test("LISTEN_PID of another process means the sockets are not ours")
     func otherProcess() throws {
         let environment = ["LISTEN_PID": String(me + 1), "LISTEN_FDS": "1"]
@@ -85,7 +91,8 @@ struct SocketActivationTests {
 
     @Test("malformed variables are errors", arguments: [
         ["LISTEN_PID": "abc", "LISTEN_FDS": "1"],
-        ["LISTEN_PID": "SELF"],
+        ["LISTEN_PID": "SELF", "LISTEN_FDS": ""],
+        ["LISTEN_PID": "0", "LISTEN_FDS": "1"],
         ["LISTEN_PID": "SELF", "LISTEN_FDS": "-1"],
         ["LISTEN_PID": "SELF", "LISTEN_FDS": "2", "LISTEN_FDNAMES": "only-one"],
     ])
