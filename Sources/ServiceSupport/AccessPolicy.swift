@@ -8,9 +8,7 @@
 // have the user run `sg reportd-admin -c 'reportctl ...'`, or list the user in `write-users`.
 // Invariant: root (uid 0) and the daemon's own effective uid are always allowed when built with
 // `default` or `resolving`. An immutable value: Sendable, safe to share across connections.
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The rule deciding whether a peer may send write commands.
 public struct AccessPolicy: Sendable, Equatable {

@@ -12,9 +12,7 @@
 // one token (no blanks, no quotes); nothing but a comment may follow a value; control
 // characters and invalid UTF-8 are rejected. Every error names `path:line`. Trailing CR (CRLF
 // files) is tolerated. Parsing is a pure function of its input: safe to call concurrently.
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Parser for reportd's configuration file format.
 public enum ConfigFile {
@@ -188,12 +186,14 @@ public enum ConfigFile {
 
     /// Levenshtein distance; keys are short, so the row-by-row table is fine.
     private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         var previous = Array(0...b.count)
         for (i, characterA) in a.enumerated() {
             var current = [i + 1]
             for (j, characterB) in b.enumerated() {
-                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (characterA == characterB ? 0 : 1)))
+                current.append(
+                    min(previous[j + 1] + 1, current[j] + 1, previous[j] + (characterA == characterB ? 0 : 1)))
             }
             previous = current
         }

@@ -4,9 +4,7 @@
 // socketpair()); getsockopt(SOL_SOCKET, SO_PEERCRED) returns them and the peer cannot forge
 // them. Only the peer's PRIMARY gid is visible: SO_PEERCRED carries no supplementary groups
 // (SO_PEERGROUPS, Linux ≥ 4.13, would; we do not use it). An immutable value: Sendable.
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The pid, uid and gid of a Unix-socket peer, as recorded by the kernel.
 public struct PeerCredentials: Sendable, Equatable, CustomStringConvertible {

@@ -4,9 +4,7 @@
 // name, with getenv(3). Tests pass explicit dictionaries to the public initializers instead,
 // so they never race on setenv. getenv/unsetenv are not thread-safe against each other: call
 // `unset` only during start-up, before other threads read the environment.
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Access to the process environment for the variables systemd sets (internal helper).
 enum ProcessEnvironment {

@@ -4,9 +4,7 @@
 // for configuration errors, a file descriptor or errno for system calls, an environment
 // variable name for systemd's hand-over variables. New codes can be added without breaking
 // callers that switch over the ones they care about. Values are immutable and Sendable.
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// An error raised by ServiceSupport: a code plus the context that locates it.
 public struct ServiceSupportError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -11,9 +11,7 @@
 // Every fd is checked to be a listening AF_UNIX SOCK_STREAM socket and gets FD_CLOEXEC, so it
 // does not leak into children. A caseless enum of static functions; it touches the process
 // environment only when asked to unset, so call it once, during start-up.
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Finds and validates the listening sockets systemd passed to this process.
 public enum SocketActivation {
@@ -100,7 +98,8 @@ public enum SocketActivation {
     /// Throws unless `fd` is an open, listening, AF_UNIX, SOCK_STREAM socket.
     static func validateListeningUnixStream(_ fd: Int32) throws {
         guard fcntl(fd, F_GETFD) >= 0 else {
-            throw ServiceSupportError(.notAListeningSocket, "not an open file descriptor", fileDescriptor: fd, errno: errno)
+            throw ServiceSupportError(
+                .notAListeningSocket, "not an open file descriptor", fileDescriptor: fd, errno: errno)
         }
         var type: Int32 = 0
         guard getIntOption(fd, SO_TYPE, into: &type) else {

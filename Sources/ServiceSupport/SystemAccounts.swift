@@ -5,9 +5,7 @@
 // A plain decimal number is accepted as an id without a lookup, so configurations may say
 // `write-users = 1000` (useradd rejects all-digit names, so this is not ambiguous).
 // Stateless: safe to call concurrently.
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Resolves user and group names (or decimal ids) to numeric ids.
 public enum SystemAccounts {
@@ -18,7 +16,9 @@ public enum SystemAccounts {
         let found: uid_t? = try lookup(name, sizeHint: _SC_GETPW_R_SIZE_MAX, what: "getpwnam_r") {
             (entry: inout passwd, buffer, size, result) in
             getpwnam_r(name, &entry, buffer, size, &result)
-        } extract: { $0.pw_uid }
+        } extract: {
+            $0.pw_uid
+        }
         guard let found else { throw ServiceSupportError(.unknownUser, "no user named \(name.debugDescription)") }
         return found
     }
@@ -30,7 +30,9 @@ public enum SystemAccounts {
         let found: gid_t? = try lookup(name, sizeHint: _SC_GETGR_R_SIZE_MAX, what: "getgrnam_r") {
             (entry: inout group, buffer, size, result) in
             getgrnam_r(name, &entry, buffer, size, &result)
-        } extract: { $0.gr_gid }
+        } extract: {
+            $0.gr_gid
+        }
         guard let found else { throw ServiceSupportError(.unknownGroup, "no group named \(name.debugDescription)") }
         return found
     }

@@ -9,9 +9,7 @@
 // be called concurrently from any thread; each call opens, uses and closes its own socket.
 // When `NOTIFY_SOCKET` is absent every call is a no-op that reports `.notConfigured`. Errors
 // are returned, never thrown or fatal: a daemon must not die because the supervisor is gone.
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Sends readiness, reload, stop, status and watchdog notifications to systemd.
 public struct SystemdNotifier: Sendable {
@@ -119,7 +117,8 @@ public struct SystemdNotifier: Sendable {
         for (key, value) in fields {
             if key.isEmpty || key.contains("=") || key.contains("\n") || value.contains("\n") {
                 return .failure(
-                    ServiceSupportError(.invalidNotification, "notification field \(key.debugDescription) is malformed"))
+                    ServiceSupportError(.invalidNotification, "notification field \(key.debugDescription) is malformed")
+                )
             }
             message += "\(key)=\(value)\n"
         }

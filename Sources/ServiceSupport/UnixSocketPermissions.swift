@@ -6,9 +6,7 @@
 // `reportd` admits exactly root, the daemon user and members of `reportd`. Between bind and
 // chmod the file has the mode the umask allows; the service runs with UMask=0077, so that
 // window is closed rather than open. Stateless: safe to call concurrently.
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Applies a mode and an owning group to a socket path.
 public enum UnixSocketPermissions {
@@ -32,7 +30,8 @@ public enum UnixSocketPermissions {
     /// Sets the group id (if given), then the mode, of `path`.
     public static func apply(path: String, mode: mode_t, groupID: gid_t?) throws {
         guard mode & ~mode_t(0o7777) == 0 else {
-            throw ServiceSupportError(.configInvalidValue, "mode \(String(mode, radix: 8)) has bits beyond 07777", path: path)
+            throw ServiceSupportError(
+                .configInvalidValue, "mode \(String(mode, radix: 8)) has bits beyond 07777", path: path)
         }
         if let groupID {
             // uid_t(-1) leaves the owner unchanged.

@@ -3,9 +3,7 @@
 // systemd sets `WATCHDOG_USEC` (and `WATCHDOG_PID`, the process expected to ping) when the unit
 // has `WatchdogSec=`. The service must send `WATCHDOG=1` more often than the timeout; like
 // sd_watchdog_enabled(3) callers, we ping at half the timeout. An immutable value: Sendable.
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The watchdog timeout and the interval at which to send `WATCHDOG=1`.
 public struct WatchdogConfiguration: Sendable, Equatable {

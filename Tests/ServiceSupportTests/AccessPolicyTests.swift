@@ -28,7 +28,8 @@ struct AccessPolicyTests {
 
     @Test("names and numeric ids resolve, on top of the default")
     func resolving() throws {
-        let policy = try AccessPolicy.resolving(writeUsers: ["root", "1234"], writeGroups: ["root", "4321"], daemonUID: 998)
+        let policy = try AccessPolicy.resolving(
+            writeUsers: ["root", "1234"], writeGroups: ["root", "4321"], daemonUID: 998)
         #expect(policy.allowedUIDs == [0, 998, 1234])
         #expect(policy.allowedGIDs == [0, 4321])
         #expect(policy.permitsWrites(peer(uid: 5000, gid: 4321)))

@@ -24,9 +24,10 @@ struct ConfigFileTests {
             \tmax-connections\t=\t64\t
             fsync = no #comment right after a blank
             """
-        #expect(try pairs(text) == [
-            "socket|/run/reportd/reportd.sock|3", "log-level|debug|4", "max-connections|64|5", "fsync|no|6",
-        ])
+        #expect(
+            try pairs(text) == [
+                "socket|/run/reportd/reportd.sock|3", "log-level|debug|4", "max-connections|64|5", "fsync|no|6",
+            ])
         #expect(try parse(text).allSatisfy { $0.path == "/etc/reportd/reportd.conf" })
     }
 
@@ -44,7 +45,8 @@ struct ConfigFileTests {
             socket-group = ""
             data-dir = "/var/lib/a \"q\" \\ b"
             """#
-        #expect(try parse(text).map(\.value) == ["/srv/reportd/archive 2024", "/srv/#hash", "", #"/var/lib/a "q" \ b"#])
+        #expect(
+            try parse(text).map(\.value) == ["/srv/reportd/archive 2024", "/srv/#hash", "", #"/var/lib/a "q" \ b"#])
     }
 
     @Test("CRLF line endings and a missing final newline are tolerated")
@@ -53,23 +55,25 @@ struct ConfigFileTests {
         #expect(try parse("").isEmpty)
     }
 
-    @Test("syntax errors name file:line", arguments: [
-        ("socket /run/x", 1, "expected `=`"),
-        ("\n= value", 2, "expected `key = value`"),
-        ("socket =", 1, "missing value"),
-        ("socket = # only a comment", 1, "missing value"),
-        ("socket = /run/a b", 1, "unexpected text after the value"),
-        ("socket = /run/a#b", 1, "'#' inside a value"),
-        ("socket = \"/run/a", 1, "unterminated quoted value"),
-        ("socket = \"/run/a\" extra", 1, "unexpected text after the value"),
-        ("socket = \"/run/a\"# no blank", 1, "unexpected text after the value"),
-        ("socket = /run/\"a\"", 1, "a quote may only open a value"),
-        (#"socket = "a\nb""#, 1, "unknown escape"),
-        ("Socket = /a", 1, "must be lowercase"),
-        ("-socket = /a", 1, "must be lowercase and start with a letter"),
-        ("socket = /a\r", 1, "control character"),
-        ("# ok\n\nsocket = /a\u{1}", 3, "control character"),
-    ])
+    @Test(
+        "syntax errors name file:line",
+        arguments: [
+            ("socket /run/x", 1, "expected `=`"),
+            ("\n= value", 2, "expected `key = value`"),
+            ("socket =", 1, "missing value"),
+            ("socket = # only a comment", 1, "missing value"),
+            ("socket = /run/a b", 1, "unexpected text after the value"),
+            ("socket = /run/a#b", 1, "'#' inside a value"),
+            ("socket = \"/run/a", 1, "unterminated quoted value"),
+            ("socket = \"/run/a\" extra", 1, "unexpected text after the value"),
+            ("socket = \"/run/a\"# no blank", 1, "unexpected text after the value"),
+            ("socket = /run/\"a\"", 1, "a quote may only open a value"),
+            (#"socket = "a\nb""#, 1, "unknown escape"),
+            ("Socket = /a", 1, "must be lowercase"),
+            ("-socket = /a", 1, "must be lowercase and start with a letter"),
+            ("socket = /a\r", 1, "control character"),
+            ("# ok\n\nsocket = /a\u{1}", 3, "control character"),
+        ])
     func syntaxErrors(_ text: String, line: Int, message: String) throws {
         let error = try #require(throws: ServiceSupportError.self) { try parse(text) }
         #expect(error.code == .configSyntax)
@@ -82,7 +86,9 @@ struct ConfigFileTests {
     func unknownKey() throws {
         let typo = try #require(throws: ServiceSupportError.self) { try parse("# c\nmax_connections = 5") }
         #expect(typo.code == .configUnknownKey)
-        #expect(typo.description == #"/etc/reportd/reportd.conf:2: unknown key "max_connections"; did you mean "max-connections"?"#)
+        #expect(
+            typo.description
+                == #"/etc/reportd/reportd.conf:2: unknown key "max_connections"; did you mean "max-connections"?"#)
         let misspelt = try #require(throws: ServiceSupportError.self) { try parse("sockt-mode = 0660") }
         #expect(misspelt.description.hasSuffix(#"did you mean "socket-mode"?"#), "\(misspelt)")
         let unrelated = try #require(throws: ServiceSupportError.self) { try parse("colour = blue") }
@@ -95,14 +101,18 @@ struct ConfigFileTests {
             try parse("socket = /a\n\nsocket = /b")
         }
         #expect(error.code == .configDuplicateKey)
-        #expect(error.description == "/etc/reportd/reportd.conf:3: socket is already set on line 1; it may appear only once")
+        #expect(
+            error.description == "/etc/reportd/reportd.conf:3: socket is already set on line 1; it may appear only once"
+        )
     }
 
     @Test("custom key sets replace the reportd defaults")
     func customKeys() throws {
         let entries = try ConfigFile.parse(contents: "a = 1\na = 2", path: "x", knownKeys: ["a"], repeatableKeys: ["a"])
         #expect(entries.map(\.value) == ["1", "2"])
-        #expect(throws: ServiceSupportError.self) { try ConfigFile.parse(contents: "socket = /a", path: "x", knownKeys: ["a"]) }
+        #expect(throws: ServiceSupportError.self) {
+            try ConfigFile.parse(contents: "socket = /a", path: "x", knownKeys: ["a"])
+        }
     }
 
     @Test("the shipped scripts/reportd.conf parses and every typed value is valid")
@@ -131,7 +141,9 @@ struct ConfigFileTests {
     func loadErrors() throws {
         let directory = try makeTemporaryDirectory()
         defer { removeTree(directory) }
-        let missing = try #require(throws: ServiceSupportError.self) { try ConfigFile.load(path: directory + "/absent") }
+        let missing = try #require(throws: ServiceSupportError.self) {
+            try ConfigFile.load(path: directory + "/absent")
+        }
         #expect(missing.code == .fileUnreadable)
         #expect(missing.errno == ENOENT)
 

@@ -94,13 +94,15 @@ struct ScriptsTests {
         for expected in [
             "+ install -D -m 0755 \(repositoryRoot())/.build/release/reportd \(prefix)/bin/reportd",
             "+ install -D -m 0755 \(repositoryRoot())/.build/release/reportctl \(prefix)/bin/reportctl",
-            "s|/usr/local/bin/reportd|\(prefix)/bin/reportd|' scripts/reportd.service > /etc/systemd/system/reportd.service",
+            "s|/usr/local/bin/reportd|\(prefix)/bin/reportd|' scripts/reportd.service"
+                + " > /etc/systemd/system/reportd.service",
             "dry run: nothing was changed",
         ] {
             #expect(run.output.contains(expected), "missing \(expected) in:\n\(run.output)")
         }
         // Either creates the account or reports it present; never both, never neither.
-        #expect(run.output.contains("useradd --system --no-create-home") != run.output.contains("user reportd: present"))
+        #expect(
+            run.output.contains("useradd --system --no-create-home") != run.output.contains("user reportd: present"))
         #expect(!FileManager.default.fileExists(atPath: prefix))
     }
 

@@ -48,12 +48,18 @@ struct SocketActivationTests {
         defer { removeTree(directory) }
         let first = try moveDescriptor(try listeningSocket(directory + "/a"), to: 611)
         let second = try moveDescriptor(try listeningSocket(directory + "/b"), to: 612)
-        defer { close(first); close(second) }
+        defer {
+            close(first)
+            close(second)
+        }
         let environment = ["LISTEN_PID": String(me), "LISTEN_FDS": "2"]
-        let sockets = try SocketActivation.listeningSockets(environment: environment, firstFD: 611, unsetEnvironment: false)
+        let sockets = try SocketActivation.listeningSockets(
+            environment: environment, firstFD: 611, unsetEnvironment: false)
         #expect(sockets.map(\.fileDescriptor) == [611, 612])
         #expect(sockets.map(\.name) == ["unknown", "unknown"])
-        #expect(try SocketActivation.listeningFileDescriptors(environment: environment, firstFD: 611, unsetEnvironment: false) == [611, 612])
+        #expect(
+            try SocketActivation.listeningFileDescriptors(
+                environment: environment, firstFD: 611, unsetEnvironment: false) == [611, 612])
     }
 
     @Test("a bound but not listening socket is refused")
@@ -89,13 +95,15 @@ struct SocketActivationTests {
         try expectRefused(651, mentioning: "not an open file descriptor")
     }
 
-    @Test("malformed variables are errors", arguments: [
-        ["LISTEN_PID": "abc", "LISTEN_FDS": "1"],
-        ["LISTEN_PID": "SELF", "LISTEN_FDS": ""],
-        ["LISTEN_PID": "0", "LISTEN_FDS": "1"],
-        ["LISTEN_PID": "SELF", "LISTEN_FDS": "-1"],
-        ["LISTEN_PID": "SELF", "LISTEN_FDS": "2", "LISTEN_FDNAMES": "only-one"],
-    ])
+    @Test(
+        "malformed variables are errors",
+        arguments: [
+            ["LISTEN_PID": "abc", "LISTEN_FDS": "1"],
+            ["LISTEN_PID": "SELF", "LISTEN_FDS": ""],
+            ["LISTEN_PID": "0", "LISTEN_FDS": "1"],
+            ["LISTEN_PID": "SELF", "LISTEN_FDS": "-1"],
+            ["LISTEN_PID": "SELF", "LISTEN_FDS": "2", "LISTEN_FDNAMES": "only-one"],
+        ])
     func malformed(_ template: [String: String]) {
         let environment = template.mapValues { $0 == "SELF" ? String(getpid()) : $0 }
         let error = #expect(throws: ServiceSupportError.self) {

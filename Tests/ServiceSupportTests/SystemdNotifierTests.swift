@@ -45,7 +45,8 @@ struct SystemdNotifierTests {
         let lines = try receiveDatagram(receiver).split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines.first == "RELOADING=1")
-        let stamp = try #require(lines.last.flatMap { $0.hasPrefix("MONOTONIC_USEC=") ? UInt64($0.dropFirst(15)) : nil })
+        let stamp = try #require(
+            lines.last.flatMap { $0.hasPrefix("MONOTONIC_USEC=") ? UInt64($0.dropFirst(15)) : nil })
         #expect(stamp >= before && stamp <= after)
         // Compare with the clock directly: same clock and unit (µs, not ns or s).
         var now = timespec()
@@ -96,9 +97,11 @@ struct SystemdNotifierTests {
         #expect(error.errno == ENOENT)
     }
 
-    @Test("relative, vsock and over-long addresses are rejected", arguments: [
-        "relative/notify", "vsock:2:1234", "/" + String(repeating: "a", count: 108), "@",
-    ])
+    @Test(
+        "relative, vsock and over-long addresses are rejected",
+        arguments: [
+            "relative/notify", "vsock:2:1234", "/" + String(repeating: "a", count: 108), "@",
+        ])
     func invalidAddress(_ address: String) {
         let result = SystemdNotifier(notifySocket: address).ready()
         guard case .failure(let error) = result else {
