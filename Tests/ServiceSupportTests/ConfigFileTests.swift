@@ -49,6 +49,12 @@ struct ConfigFileTests {
             try parse(text).map(\.value) == ["/srv/reportd/archive 2024", "/srv/#hash", "", #"/var/lib/a "q" \ b"#])
     }
 
+    @Test("values may be any UTF-8 text, such as a Vietnamese directory name")
+    func unicodeValues() throws {
+        let entries = try parse("import = \"/srv/báo cáo/tháng 1\"\nimport = /srv/tin-tức")
+        #expect(entries.map(\.value) == ["/srv/báo cáo/tháng 1", "/srv/tin-tức"])
+    }
+
     @Test("CRLF line endings and a missing final newline are tolerated")
     func lineEndings() throws {
         #expect(try pairs("socket = /a\r\nfsync = yes") == ["socket|/a|1", "fsync|yes|2"])
