@@ -1,9 +1,11 @@
 // ConnectionHandler: one per client connection. It answers each decoded frame in
 // arrival order, coalesces the responses of one read burst into a single write, and
 // applies back-pressure: once `maxQueuedResponses` answers are unsent it stops reading
-// from the socket until they drain. Invariant: `queuedResponses` counts responses
-// written to the channel whose write has not completed. Runs on its channel's event
-// loop only.
+// from the socket until they drain. A slow answer (RELOAD) holds back the answers after
+// it in `ordered` until it completes, so responses always leave in request order.
+// Invariants: `queuedResponses` counts responses written to the channel whose write has
+// not completed; `ordered` is empty or starts with an unfinished answer.
+// Runs on its channel's event loop only.
 import Logging
 import NIOCore
 import ReportProtocol
@@ -19,6 +21,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private let dispatcher: RequestDispatcher
     private let logger: Logger
+    /// Set once, right after accept, from SO_PEERCRED.
+    var peer = ConnectionPeer(credentials: nil)
+    /// Answers waiting behind an unfinished one: nil bytes = still being worked on.
+    private var ordered: [(bytes: ByteBuffer?, count: Int)] = []
+    /// Slots of `ordered` already written: the absolute number of `ordered[0]`.
+    private var releasedSlots = 0
     private let maxQueuedResponses: Int
     private var pending: ByteBuffer?
     private var pendingCount = 0
@@ -47,7 +55,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var out = pending ?? context.channel.allocator.buffer(capacity: 4096)
         switch unwrapInboundIn(data) {
         case .frame(let frame):
-            dispatcher.respond(to: frame, into: &out)
+            if let later = dispatcher.respond(to: frame, peer: peer, on: context.eventLoop, into: &out) {
+                hold(later, header: frame.header, context: context)
+                return
+            }
         case .oversized(let header):
             dispatcher.respondToSkipped(header, status: .frameTooLarge, into: &out)
         case .unsupportedVersion(let header):
@@ -102,11 +113,47 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Queues a slow answer; everything answered after it waits in `ordered`.
+    private func hold(_ later: EventLoopFuture<Response>, header: FrameHeader, context: ChannelHandlerContext) {
+        writePending(context: context, flush: true)
+        let slot = releasedSlots + ordered.count
+        ordered.append((nil, 1))
+        later.assumeIsolatedUnsafeUnchecked().whenComplete { result in
+            var out = context.channel.allocator.buffer(capacity: 256)
+            let response = (try? result.get()) ?? .failure(.internalError, "request failed")
+            self.dispatcher.write(response, for: header, into: &out)
+            self.ordered[slot - self.releasedSlots] = (out, 1)
+            self.releaseOrdered(context: context)
+        }
+    }
+
+    /// Writes the finished answers at the head of `ordered`.
+    private func releaseOrdered(context: ChannelHandlerContext) {
+        var released = 0
+        while released < ordered.count, let bytes = ordered[released].bytes {
+            write(bytes, count: ordered[released].count, context: context)
+            released += 1
+        }
+        ordered.removeFirst(released)
+        releasedSlots += released
+        if released > 0 { context.flush() }
+    }
+
     private func writePending(context: ChannelHandlerContext, flush: Bool) {
         guard let out = pending else { return }
         let count = pendingCount
         pending = nil
         pendingCount = 0
+        if !ordered.isEmpty {
+            // An earlier answer is unfinished: this one waits its turn.
+            ordered.append((out, count))
+            return
+        }
+        write(out, count: count, context: context)
+        if flush { context.flush() }
+    }
+
+    private func write(_ out: ByteBuffer, count: Int, context: ChannelHandlerContext) {
         queuedResponses += count
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolatedUnsafeUnchecked().whenComplete { _ in
@@ -117,7 +164,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
         }
         context.write(wrapOutboundOut(out), promise: promise)
-        if flush { context.flush() }
     }
 
     private func closeAfterWrites(context: ChannelHandlerContext) {

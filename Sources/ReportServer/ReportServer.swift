@@ -11,6 +11,7 @@ import NIOCore
 import NIOPosix
 import ReportProtocol
 import ServiceLifecycle
+import ServiceSupport
 import Synchronization
 
 /// Serves the report protocol on a Unix-domain socket.
@@ -34,6 +35,8 @@ public final class ReportServer: Service, Sendable {
         group: any EventLoopGroup,
         logger: Logger,
         serverName: String = "reportd",
+        policy: AccessPolicy = .default(),
+        actions: (any AdministrativeActions)? = nil,
         onListening: @escaping @Sendable () -> Void = {}
     ) {
         self.configuration = configuration
@@ -47,7 +50,10 @@ public final class ReportServer: Service, Sendable {
             configuration: configuration,
             statistics: statistics,
             startedAt: .now,
-            serverName: serverName
+            serverName: serverName,
+            policy: policy,
+            actions: actions,
+            logger: logger
         )
     }
 
@@ -135,7 +141,24 @@ public final class ReportServer: Service, Sendable {
             try sync.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(idle * 1000))))
         }
         try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxBodyBytes: configuration.maxFrameBytes)))
-        try sync.addHandler(ConnectionHandler(dispatcher: dispatcher, logger: logger))
+        let handler = ConnectionHandler(dispatcher: dispatcher, logger: logger)
+        Self.readPeer(of: channel, into: handler)
+        try sync.addHandler(handler)
+    }
+
+    /// Reads the peer's credentials (SO_PEERCRED) into `handler`. We run on the channel's
+    /// event loop, where the option read completes at once, before any request is read.
+    private static func readPeer(of channel: any Channel, into handler: ConnectionHandler) {
+        guard let provider = channel as? any SocketOptionProvider else { return }
+        // struct ucred { pid_t; uid_t; gid_t } is hidden behind _GNU_SOURCE in Glibc's headers;
+        // three 32-bit fields have its layout.
+        let future: EventLoopFuture<PeerCredentialsLayout> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET),
+            name: SocketOptionName(SO_PEERCRED)
+        )
+        future.assumeIsolatedUnsafeUnchecked().whenSuccess { raw in
+            handler.peer = ConnectionPeer(credentials: PeerCredentials(pid: raw.pid, uid: raw.uid, gid: raw.gid))
+        }
     }
 
     private func drainConnections() async {
@@ -164,4 +187,11 @@ extension Duration {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
+}
+
+/// The memory layout of Linux's `struct ucred`.
+struct PeerCredentialsLayout: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
 }

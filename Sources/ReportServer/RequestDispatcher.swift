@@ -2,9 +2,11 @@
 // the store. It is the only place that maps store outcomes to protocol statuses
 // (PROTOCOL.md §4, §6). Stateless apart from shared, thread-safe references, so every
 // event loop uses it concurrently.
+import Logging
 import NIOCore
 import ReportProtocol
 import ReportStore
+import ServiceSupport
 
 /// Answers requests against the current store.
 struct RequestDispatcher: Sendable {
@@ -13,22 +15,49 @@ struct RequestDispatcher: Sendable {
     let statistics: ServerStatistics
     let startedAt: ContinuousClock.Instant
     let serverName: String
+    let policy: AccessPolicy
+    let actions: (any AdministrativeActions)?
+    let logger: Logger
 
-    /// Writes the response to `frame` into `out`.
-    func respond(to frame: Frame, into out: inout ByteBuffer) {
+    /// Answers `frame`: writes the response into `out` and returns nil, or — for requests
+    /// that take a while (RELOAD) — writes nothing and returns the future answer, which the
+    /// caller writes with ``write(_:for:into:)`` once it completes.
+    func respond(
+        to frame: Frame,
+        peer: ConnectionPeer,
+        on eventLoop: any EventLoop,
+        into out: inout ByteBuffer
+    ) -> EventLoopFuture<Response>? {
         let response: Response
         do {
             let request = try Request.decode(frame, maxBatchItems: Int(configuration.maxBatchItems))
-            response = answer(request)
+            if request.opcode.isPrivileged {
+                if let denial = deny(request.opcode, peer: peer) {
+                    response = denial
+                } else if let later = answerPrivileged(request, on: eventLoop) {
+                    return later
+                } else {
+                    response = .failure(.unknownOpcode, "\(request.opcode) is reserved and not served by this build")
+                }
+            } else {
+                response = answer(request)
+            }
         } catch {
             response = .failure(error.status, error.message)
         }
+        write(response, for: frame.header, into: &out)
+        return nil
+    }
+
+    /// Writes `response` as the answer to the request with `header`.
+    func write(_ response: Response, for header: FrameHeader, into out: inout ByteBuffer) {
         if case .failure(let status, _) = response, status != .notFound {
             statistics.bump(statistics.errors)
         }
         statistics.bump(statistics.requests)
+        let frame = (opcode: header.opcode, requestID: header.requestID)
         let start = out.writerIndex
-        let written = out.writeResponse(response, to: frame.header.opcode, requestID: frame.header.requestID)
+        let written = out.writeResponse(response, to: frame.opcode, requestID: frame.requestID)
         // PROTOCOL.md §7: no answer body exceeds maxFrameBytes; a too-big MGET or SEARCH
         // answer is replaced by TOO_MANY_ITEMS so the client can ask for less.
         if written - FrameHeader.size > Int(configuration.maxFrameBytes) {
@@ -36,9 +65,42 @@ struct RequestDispatcher: Sendable {
             statistics.bump(statistics.errors)
             out.writeResponse(
                 .failure(.tooManyItems, "answer of \(written - FrameHeader.size) bytes exceeds maxFrameBytes \(configuration.maxFrameBytes); ask for fewer items"),
-                to: frame.header.opcode,
-                requestID: frame.header.requestID
+                to: frame.opcode,
+                requestID: frame.requestID
             )
+        }
+    }
+
+    /// PERMISSION_DENIED unless the peer may run privileged requests (PROTOCOL.md §10).
+    private func deny(_ opcode: Opcode, peer: ConnectionPeer) -> Response? {
+        if let credentials = peer.credentials, policy.permitsWrites(credentials) { return nil }
+        logger.warning("permission denied: \(opcode) from \(peer.description)")
+        return .failure(.permissionDenied, "\(opcode) is not allowed for \(peer.description); see write-users/write-groups in reportd.conf")
+    }
+
+    private func answerPrivileged(_ request: Request, on eventLoop: any EventLoop) -> EventLoopFuture<Response>? {
+        guard let actions else { return nil }
+        switch request {
+        case .reload:
+            let promise = eventLoop.makePromise(of: Response.self)
+            Task {
+                do {
+                    let summary = try await actions.reload()
+                    logger.notice("reload requested over the socket: \(summary)")
+                    promise.succeed(.done)
+                } catch {
+                    promise.succeed(.failure(.internalError, "reload failed, still serving the previous corpus: \(error)"))
+                }
+            }
+            return promise.futureResult
+        case .shutdown:
+            // Answer first; the stop begins once the answer is on its way.
+            let promise = eventLoop.makePromise(of: Response.self)
+            promise.succeed(.done)
+            promise.futureResult.whenComplete { _ in actions.shutdown() }
+            return promise.futureResult
+        default:
+            return nil
         }
     }
 
@@ -103,7 +165,8 @@ struct RequestDispatcher: Sendable {
         case .search, .count:
             return .failure(.unknownOpcode, "\(request.opcode) is reserved and not served by this build")
         case .put, .delete, .snapshot, .reload, .shutdown:
-            return .failure(.unknownOpcode, "\(request.opcode) is reserved and not served by this build")
+            // Privileged requests are answered in respond(); this arm is not reached.
+            return .failure(.internalError, "\(request.opcode) was not dispatched")
         }
     }
 

@@ -26,7 +26,7 @@ struct ReportCtl: ParsableCommand {
               70  server error (internal error, damaged data, permission denied)
               76  protocol error (the peer is not a compatible reportd)
             """,
-        subcommands: [Get.self, Search.self, Stats.self, Ping.self]
+        subcommands: [Get.self, Search.self, Stats.self, Ping.self, Reload.self, Shutdown.self]
     )
 
     /// --socket and --json, accepted before or after the subcommand name.

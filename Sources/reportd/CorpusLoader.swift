@@ -4,24 +4,37 @@
 import Logging
 import ReportStore
 
-/// Loads the corpus named by --import options.
+/// Loads the corpus named by `import` settings.
 struct CorpusLoader {
     let logger: Logger
 
-    /// Imports every source; never fails as a whole — bad inputs are logged and skipped.
-    func load(_ paths: [String], maxReportBytes: Int) -> ReportStore {
+    /// The outcome of one import.
+    struct Outcome {
+        let store: ReportStore
+        let summary: ImportSummary
+        /// Import roots that could not be read at all (missing, unreadable): a reload refuses
+        /// to swap in a corpus that silently lost a whole directory.
+        let unreadableRoots: [String]
+    }
+
+    /// Imports every source. Bad inputs are logged and skipped; the import as a whole never fails.
+    func load(_ paths: [String], maxReportBytes: Int) -> Outcome {
         var options = ImportOptions()
         options.maxReportBytes = maxReportBytes
+        options.progressInterval = 1
         let logger = self.logger
         let (store, summary) = ReportStore.load(paths.map { ImportSource.path($0) }, options: options) { progress in
-            logger.info("importing: \(progress.phase), \(progress.filesDone) files, \(progress.bytesDone / 1_000_000) MB read")
+            logger.info("importing: \(progress.phase), \(progress.filesDone) files, \(progress.bytesDone / 1_000_000) MB")
         }
         for issue in summary.issues {
             logger.warning("skipped \(issue)")
         }
+        let seconds = (summary.seconds * 100).rounded() / 100
         logger.notice(
-            "imported \(summary.loaded) reports (\(summary.rawBytes) bytes), skipped \(summary.skipped), in \(summary.seconds) s"
+            "imported \(summary.loaded) reports (\(summary.rawBytes) bytes), skipped \(summary.skipped), in \(seconds) s"
         )
-        return store
+        let roots = Set(paths)
+        let unreadable = summary.issues.filter { roots.contains($0.path) && $0.code == .io }.map(\.path)
+        return Outcome(store: store, summary: summary, unreadableRoots: unreadable)
     }
 }

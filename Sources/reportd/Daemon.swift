@@ -1,0 +1,89 @@
+// Daemon: the running reportd as the rest of the system sees it — the served corpus
+// (a StoreBox), reloads (SIGHUP or the RELOAD request: re-read the config file and the
+// import directories, swap atomically, keep the old corpus on any failure), sd_notify
+// state, and the shutdown request. Reloads are serialised by the actor-held gate.
+// Thread-safe.
+import Logging
+import ReportServer
+import ReportStore
+import ServiceLifecycle
+import ServiceSupport
+import Synchronization
+
+/// The daemon's shared state and its administrative actions.
+final class Daemon: AdministrativeActions, Sendable {
+    let stores: StoreBox
+    let notifier: SystemdNotifier
+    private let logger: Logger
+    private let resolve: @Sendable () throws -> DaemonSettings
+    private let reloading = Mutex(false)
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    /// - Parameter resolve: re-reads the config file and merges the flags; called on reload.
+    init(store: ReportStore, notifier: SystemdNotifier, logger: Logger, resolve: @escaping @Sendable () throws -> DaemonSettings) {
+        self.stores = StoreBox(store)
+        self.notifier = notifier
+        self.logger = logger
+        self.resolve = resolve
+    }
+
+    /// Lets SHUTDOWN requests stop the service group.
+    func attach(_ serviceGroup: ServiceGroup) {
+        group.withLock { $0 = serviceGroup }
+    }
+
+    /// One line for `systemctl status`: report count and memory.
+    func statusLine() -> String {
+        let stats = stores.current.statistics
+        let rss = ProcessMemory.residentBytes() / 1_000_000
+        return "serving \(stats.reportCount) reports (\(stats.rawBytes / 1_000_000) MB raw, \(stats.compressedBytes / 1_000_000) MB compressed), RSS \(rss) MB"
+    }
+
+    func reload() async throws -> String {
+        let busy = reloading.withLock { running -> Bool in
+            if running { return true }
+            running = true
+            return false
+        }
+        if busy { throw DaemonError("a reload is already running") }
+        defer { reloading.withLock { $0 = false } }
+        notifier.reloading(status: "reloading")
+        logger.notice("reload: re-reading configuration and import directories")
+        do {
+            let settings = try resolve()
+            let logger = self.logger
+            // Import off the cooperative pool: it is seconds of CPU-bound work.
+            let outcome = await Task.detached {
+                CorpusLoader(logger: logger).load(settings.imports, maxReportBytes: settings.maxReportBytes)
+            }.value
+            guard outcome.unreadableRoots.isEmpty else {
+                throw DaemonError("cannot read \(outcome.unreadableRoots.joined(separator: ", "))")
+            }
+            let old = stores.current.statistics.reportCount
+            if outcome.summary.loaded == 0 && old > 0 {
+                throw DaemonError("the new configuration loads no reports (the old corpus has \(old))")
+            }
+            stores.replace(with: outcome.store)
+            let message = "reloaded: \(outcome.summary.loaded) reports, \(outcome.summary.skipped) skipped"
+            logger.notice("\(message)")
+            notifier.ready(status: statusLine())
+            return message
+        } catch {
+            logger.error("reload failed, still serving the previous corpus: \(error)")
+            notifier.ready(status: "reload failed (\(error)); " + statusLine())
+            throw error
+        }
+    }
+
+    func shutdown() {
+        logger.notice("shutdown requested over the socket")
+        guard let serviceGroup = group.withLock({ $0 }) else { return }
+        Task { await serviceGroup.triggerGracefulShutdown() }
+    }
+}
+
+/// A daemon-level failure with a message for the operator.
+struct DaemonError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,116 @@
+// DaemonSettings: the daemon's effective settings, resolved from built-in defaults, then
+// the config file, then command-line flags (a flag always wins). Resolution is pure and
+// repeatable, so a reload re-runs it against the same flags and a fresh read of the file.
+// Immutable once resolved; Sendable.
+import Logging
+import ReportServer
+import ServiceSupport
+
+/// Everything reportd needs to start, after defaults, config file and flags are merged.
+struct DaemonSettings: Sendable, Equatable {
+    var socket = DaemonDefaults.socketPath
+    var socketMode: UInt32 = 0o660
+    var socketGroup: String?
+    var imports: [String] = []
+    var logLevel: Logger.Level = .info
+    var maxReportBytes = 8 << 20
+    var maxConnections = 1024
+    var maxFrameBytes: UInt32 = 16 << 20
+    var idleTimeoutSeconds: Double? = 300
+    var maxQueuedResponses = 1024
+    var writeUsers: [String] = []
+    var writeGroups: [String] = []
+    var threads: Int?
+
+    /// The keys reportd.conf may contain (each is also a flag of the same name).
+    static let configKeys: Set<String> = [
+        "socket", "socket-mode", "socket-group", "import", "log-level", "max-report-bytes", "max-connections",
+        "max-frame-bytes", "idle-timeout", "max-queued-responses", "write-users", "write-groups", "threads",
+    ]
+
+    /// Applies the entries of a config file, in order.
+    /// - Throws: `ServiceSupportError` naming file:line for a bad value.
+    mutating func apply(_ entries: [ConfigEntry]) throws {
+        for entry in entries {
+            switch entry.key {
+            case "socket": socket = try entry.absolutePathValue()
+            case "socket-mode": socketMode = try entry.fileModeValue()
+            case "socket-group": socketGroup = entry.value
+            case "import": imports.append(entry.value)
+            case "log-level":
+                guard let level = Logger.Level(rawValue: entry.value) else {
+                    throw ServiceSupportError(
+                        .configInvalidValue,
+                        "log-level must be trace, debug, info, notice, warning, error or critical",
+                        path: entry.path, line: entry.line)
+                }
+                logLevel = level
+            case "max-report-bytes": maxReportBytes = try entry.sizeValue()
+            case "max-connections": maxConnections = try entry.integerValue(in: 1...1_000_000)
+            case "max-frame-bytes": maxFrameBytes = UInt32(clamping: try entry.sizeValue())
+            case "idle-timeout":
+                let seconds = try entry.durationValue().secondsValue
+                idleTimeoutSeconds = seconds > 0 ? seconds : nil
+            case "max-queued-responses": maxQueuedResponses = try entry.integerValue(in: 1...1_000_000)
+            case "write-users": writeUsers += try entry.listValue()
+            case "write-groups": writeGroups += try entry.listValue()
+            case "threads": threads = try entry.integerValue(in: 1...1024)
+            default: break  // ConfigFile.parse already refused unknown keys.
+            }
+        }
+    }
+
+    /// Reads and applies `path`.
+    mutating func load(configFile path: String) throws {
+        try apply(ConfigFile.load(path: path, knownKeys: Self.configKeys))
+    }
+
+    /// The listening side's configuration for `listener`.
+    func serverConfiguration(listener: ServerConfiguration.Listener) -> ServerConfiguration {
+        var configuration = ServerConfiguration(listener: listener)
+        configuration.socketMode = socketMode
+        configuration.socketGroup = socketGroup
+        configuration.maxConnections = maxConnections
+        configuration.maxFrameBytes = maxFrameBytes
+        configuration.idleTimeoutSeconds = idleTimeoutSeconds
+        configuration.maxQueuedResponses = maxQueuedResponses
+        configuration.maxReportBytes = maxReportBytes
+        return configuration
+    }
+
+    /// Who may run PUT, DEL, SNAPSHOT, RELOAD and SHUTDOWN: root, the daemon's own user, and
+    /// the configured users and groups.
+    func accessPolicy() throws -> AccessPolicy {
+        try AccessPolicy.resolving(writeUsers: writeUsers, writeGroups: writeGroups)
+    }
+
+    /// The settings as `key = value` lines, for `--check-config`.
+    var description: String {
+        var lines = [
+            "socket = \(socket)",
+            "socket-mode = 0\(String(socketMode, radix: 8))",
+            "socket-group = \(socketGroup ?? "(default)")",
+        ]
+        lines += imports.map { "import = \($0)" }
+        lines += [
+            "log-level = \(logLevel)",
+            "max-report-bytes = \(maxReportBytes)",
+            "max-connections = \(maxConnections)",
+            "max-frame-bytes = \(maxFrameBytes)",
+            "idle-timeout = \(idleTimeoutSeconds.map { "\($0)s" } ?? "0")",
+            "max-queued-responses = \(maxQueuedResponses)",
+            "write-users = \(writeUsers.joined(separator: ","))",
+            "write-groups = \(writeGroups.joined(separator: ","))",
+            "threads = \(threads.map(String.init) ?? "(one per core)")",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var secondsValue: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
