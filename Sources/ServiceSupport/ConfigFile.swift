@@ -18,8 +18,8 @@ import Glibc
 public enum ConfigFile {
     /// The keys reportd understands; `parse` rejects any other.
     public static let reportdKeys: Set<String> = [
-        "socket", "socket-mode", "socket-group", "import", "log-level", "max-connections", "max-frame-bytes",
-        "idle-timeout", "max-queued-responses", "write-users", "write-groups", "data-dir", "fsync",
+        "socket", "socket-mode", "socket-group", "import", "log-level", "max-report-bytes", "max-connections",
+        "max-frame-bytes", "idle-timeout", "max-queued-responses", "write-users", "write-groups", "threads",
     ]
 
     /// The keys that may be given on several lines (their values accumulate in order).

@@ -23,10 +23,7 @@ struct DaemonSettings: Sendable, Equatable {
     var threads: Int?
 
     /// The keys reportd.conf may contain (each is also a flag of the same name).
-    static let configKeys: Set<String> = [
-        "socket", "socket-mode", "socket-group", "import", "log-level", "max-report-bytes", "max-connections",
-        "max-frame-bytes", "idle-timeout", "max-queued-responses", "write-users", "write-groups", "threads",
-    ]
+    static let configKeys = ConfigFile.reportdKeys
 
     /// Applies the entries of a config file, in order.
     /// - Throws: `ServiceSupportError` naming file:line for a bad value.

@@ -22,11 +22,11 @@ struct ConfigFileTests {
             socket = /run/reportd/reportd.sock
               log-level=debug   # indented, no blanks around '='
             \tmax-connections\t=\t64\t
-            fsync = no #comment right after a blank
+            threads = 2 #comment right after a blank
             """
         #expect(
             try pairs(text) == [
-                "socket|/run/reportd/reportd.sock|3", "log-level|debug|4", "max-connections|64|5", "fsync|no|6",
+                "socket|/run/reportd/reportd.sock|3", "log-level|debug|4", "max-connections|64|5", "threads|2|6",
             ])
         #expect(try parse(text).allSatisfy { $0.path == "/etc/reportd/reportd.conf" })
     }
@@ -43,7 +43,7 @@ struct ConfigFileTests {
             import = "/srv/reportd/archive 2024"
             import = "/srv/#hash" # comment after quotes
             socket-group = ""
-            data-dir = "/var/lib/a \"q\" \\ b"
+            socket = "/var/lib/a \"q\" \\ b"
             """#
         #expect(
             try parse(text).map(\.value) == ["/srv/reportd/archive 2024", "/srv/#hash", "", #"/var/lib/a "q" \ b"#])
@@ -57,7 +57,7 @@ struct ConfigFileTests {
 
     @Test("CRLF line endings and a missing final newline are tolerated")
     func lineEndings() throws {
-        #expect(try pairs("socket = /a\r\nfsync = yes") == ["socket|/a|1", "fsync|yes|2"])
+        #expect(try pairs("socket = /a\r\nthreads = 1") == ["socket|/a|1", "threads|1|2"])
         #expect(try parse("").isEmpty)
     }
 
@@ -127,11 +127,11 @@ struct ConfigFileTests {
         #expect(Set(entries.map(\.key)).isSubset(of: ConfigFile.reportdKeys))
         for entry in entries {
             switch entry.key {
-            case "socket", "data-dir": _ = try entry.absolutePathValue()
+            case "socket": _ = try entry.absolutePathValue()
             case "socket-mode": #expect(try entry.fileModeValue() == 0o660)
             case "max-frame-bytes": #expect(try entry.sizeValue() == 16 << 20)
             case "idle-timeout": #expect(try entry.durationValue() == .seconds(300))
-            case "fsync": _ = try entry.boolValue()
+            case "max-report-bytes": #expect(try entry.sizeValue() == 8 << 20)
             case "max-connections", "max-queued-responses": _ = try entry.integerValue(in: 1...1_000_000)
             default: break
             }
