@@ -43,7 +43,10 @@ if [ -d /run/systemd/system ]; then
 fi
 
 for path in /etc/systemd/system/reportd.service /etc/systemd/system/reportd.socket \
-    "$prefix/bin/reportd" "$prefix/bin/reportctl"; do
+    "$prefix/bin/reportd" "$prefix/bin/reportctl" \
+    "$prefix/share/man/man1/reportd.1" "$prefix/share/man/man1/reportctl.1" \
+    /usr/share/bash-completion/completions/reportctl /usr/share/zsh/vendor-completions/_reportctl \
+    /usr/share/fish/vendor_completions.d/reportctl.fish; do
     if [ -e "$path" ]; then run rm -f "$path"; fi
 done
 

@@ -11,11 +11,15 @@ struct ReportCtl: ParsableCommand {
             The socket is --socket PATH, else $REPORTD_SOCKET, else \(ConnectionOptions.defaultSocket).
 
             Examples:
-              reportctl --socket /tmp/r.sock get 21395276          print one report, byte for byte
-              reportctl get 1 2 3 --json                           one JSON object per report
-              cut -d. -f1 ids.txt | reportctl get - --json         batch: ids on stdin, JSON Lines out
-              reportctl stats                                      counts, raw vs compressed bytes
-              reportctl ping
+              # one report, byte for byte
+              reportctl --socket /tmp/r.sock get 21395276
+              # a batch: ids on stdin, one JSON object per line out
+              cut -d. -f1 ids.txt | reportctl get - --json
+              # ranked search; tone marks optional (dang uy finds Đảng ủy)
+              reportctl search '"xây dựng Đảng" -COVID' --limit 20
+              reportctl search 'dang uy' --count
+              # counts, raw vs compressed bytes, memory, limits
+              reportctl stats
 
             Exit status:
               0   success
