@@ -1,1 +1,12 @@
-print("not yet")
+// reportbench: in-process benchmarks of reportd's layers. Each subcommand measures one layer and
+// prints its figures; nothing here is asserted, it is for humans and CI logs.
+import ArgumentParser
+
+/// Entry point; the lead merges every helper's subcommands into this list.
+@main
+struct ReportBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reportbench",
+        abstract: "Measure reportd's layers in-process.",
+        subcommands: [IndexBenchmark.self])
+}
