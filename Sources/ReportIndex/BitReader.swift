@@ -1,0 +1,74 @@
+// BitReader: reads the codes BitWriter writes, from a buffer that has at least 8 zero bytes after
+// the last encoded byte (SearchIndex pads its posting buffer), so a 64-bit window load never runs
+// off the end. Invariant: `bit` is the absolute bit offset of the next unread bit. One value per
+// thread; the buffer it reads is immutable and may be shared.
+
+/// MSB-first bit stream reader over a padded buffer.
+struct BitReader {
+    let base: UnsafePointer<UInt8>
+    var bit: Int
+
+    init(base: UnsafePointer<UInt8>, byteOffset: Int) {
+        self.base = base
+        self.bit = byteOffset * 8
+    }
+
+    /// 64 bits starting at the current bit; at least 57 of them are meaningful.
+    @inline(__always)
+    private func window() -> UInt64 {
+        let raw = UnsafeRawPointer(base + (bit >> 3)).loadUnaligned(as: UInt64.self)
+        return UInt64(bigEndian: raw) << UInt64(bit & 7)
+    }
+
+    /// Reads `width` bits (0...56).
+    @inline(__always)
+    mutating func read(_ width: Int) -> Int {
+        guard width > 0 else { return 0 }
+        let value = window() >> UInt64(64 - width)
+        bit += width
+        return Int(value)
+    }
+
+    /// Counts zeros up to and including the terminating one; returns the zero count.
+    @inline(__always)
+    mutating func readUnary() -> Int {
+        var count = 0
+        while true {
+            let zeros = window().leadingZeroBitCount
+            if zeros < 56 {
+                bit += zeros + 1
+                return count + zeros
+            }
+            bit += 56
+            count += 56
+        }
+    }
+
+    @inline(__always)
+    mutating func readRice(k: Int) -> Int {
+        let quotient = readUnary()
+        return quotient << k | read(k)
+    }
+
+    @inline(__always)
+    mutating func readGamma() -> Int {
+        let n = readUnary()
+        return 1 << n | read(n)
+    }
+
+    /// Reads a LEB128 varint at a byte boundary.
+    mutating func readVarint() -> Int {
+        var byteIndex = bit >> 3
+        var value = 0
+        var shift = 0
+        while true {
+            let byte = base[byteIndex]
+            byteIndex += 1
+            value |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { break }
+            shift += 7
+        }
+        bit = byteIndex * 8
+        return value
+    }
+}

@@ -1,0 +1,253 @@
+// IndexBuilder: collects report texts and builds the immutable SearchIndex in parallel:
+//   1. docs are cut into contiguous chunks; each chunk is tokenised on its own thread into a local
+//      term table and an occurrence list, counting-sorted by local term (stable: doc, position order);
+//   2. the chunk term tables are merged and sorted by (folded, term) bytes -> global term ids;
+//   3. term ranges are encoded on separate threads (PostingCodec) and concatenated.
+// Invariant: doc numbers are unique (a repeated number keeps the text added last); positions
+// 0..<titleLength are the title's tokens. A builder value is used from one thread; `build` itself
+// fans out internally and the `text` closure of the bulk entry point is called concurrently.
+import Dispatch
+import Foundation
+
+/// Accumulates reports, then builds a `SearchIndex`.
+public struct IndexBuilder {
+    private var entries: [(doc: UInt32, text: [UInt8])] = []
+
+    /// Creates an empty builder.
+    public init() {}
+
+    /// Adds a report's text (UTF-8) under its dense doc number.
+    public mutating func add(doc: UInt32, text: [UInt8]) {
+        entries.append((doc, text))
+    }
+
+    /// Builds the index of everything added so far.
+    public func build() -> SearchIndex {
+        // Stable sort by doc so that a repeated doc number keeps the last text added.
+        var latest: [UInt32: Int] = [:]
+        for (i, entry) in entries.enumerated() { latest[entry.doc] = i }
+        let order = latest.values.sorted { entries[$0].doc < entries[$1].doc }
+        let snapshot = entries
+        return Self.assemble(count: order.count, doc: { snapshot[order[$0]].doc }, text: { snapshot[order[$0]].text })
+    }
+
+    /// Builds an index of docs 0..<docCount in parallel; `text(i)` is called once per doc, from
+    /// several threads at once, and must be safe to call concurrently.
+    public static func build(docCount: Int, text: (Int) -> [UInt8]) -> SearchIndex {
+        assemble(count: docCount, doc: { UInt32($0) }, text: text)
+    }
+
+    /// Hands a value to concurrentPerform's @Sendable closure when the code guarantees disjoint use.
+    struct UncheckedSendable<T>: @unchecked Sendable {
+        let value: T
+    }
+
+    /// One chunk's tokenisation result.
+    final class Chunk: @unchecked Sendable {
+        var termIDs: [[UInt8]: Int32] = [:]
+        var terms: [[UInt8]] = []
+        var docFrequency: [Int32] = []
+        /// Occurrences grouped by local term: termStart[t]..<termStart[t+1] index occDoc/occPosition.
+        var termStart: [Int32] = []
+        var occDoc: [UInt32] = []
+        var occPosition: [UInt32] = []
+    }
+
+    static func assemble(count: Int, doc: (Int) -> UInt32, text: (Int) -> [UInt8]) -> SearchIndex {
+        let docSlots = count == 0 ? 0 : Int(doc(count - 1)) + 1
+        var docLengths = [UInt32](repeating: 0, count: docSlots)
+        var titleLengths = [UInt32](repeating: 0, count: docSlots)
+        let chunkCount = max(1, min(count, 64))
+        let chunks = (0..<chunkCount).map { _ in Chunk() }
+        withoutActuallyEscaping(doc) { doc in
+            withoutActuallyEscaping(text) { text in
+                // The caller promises `text` is safe to call concurrently; each chunk writes only the
+                // length slots of its own docs.
+                let sources = UncheckedSendable(value: (doc, text))
+                docLengths.withUnsafeMutableBufferPointer { lengths in
+                    titleLengths.withUnsafeMutableBufferPointer { titles in
+                        let slots = UncheckedSendable(value: (lengths, titles))
+                        DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+                            let range = (count * c / chunkCount)..<(count * (c + 1) / chunkCount)
+                            tokenize(
+                                chunk: chunks[c], range: range, doc: sources.value.0, text: sources.value.1,
+                                lengths: slots.value.0, titles: slots.value.1)
+                        }
+                    }
+                }
+            }
+        }
+        // Merge term tables, sort by (folded, term).
+        var global: [[UInt8]: Int32] = [:]
+        for chunk in chunks {
+            for term in chunk.terms where global[term] == nil { global[term] = Int32(global.count) }
+        }
+        let unsorted = Array(global.keys)
+        let keyed = unsorted.map { (folded: TextNormalizer.fold(utf8: $0), term: $0) }
+        let sorted = keyed.sorted {
+            $0.folded == $1.folded
+                ? $0.term.lexicographicallyPrecedes($1.term) : $0.folded.lexicographicallyPrecedes($1.folded)
+        }
+        var termIndex: [[UInt8]: Int32] = [:]
+        termIndex.reserveCapacity(sorted.count)
+        for (i, entry) in sorted.enumerated() { termIndex[entry.term] = Int32(i) }
+        let termCount = sorted.count
+        // globalToLocal[c][g] = local id in chunk c, or -1.
+        let globalToLocal: [[Int32]] = chunks.map { chunk in
+            var map = [Int32](repeating: -1, count: termCount)
+            for (local, term) in chunk.terms.enumerated() { map[Int(termIndex[term]!)] = Int32(local) }
+            return map
+        }
+        // Encode term ranges in parallel.
+        let partCount = max(1, min(termCount, 32))
+        final class Part: @unchecked Sendable {
+            var bytes: [UInt8] = []
+            var offsets: [UInt32] = []
+        }
+        let parts = (0..<partCount).map { _ in Part() }
+        docLengths.withUnsafeBufferPointer { buffer in
+            let lengths = UncheckedSendable(value: buffer)
+            DispatchQueue.concurrentPerform(iterations: partCount) { p in
+                let range = (termCount * p / partCount)..<(termCount * (p + 1) / partCount)
+                var writer = BitWriter()
+                var offsets: [UInt32] = []
+                offsets.reserveCapacity(range.count)
+                for g in range {
+                    offsets.append(UInt32(writer.bytes.count))
+                    encode(term: g, chunks: chunks, globalToLocal: globalToLocal, docSlots: docSlots,
+                           lengths: lengths.value, writer: &writer)
+                }
+                parts[p].bytes = writer.bytes
+                parts[p].offsets = offsets
+            }
+        }
+        var postings: [UInt8] = []
+        postings.reserveCapacity(parts.reduce(8) { $0 + $1.bytes.count })
+        var postingOffsets: [UInt32] = []
+        postingOffsets.reserveCapacity(termCount + 1)
+        for part in parts {
+            let base = UInt32(postings.count)
+            for offset in part.offsets { postingOffsets.append(base + offset) }
+            postings.append(contentsOf: part.bytes)
+        }
+        postingOffsets.append(UInt32(postings.count))
+        // BitReader loads 8-byte windows: pad so the last one stays inside the buffer.
+        postings.append(contentsOf: repeatElement(0, count: 8))
+        var termBytes: [UInt8] = []
+        var termOffsets: [UInt32] = [0]
+        termOffsets.reserveCapacity(termCount + 1)
+        for entry in sorted {
+            termBytes.append(contentsOf: entry.term)
+            termOffsets.append(UInt32(termBytes.count))
+        }
+        var docCount = 0
+        var weightedTotal = 0.0
+        for i in 0..<count {
+            let d = Int(doc(i))
+            docCount += 1
+            weightedTotal += Double(SearchIndex.titleWeight - 1) * Double(titleLengths[d]) + Double(docLengths[d])
+        }
+        return SearchIndex(
+            termBytes: termBytes, termOffsets: termOffsets, postings: postings, postingOffsets: postingOffsets,
+            docLengths: docLengths, titleLengths: titleLengths, docCount: docCount,
+            averageWeightedLength: docCount == 0 ? 1 : max(1, weightedTotal / Double(docCount)))
+    }
+
+    private static func tokenize(
+        chunk: Chunk, range: Range<Int>, doc: (Int) -> UInt32, text: (Int) -> [UInt8],
+        lengths: UnsafeMutableBufferPointer<UInt32>, titles: UnsafeMutableBufferPointer<UInt32>
+    ) {
+        var scanner = Tokenizer.Scanner()
+        var occTerm: [Int32] = []
+        var occDoc: [UInt32] = []
+        var occPosition: [UInt32] = []
+        var lastDoc: [UInt32] = []
+        for i in range {
+            let number = doc(i)
+            let bytes = text(i)
+            let titleEnd = TitleExtractor.split(bytes).title.upperBound
+            var position: UInt32 = 0
+            var titleLength: UInt32 = 0
+            bytes.withUnsafeBufferPointer { buffer in
+                scanner.scan(buffer) { term, byteRange in
+                    let id: Int32
+                    if let known = chunk.termIDs[term] {
+                        id = known
+                    } else {
+                        id = Int32(chunk.terms.count)
+                        chunk.termIDs[term] = id
+                        chunk.terms.append(term)
+                        chunk.docFrequency.append(0)
+                        lastDoc.append(UInt32.max)
+                    }
+                    if lastDoc[Int(id)] != number {
+                        lastDoc[Int(id)] = number
+                        chunk.docFrequency[Int(id)] += 1
+                    }
+                    if byteRange.lowerBound < titleEnd { titleLength += 1 }
+                    occTerm.append(id)
+                    occDoc.append(number)
+                    occPosition.append(position)
+                    position += 1
+                }
+            }
+            lengths[Int(number)] = position
+            titles[Int(number)] = titleLength
+        }
+        // Counting sort by local term; stable, so each term's occurrences stay in (doc, position) order.
+        var start = [Int32](repeating: 0, count: chunk.terms.count + 1)
+        for t in occTerm { start[Int(t) + 1] += 1 }
+        for t in 0..<chunk.terms.count { start[t + 1] += start[t] }
+        var cursor = start
+        var sortedDoc = [UInt32](repeating: 0, count: occTerm.count)
+        var sortedPosition = [UInt32](repeating: 0, count: occTerm.count)
+        for (i, t) in occTerm.enumerated() {
+            let slot = Int(cursor[Int(t)])
+            cursor[Int(t)] += 1
+            sortedDoc[slot] = occDoc[i]
+            sortedPosition[slot] = occPosition[i]
+        }
+        chunk.termStart = start
+        chunk.occDoc = sortedDoc
+        chunk.occPosition = sortedPosition
+        chunk.termIDs = [:]
+    }
+
+    private static func encode(
+        term g: Int, chunks: [Chunk], globalToLocal: [[Int32]], docSlots: Int,
+        lengths: UnsafeBufferPointer<UInt32>, writer: inout BitWriter
+    ) {
+        var df = 0
+        for (c, chunk) in chunks.enumerated() {
+            let local = globalToLocal[c][g]
+            if local >= 0 { df += Int(chunk.docFrequency[Int(local)]) }
+        }
+        writer.writeVarint(df)
+        let kDoc = PostingCodec.riceK(total: docSlots, count: df)
+        var previousDoc = -1
+        for (c, chunk) in chunks.enumerated() {
+            let local = globalToLocal[c][g]
+            guard local >= 0 else { continue }
+            var i = Int(chunk.termStart[Int(local)])
+            let end = Int(chunk.termStart[Int(local) + 1])
+            while i < end {
+                let doc = Int(chunk.occDoc[i])
+                var j = i
+                while j < end && Int(chunk.occDoc[j]) == doc { j += 1 }
+                let tf = j - i
+                writer.writeRice(doc - previousDoc - 1, k: kDoc)
+                writer.writeGamma(tf)
+                let kPos = PostingCodec.riceK(total: Int(lengths[doc]), count: tf)
+                var previousPosition = -1
+                for o in i..<j {
+                    let position = Int(chunk.occPosition[o])
+                    writer.writeRice(position - previousPosition - 1, k: kPos)
+                    previousPosition = position
+                }
+                previousDoc = doc
+                i = j
+            }
+        }
+        writer.finish()
+    }
+}

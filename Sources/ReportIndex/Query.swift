@@ -1,0 +1,89 @@
+// Query: a parsed search query (grammar in docs/TEXT-RULES.md): implicit AND of clauses, OR binding
+// tighter than AND, "phrases", -exclusions, prefix*, title:, and (groups). Invariant: a parsed
+// Query has at least one positive clause at every AND level, 1...maxTerms words, and every word is
+// normalised by the same rules as the indexed text. Immutable value; Sendable.
+
+/// One word of a query, normalised like indexed text.
+public struct QueryTerm: Sendable, Hashable {
+    /// Normalised UTF-8 form (NFC, lowercase, canonical tone placement).
+    public let term: [UInt8]
+    /// Folded UTF-8 form (no diacritics, đ -> d).
+    public let folded: [UInt8]
+    /// True when the word was typed with a diacritic (or đ): it then matches its exact spelling only,
+    /// unless the query folds.
+    public var isAccented: Bool { term != folded }
+    /// True for `word*`.
+    public let isPrefix: Bool
+
+    init(token: Token, isPrefix: Bool) {
+        self.term = Array(token.term.utf8)
+        self.folded = Array(token.folded.utf8)
+        self.isPrefix = isPrefix
+    }
+
+    /// Whether an indexed token (normalised `term`, folded `folded`) matches this word, before any
+    /// prefix-expansion cap. `fold` is the query's fold option.
+    public func matches(term other: [UInt8], folded otherFolded: [UInt8], fold: Bool) -> Bool {
+        let exact = isAccented && !fold
+        switch (exact, isPrefix) {
+        case (true, false): return other == term
+        case (false, false): return otherFolded == folded
+        case (true, true): return other.starts(with: term)
+        case (false, true): return otherFolded.starts(with: folded)
+        }
+    }
+}
+
+/// A node of the query tree.
+public indirect enum QueryNode: Sendable {
+    /// A word, optionally restricted to the title.
+    case term(QueryTerm, titleOnly: Bool)
+    /// Consecutive words within one region (title or body), optionally restricted to the title.
+    case phrase([QueryTerm], titleOnly: Bool)
+    /// Matches when any operand matches.
+    case or([QueryNode])
+    /// Matches when every `required` node matches and no `excluded` node does.
+    case and(required: [QueryNode], excluded: [QueryNode])
+}
+
+/// A parsed query.
+public struct Query: Sendable {
+    /// Most words a query may hold.
+    public static let maxTerms = 32
+    /// Fewest characters before a `*`.
+    public static let minPrefixLength = 2
+    /// Most dictionary terms one prefix expands to (the ones in most documents win).
+    public static let maxPrefixExpansion = 256
+
+    /// The query tree; always an `.and`.
+    public let root: QueryNode
+    /// Whether accented words also match their folded form (exact spellings rank first).
+    public let fold: Bool
+    /// Number of words in the query.
+    public let termCount: Int
+
+    /// Parses query text.
+    /// - Parameters:
+    ///   - text: The query as typed (any Unicode normalisation form).
+    ///   - fold: Also fold accented words; exact spellings then rank above folded-only matches.
+    /// - Throws: `QueryError` naming the problem.
+    public static func parse(_ text: String, fold: Bool = false) throws(QueryError) -> Query {
+        var parser = QueryParser(text)
+        let root = try parser.parseQuery()
+        return Query(root: root, fold: fold, termCount: parser.termCount)
+    }
+
+    /// All positive leaves (terms and phrases not under an exclusion), in query order.
+    public var positiveLeaves: [QueryNode] {
+        var leaves: [QueryNode] = []
+        func walk(_ node: QueryNode) {
+            switch node {
+            case .term, .phrase: leaves.append(node)
+            case .or(let operands): operands.forEach(walk)
+            case .and(let required, _): required.forEach(walk)
+            }
+        }
+        walk(root)
+        return leaves
+    }
+}

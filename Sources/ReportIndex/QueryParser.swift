@@ -1,0 +1,198 @@
+// QueryParser: recursive-descent parser for the query grammar of docs/TEXT-RULES.md:
+//   query    := clause+                        implicit AND
+//   clause   := '-' unit | orExpr
+//   orExpr   := unit ('OR' unit)*              OR binds tighter than AND
+//   unit     := ['title:'] ( '"' words '"' | '(' query ')' | word ['*'] )
+// Invariant: every returned node tree satisfies Query's invariant, or a QueryError is thrown.
+// One parser value per parse; not shared between threads.
+
+struct QueryParser {
+    private let chars: [Character]
+    private var index = 0
+    private(set) var termCount = 0
+
+    init(_ text: String) {
+        chars = Array(text)
+    }
+
+    mutating func parseQuery() throws(QueryError) -> QueryNode {
+        let node = try parseSequence(titleOnly: false, depth: 0)
+        if index < chars.count {
+            throw QueryError(.unbalancedParenthesis, "')' without a matching '('", offset: index)
+        }
+        guard let node else {
+            throw QueryError(.empty, "the query has no word to search for", offset: 0)
+        }
+        if termCount > Query.maxTerms {
+            throw QueryError(
+                .tooManyTerms, "the query has \(termCount) words; at most \(Query.maxTerms) are allowed",
+                offset: 0)
+        }
+        return node
+    }
+
+    /// Clauses up to ')' or the end. nil when there is no clause at all.
+    private mutating func parseSequence(titleOnly: Bool, depth: Int) throws(QueryError) -> QueryNode? {
+        var required: [QueryNode] = []
+        var excluded: [QueryNode] = []
+        let start = index
+        while true {
+            skipSpaces()
+            guard index < chars.count, chars[index] != ")" else { break }
+            if chars[index] == "-" {
+                let minusAt = index
+                index += 1
+                if index >= chars.count || chars[index].isWhitespace || chars[index] == ")" {
+                    throw QueryError(.danglingOperator, "'-' must be followed by a word or phrase", offset: minusAt)
+                }
+                if let unit = try parseUnit(titleOnly: titleOnly, depth: depth) { excluded.append(unit) }
+                continue
+            }
+            if let node = try parseOr(titleOnly: titleOnly, depth: depth) { required.append(node) }
+        }
+        if required.isEmpty {
+            if excluded.isEmpty { return nil }
+            throw QueryError(
+                .onlyExclusions, "a query (or group) needs at least one word that is not excluded", offset: start)
+        }
+        return .and(required: required, excluded: excluded)
+    }
+
+    private mutating func parseOr(titleOnly: Bool, depth: Int) throws(QueryError) -> QueryNode? {
+        if atOperatorOR() {
+            throw QueryError(.danglingOperator, "'OR' has no term on its left", offset: index)
+        }
+        let first = try parseUnit(titleOnly: titleOnly, depth: depth)
+        var operands: [QueryNode] = first.map { [$0] } ?? []
+        while true {
+            let save = index
+            skipSpaces()
+            guard atOperatorOR() else {
+                index = save
+                break
+            }
+            let orAt = index
+            index += 2
+            skipSpaces()
+            if index >= chars.count || chars[index] == ")" || atOperatorOR() {
+                throw QueryError(.danglingOperator, "'OR' has no term on its right", offset: orAt)
+            }
+            if chars[index] == "-" {
+                throw QueryError(.danglingOperator, "an exclusion cannot be an operand of 'OR'", offset: index)
+            }
+            guard first != nil, let next = try parseUnit(titleOnly: titleOnly, depth: depth) else {
+                throw QueryError(.danglingOperator, "'OR' needs a searchable word on both sides", offset: orAt)
+            }
+            operands.append(next)
+        }
+        switch operands.count {
+        case 0: return nil
+        case 1: return operands[0]
+        default: return .or(operands)
+        }
+    }
+
+    /// One unit; nil for a word with no token in it (pure punctuation), which is ignored.
+    private mutating func parseUnit(titleOnly inherited: Bool, depth: Int) throws(QueryError) -> QueryNode? {
+        var titleOnly = inherited
+        let unitStart = index
+        if hasPrefix("title:") {
+            index += 6
+            titleOnly = true
+            if index >= chars.count || chars[index].isWhitespace || chars[index] == ")" {
+                throw QueryError(.danglingOperator, "'title:' must be followed by a word or phrase", offset: unitStart)
+            }
+        }
+        switch chars[index] {
+        case "\"":
+            let open = index
+            index += 1
+            var inner = ""
+            while index < chars.count && chars[index] != "\"" {
+                inner.append(chars[index])
+                index += 1
+            }
+            guard index < chars.count else {
+                throw QueryError(.unbalancedQuote, "the phrase opened here has no closing '\"'", offset: open)
+            }
+            index += 1
+            let tokens = Tokenizer.tokens(inner)
+            if tokens.isEmpty { throw QueryError(.emptyPhrase, "the phrase has no word in it", offset: open) }
+            termCount += tokens.count
+            let words = tokens.map { QueryTerm(token: $0, isPrefix: false) }
+            return words.count == 1 ? .term(words[0], titleOnly: titleOnly) : .phrase(words, titleOnly: titleOnly)
+        case "(":
+            let open = index
+            index += 1
+            let group = try parseSequence(titleOnly: titleOnly, depth: depth + 1)
+            guard index < chars.count, chars[index] == ")" else {
+                throw QueryError(.unbalancedParenthesis, "the group opened here has no closing ')'", offset: open)
+            }
+            index += 1
+            guard let group else { throw QueryError(.empty, "the group has no word to search for", offset: open) }
+            return group
+        case ")":
+            throw QueryError(.unbalancedParenthesis, "')' without a matching '('", offset: index)
+        default:
+            return try parseWord(titleOnly: titleOnly)
+        }
+    }
+
+    private mutating func parseWord(titleOnly: Bool) throws(QueryError) -> QueryNode? {
+        let start = index
+        var word = ""
+        while index < chars.count {
+            let c = chars[index]
+            if c.isWhitespace || c == "\"" || c == "(" || c == ")" { break }
+            word.append(c)
+            index += 1
+        }
+        var isPrefix = false
+        while word.hasSuffix("*") {
+            word.removeLast()
+            isPrefix = true
+        }
+        let tokens = Tokenizer.tokens(word)
+        if isPrefix {
+            guard tokens.count == 1 else {
+                if tokens.isEmpty {
+                    throw QueryError(.prefixTooShort, "'*' needs at least \(Query.minPrefixLength) characters before it", offset: start)
+                }
+                throw QueryError(.invalidPrefix, "'*' applies to a single word, not '\(word)'", offset: start)
+            }
+            let length = tokens[0].term.unicodeScalars.count
+            if length < Query.minPrefixLength {
+                throw QueryError(
+                    .prefixTooShort,
+                    "'\(word)*' is too short: a prefix needs at least \(Query.minPrefixLength) characters",
+                    offset: start)
+            }
+        }
+        if tokens.isEmpty { return nil }
+        termCount += tokens.count
+        let words = tokens.map { QueryTerm(token: $0, isPrefix: isPrefix) }
+        // A word that splits into several tokens (35-CT/TW, COVID-19) is searched as a phrase.
+        return words.count == 1 ? .term(words[0], titleOnly: titleOnly) : .phrase(words, titleOnly: titleOnly)
+    }
+
+    private mutating func skipSpaces() {
+        while index < chars.count && chars[index].isWhitespace { index += 1 }
+    }
+
+    private func hasPrefix(_ literal: String) -> Bool {
+        var i = index
+        for c in literal {
+            guard i < chars.count, chars[i].lowercased() == String(c) else { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// `OR` standing alone (followed by space, end, quote or parenthesis).
+    private func atOperatorOR() -> Bool {
+        guard index + 1 < chars.count, chars[index] == "O", chars[index + 1] == "R" else { return false }
+        let after = index + 2
+        return after >= chars.count || chars[after].isWhitespace || chars[after] == "\"" || chars[after] == "("
+            || chars[after] == ")"
+    }
+}

@@ -1,0 +1,163 @@
+// SearchIndex: the immutable, compressed positional index of one set of reports.
+//
+// Storage (all counted by `byteCount`):
+//   termBytes/termOffsets   term dictionary: normalised terms, UTF-8, sorted by (folded, term) bytes,
+//                           so a folded form or a folded prefix is one contiguous id range (found by
+//                           binary search, folding terms on the fly) and an exact term sits inside
+//                           its folded range; no separate folded table is stored.
+//   postings/postingOffsets one PostingCodec list per term id (+ 8 zero bytes of padding)
+//   docLengths/titleLengths tokens per doc slot and how many of them (positions 0..<T) are the title
+//
+// Writes (later issue): the index stays immutable. Added reports go into a new small SearchIndex
+// segment (doc numbers continue upward); deleted ones go into a deleted-doc set consulted by the
+// `isLive` callback every query takes. A query runs on each segment and the page is merged by
+// (score, doc); a background merge re-encodes segments into one and drops deleted docs. Statistics
+// (N, df, avgdl) are per segment, which BM25 tolerates.
+//
+// Thread safety: immutable after init, Sendable; search/count may run concurrently.
+
+/// An immutable positional index answering `Query`s with doc numbers.
+public final class SearchIndex: Sendable {
+    /// Title occurrences count this many times in BM25 (and title tokens in the doc length).
+    public static let titleWeight = 3
+    static let k1 = 1.2
+    static let b = 0.75
+    /// Added per accented term matched with its exact spelling when the query folds, so exact
+    /// spellings rank above folded-only matches (a BM25 sum stays far below it).
+    public static let exactSpellingBonus = 10_000.0
+
+    let termBytes: [UInt8]
+    let termOffsets: [UInt32]
+    let postings: [UInt8]
+    let postingOffsets: [UInt32]
+    let docLengths: [UInt32]
+    let titleLengths: [UInt32]
+    /// Number of docs added (N of BM25).
+    public let documentCount: Int
+    let averageWeightedLength: Double
+
+    init(
+        termBytes: [UInt8], termOffsets: [UInt32], postings: [UInt8], postingOffsets: [UInt32],
+        docLengths: [UInt32], titleLengths: [UInt32], docCount: Int, averageWeightedLength: Double
+    ) {
+        self.termBytes = termBytes
+        self.termOffsets = termOffsets
+        self.postings = postings
+        self.postingOffsets = postingOffsets
+        self.docLengths = docLengths
+        self.titleLengths = titleLengths
+        self.documentCount = docCount
+        self.averageWeightedLength = averageWeightedLength
+    }
+
+    /// Bytes held by every array the index keeps (capacities, not just counts).
+    public var byteCount: Int {
+        termBytes.capacity + termOffsets.capacity * 4 + postings.capacity + postingOffsets.capacity * 4
+            + docLengths.capacity * 4 + titleLengths.capacity * 4
+    }
+
+    /// Bytes of the compressed postings alone.
+    public var postingByteCount: Int { postings.count }
+
+    /// Number of distinct normalised terms.
+    public var termCount: Int { termOffsets.count - 1 }
+
+    /// Number of doc slots (highest doc number + 1).
+    var docSlots: Int { docLengths.count }
+
+    // MARK: Term dictionary
+
+    /// Normalised term of `id`, as UTF-8.
+    func term(_ id: Int) -> ArraySlice<UInt8> {
+        termBytes[Int(termOffsets[id])..<Int(termOffsets[id + 1])]
+    }
+
+    /// Folded form of term `id`, computed on the fly.
+    func folded(_ id: Int) -> [UInt8] {
+        TextNormalizer.fold(utf8: term(id))
+    }
+
+    /// Document frequency of term `id`.
+    func documentFrequency(_ id: Int) -> Int {
+        postings.withUnsafeBufferPointer { PostingCodec.documentFrequency($0.baseAddress!, offset: Int(postingOffsets[id])) }
+    }
+
+    /// Id range of terms whose folded form starts with `prefix` (equals it when `whole`).
+    func foldedRange(_ key: [UInt8], whole: Bool) -> Range<Int> {
+        var low = 0
+        var high = termCount
+        while low < high {
+            let mid = (low + high) / 2
+            if folded(mid).lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+        }
+        let start = low
+        high = termCount
+        while low < high {
+            let mid = (low + high) / 2
+            let f = folded(mid)
+            if whole ? f == key : f.starts(with: key) { low = mid + 1 } else { high = mid }
+        }
+        return start..<low
+    }
+
+    /// Term ids a query word matches, with whether each is its exact spelling. Prefixes are capped
+    /// at Query.maxPrefixExpansion terms: those in most docs, ties by id (dictionary order).
+    func resolve(_ word: QueryTerm, fold: Bool) -> [(id: Int, exact: Bool)] {
+        let exactOnly = word.isAccented && !fold
+        let range = foldedRange(word.folded, whole: !word.isPrefix)
+        var ids: [Int] = []
+        for id in range {
+            if exactOnly {
+                let t = term(id)
+                if word.isPrefix ? !t.starts(with: word.term) : !t.elementsEqual(word.term) { continue }
+            }
+            ids.append(id)
+        }
+        if word.isPrefix && ids.count > Query.maxPrefixExpansion {
+            let ranked = ids.map { (id: $0, df: documentFrequency($0)) }
+                .sorted { $0.df != $1.df ? $0.df > $1.df : $0.id < $1.id }
+            ids = ranked.prefix(Query.maxPrefixExpansion).map(\.id).sorted()
+        }
+        return ids.map { id in (id, word.isAccented && term(id).elementsEqual(word.term)) }
+    }
+
+    /// Decodes the posting list of term `id`.
+    func posting(_ id: Int) -> DecodedPosting {
+        postings.withUnsafeBufferPointer { base in
+            docLengths.withUnsafeBufferPointer { lengths in
+                PostingCodec.decode(base.baseAddress!, offset: Int(postingOffsets[id]), docSlots: docSlots, docLengths: lengths)
+            }
+        }
+    }
+
+    // MARK: Queries
+
+    /// Ranked page of matching live docs: score descending, then doc number ascending.
+    /// - Parameters:
+    ///   - query: A parsed query (its `fold` option applies).
+    ///   - limit: Page size (>= 0).
+    ///   - offset: Number of ranked docs to skip (>= 0).
+    ///   - isLive: False for docs that were deleted; they neither match nor count.
+    public func search(_ query: Query, limit: Int, offset: Int, isLive: (UInt32) -> Bool) -> SearchResults {
+        var evaluator = QueryEvaluator(index: self, fold: query.fold)
+        let docs = evaluator.evaluate(query.root, positive: true).filter(isLive)
+        let scores = evaluator.score(docs)
+        var ranked = zip(docs, scores).map { ScoredDoc(doc: $0, score: $1) }
+        ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
+        let start = min(max(0, offset), ranked.count)
+        let end = min(ranked.count, start + max(0, limit))
+        return SearchResults(total: ranked.count, hits: Array(ranked[start..<end]))
+    }
+
+    /// Exact number of matching live docs.
+    public func count(_ query: Query, isLive: (UInt32) -> Bool) -> Int {
+        var evaluator = QueryEvaluator(index: self, fold: query.fold)
+        return evaluator.evaluate(query.root, positive: false).reduce(0) { $0 + (isLive($1) ? 1 : 0) }
+    }
+
+    /// Doc numbers matching `query` (live or not), ascending. For tests and tools.
+    public func matchingDocs(_ query: Query) -> [UInt32] {
+        var evaluator = QueryEvaluator(index: self, fold: query.fold)
+        return evaluator.evaluate(query.root, positive: false)
+    }
+}

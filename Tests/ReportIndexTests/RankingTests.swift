@@ -1,0 +1,93 @@
+// BM25 sanity: title weighting, tie-break by doc number, paging, exact spelling under fold, isLive.
+import Testing
+
+@testable import ReportIndex
+
+private func index(_ texts: [String]) -> SearchIndex {
+    IndexBuilder.build(docCount: texts.count) { Array(texts[$0].utf8) }
+}
+
+private let all: (UInt32) -> Bool = { _ in true }
+
+@Suite("Ranking and results")
+struct RankingTests {
+    @Test("a title match outranks the same match in the body")
+    func titleOutranksBody() throws {
+        let idx = index([
+            "Tin thời sự\nNgười dân bàn về kinh tế hôm nay",
+            "Kinh tế hôm nay\nNgười dân bàn về thời sự",
+            "Chuyện khác\nKhông liên quan",
+        ])
+        let results = idx.search(try Query.parse("kinh"), limit: 10, offset: 0, isLive: all)
+        #expect(results.total == 2)
+        #expect(results.hits.map(\.doc) == [1, 0])
+        #expect(results.hits[0].score > results.hits[1].score)
+    }
+
+    @Test("equal scores are ordered by ascending doc number")
+    func ties() throws {
+        let texts = (0..<6).map { _ in "Tiêu đề\nbóng đá hôm nay" }
+        let results = index(texts).search(try Query.parse("bóng"), limit: 10, offset: 0, isLive: all)
+        #expect(results.hits.map(\.doc) == [0, 1, 2, 3, 4, 5])
+        #expect(Set(results.hits.map(\.score)).count == 1)
+    }
+
+    @Test("offset and limit page through the full ranked list")
+    func paging() throws {
+        let texts = (0..<40).map { i in "Bài \(i)\n" + String(repeating: "giá vàng ", count: 1 + i % 5) + String(repeating: "chữ ", count: i % 7) }
+        let idx = index(texts)
+        let query = try Query.parse("vàng")
+        let full = idx.search(query, limit: 1000, offset: 0, isLive: all)
+        #expect(full.total == 40)
+        var paged: [ScoredDoc] = []
+        for offset in stride(from: 0, to: 45, by: 7) {
+            let page = idx.search(query, limit: 7, offset: offset, isLive: all)
+            #expect(page.total == 40)
+            paged += page.hits
+        }
+        #expect(paged == full.hits)
+        #expect(idx.search(query, limit: 5, offset: 100, isLive: all).hits.isEmpty)
+        for pair in zip(full.hits, full.hits.dropFirst()) {
+            #expect(pair.0.score > pair.1.score || (pair.0.score == pair.1.score && pair.0.doc < pair.1.doc))
+        }
+    }
+
+    @Test("accented terms match their exact spelling; fold ranks exact spellings first")
+    func foldRanking() throws {
+        let idx = index([
+            "Một\nđang đang đang đang đang",
+            "Hai\nĐảng",
+            "Ba\ndáng",
+        ])
+        #expect(idx.search(try Query.parse("Đảng"), limit: 10, offset: 0, isLive: all).hits.map(\.doc) == [1])
+        #expect(idx.search(try Query.parse("dang"), limit: 10, offset: 0, isLive: all).total == 3)
+        let folded = idx.search(try Query.parse("Đảng", fold: true), limit: 10, offset: 0, isLive: all)
+        #expect(folded.total == 3)
+        #expect(folded.hits.first?.doc == 1)
+    }
+
+    @Test("dead docs neither match nor count")
+    func liveness() throws {
+        let idx = index(["A\nxe máy", "B\nxe máy", "C\nxe đạp"])
+        let query = try Query.parse("xe")
+        let live: (UInt32) -> Bool = { $0 != 1 }
+        #expect(idx.count(query, isLive: live) == 2)
+        #expect(idx.search(query, limit: 10, offset: 0, isLive: live).hits.map(\.doc) == [0, 2])
+    }
+
+    @Test("phrases never match across the title/body boundary")
+    func boundary() throws {
+        let idx = index(["Giá vàng\nhôm nay tăng", "Tin\ngiá vàng hôm nay"])
+        #expect(idx.matchingDocs(try Query.parse("\"vàng hôm\"")) == [1])
+        #expect(idx.matchingDocs(try Query.parse("title:\"giá vàng\"")) == [0])
+        #expect(idx.matchingDocs(try Query.parse("title:hôm")) == [])
+    }
+
+    @Test("byteCount and termCount describe the built index")
+    func sizes() {
+        let idx = index(["Hà Nội\nHà Nội mùa thu", "Huế\nsông Hương"])
+        #expect(idx.termCount == 7)
+        #expect(idx.byteCount > 0)
+        #expect(IndexBuilder().build().termCount == 0)
+    }
+}
