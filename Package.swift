@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "ReportServer",
             dependencies: [
-                "ReportStore", "ReportProtocol", "ServiceSupport",
+                "ReportStore", "ReportIndex", "ReportProtocol", "ServiceSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

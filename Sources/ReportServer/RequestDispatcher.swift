@@ -5,6 +5,7 @@
 import Logging
 import NIOCore
 import ReportProtocol
+import ReportIndex
 import ReportStore
 import ServiceSupport
 
@@ -162,11 +163,37 @@ struct RequestDispatcher: Sendable {
             var bytes = ByteBuffer()
             bytes.writeBytes(store.dictionary)
             return .dictionary(DictionaryResponse(dictionaryID: store.dictionaryID, bytes: bytes))
-        case .search, .count:
-            return .failure(.unknownOpcode, "\(request.opcode) is reserved and not served by this build")
+        case .search(let search):
+            return answerSearch(search, in: store)
+        case .count(let query, let fold):
+            do {
+                return .count(UInt32(clamping: try store.count(query, fold: fold)))
+            } catch let error as QueryError {
+                return .failure(.badQuery, error.message)
+            } catch {
+                return .failure(.dataCorrupt, "\(error)")
+            }
         case .put, .delete, .snapshot, .reload, .shutdown:
             // Privileged requests are answered in respond(); this arm is not reached.
             return .failure(.internalError, "\(request.opcode) was not dispatched")
+        }
+    }
+
+    private func answerSearch(_ request: SearchRequest, in store: ReportStore) -> Response {
+        // PROTOCOL.md §7: a page larger than maxBatchItems is clamped, not refused.
+        let limit = Int(min(request.limit, configuration.maxBatchItems))
+        do {
+            let page = try store.search(request.query, limit: limit, offset: Int(request.offset), fold: request.fold)
+            let hits = page.hits.map { hit in
+                SearchHit(
+                    id: hit.id.rawValue, title: hit.title, score: hit.score, snippet: hit.snippet.text,
+                    matches: hit.snippet.matches.map { UInt32($0.lowerBound)..<UInt32($0.upperBound) })
+            }
+            return .search(SearchResponse(totalHits: UInt32(clamping: page.total), hits: hits))
+        } catch let error as QueryError {
+            return .failure(.badQuery, error.message)
+        } catch {
+            return .failure(.dataCorrupt, "\(error)")
         }
     }
 
@@ -197,6 +224,8 @@ struct RequestDispatcher: Sendable {
             entry("compressed_bytes", s.compressedBytes),
             entry("dictionary_bytes", s.dictionaryBytes),
             entry("garbage_bytes", s.garbageBytes),
+            entry("index_bytes", s.indexBytes),
+            entry("index_terms", s.indexTerms),
             entry("rss_bytes", ProcessMemory.residentBytes()),
             entry("uptime_seconds", uptime.components.seconds),
             entry("connections_open", statistics.openConnections.load(ordering: .relaxed)),

@@ -11,6 +11,7 @@
 // Thread-safe: any number of readers and writers may call concurrently. Reads hold the lock
 // only for a dictionary lookup; inflating runs outside it with a pooled Inflater.
 import Dispatch
+import ReportIndex
 import Synchronization
 
 /// Compressed, in-memory report corpus.
@@ -25,6 +26,10 @@ public final class ReportStore: Sendable {
     public let dictionary: [UInt8]
     /// CRC-32 of `dictionary`: lets a client check it holds the right dictionary.
     public let dictionaryID: UInt32
+    /// The full-text index over the imported reports (nil when built without one). Doc numbers
+    /// are the store's; reports put or removed later are filtered by liveness, and reports put
+    /// after import are not indexed until the next import or reload.
+    public let searchIndex: SearchIndex?
     private let maxReportBytes: Int
     private let state: Mutex<State>
     private let inflaters: InflaterPool
@@ -32,8 +37,12 @@ public final class ReportStore: Sendable {
     private let level: Int
     private let memLevel: Int
 
-    private init(dictionary: [UInt8], options: ImportOptions, arena: CompressedArena, ids: [ReportID]) {
+    private init(
+        dictionary: [UInt8], options: ImportOptions, arena: CompressedArena, ids: [ReportID],
+        searchIndex: SearchIndex? = nil
+    ) {
         self.dictionary = dictionary
+        self.searchIndex = searchIndex
         dictionaryID = Checksum.crc32(dictionary)
         maxReportBytes = min(max(options.maxReportBytes, 0), Int(UInt32.max))
         level = options.level
@@ -91,15 +100,26 @@ public final class ReportStore: Sendable {
             ids = []
         }
         let compressingSeconds = (ContinuousClock.now - compressingStarted).seconds
+
+        // Index while the texts are still uncompressed; doc number i is corpus text i.
+        var searchIndex: SearchIndex?
+        let indexingStarted = ContinuousClock.now
+        if options.buildsSearchIndex && !ids.isEmpty {
+            progress?(ImportProgress(phase: .indexing, filesDone: corpus.count, bytesDone: corpus.bytes.count))
+            let texts = corpus
+            searchIndex = IndexBuilder.build(docCount: texts.count) { Array(texts.bytes[texts.range($0)]) }
+        }
+        let indexingSeconds = (ContinuousClock.now - indexingStarted).seconds
         let rawBytes = corpus.bytes.count
         let loaded = ids.count
         corpus = RawCorpus()  // release the raw texts before trimming the heap
-        let store = ReportStore(dictionary: dictionary, options: options, arena: arena, ids: ids)
+        let store = ReportStore(
+            dictionary: dictionary, options: options, arena: arena, ids: ids, searchIndex: searchIndex)
         HeapTrimmer.trim()
         let summary = ImportSummary(
             loaded: loaded, skipped: issues.count, rawBytes: loaded == 0 ? 0 : rawBytes, issues: issues,
             seconds: (ContinuousClock.now - started).seconds, readingSeconds: readingSeconds,
-            trainingSeconds: trainingSeconds, compressingSeconds: compressingSeconds)
+            trainingSeconds: trainingSeconds, compressingSeconds: compressingSeconds, indexingSeconds: indexingSeconds)
         return (store, summary)
     }
 
@@ -154,7 +174,8 @@ public final class ReportStore: Sendable {
                 reportCount: s.arena.liveCount, rawBytes: s.arena.liveRawBytes,
                 compressedBytes: s.arena.liveCompressedBytes, dictionaryBytes: dictionary.count,
                 garbageBytes: s.arena.garbageBytes, arenaCapacityBytes: s.arena.capacityBytes,
-                docNumberLimit: s.arena.entries.count)
+                docNumberLimit: s.arena.entries.count, indexBytes: searchIndex?.byteCount ?? 0,
+                indexTerms: searchIndex?.termCount ?? 0)
         }
     }
 
@@ -162,6 +183,17 @@ public final class ReportStore: Sendable {
     /// live report look missing.
     private func location(_ id: ReportID) -> (ArenaChunk, Entry)? {
         state.withLock { s in s.docs[id].flatMap { s.arena.entry($0) }.map { (s.arena.chunk(of: $0), $0) } }
+    }
+
+    /// Whether `doc` is live, for filtering index results. Lock-free when nothing was ever
+    /// replaced or removed (`retiredAny` is read once per query by the caller).
+    func isLive(_ doc: UInt32) -> Bool {
+        state.withLock { s in Int(doc) < s.ids.count && s.ids[Int(doc)] != nil }
+    }
+
+    /// True once any report was replaced or removed since import.
+    var retiredAny: Bool {
+        state.withLock { s in s.ids.count != s.docs.count }
     }
 
     private func location(_ doc: UInt32) -> (ArenaChunk, Entry)? {

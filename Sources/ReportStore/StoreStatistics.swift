@@ -17,6 +17,10 @@ public struct StoreStatistics: Sendable, Equatable {
     public var arenaCapacityBytes: Int
     /// Doc numbers handed out so far (live and retired); the next new report gets this one.
     public var docNumberLimit: Int
+    /// Bytes held by the search index (postings, term dictionary, per-doc tables); 0 without one.
+    public var indexBytes: Int = 0
+    /// Distinct terms in the search index.
+    public var indexTerms: Int = 0
 
     /// compressedBytes / rawBytes (0 for an empty store).
     public var compressionRatio: Double {

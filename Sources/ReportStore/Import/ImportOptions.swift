@@ -17,6 +17,8 @@ public struct ImportOptions: Sendable {
     public var concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Seconds between progress callbacks, at most.
     public var progressInterval = 0.5
+    /// Build the full-text index at import (the texts are at hand uncompressed only then).
+    public var buildsSearchIndex = true
 
     /// Default settings.
     public init() {}

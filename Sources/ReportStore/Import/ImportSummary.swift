@@ -18,12 +18,14 @@ public struct ImportSummary: Sendable {
     public var trainingSeconds: Double
     /// Seconds spent compressing (all workers, wall clock).
     public var compressingSeconds: Double
+    /// Seconds spent building the search index (all workers, wall clock).
+    public var indexingSeconds: Double = 0
 }
 
 /// Progress of a running import, delivered at most every `ImportOptions.progressInterval`.
 public struct ImportProgress: Sendable {
     /// The stage of the import.
-    public enum Phase: Sendable { case reading, training, compressing }
+    public enum Phase: Sendable { case reading, training, compressing, indexing }
     /// Current stage.
     public var phase: Phase
     /// Files (or JSON lines) read, or reports compressed.

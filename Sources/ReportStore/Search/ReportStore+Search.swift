@@ -1,0 +1,38 @@
+// ReportStore+Search: full-text search over the store — parse the query, rank with the
+// index, then inflate only the page's reports for titles and snippets. Thread-safe like
+// the store: the index is immutable and reads inflate with pooled inflaters.
+import ReportIndex
+
+extension ReportStore {
+    /// Ranked search.
+    /// - Parameters:
+    ///   - text: the query (docs/TEXT-RULES.md).
+    ///   - fold: also match accented terms without their marks (exact spellings rank first).
+    /// - Throws: `QueryError` for a malformed query; `StoreError` `.corrupt` if a hit's text is damaged.
+    public func search(_ queryText: String, limit: Int, offset: Int, fold: Bool) throws -> SearchPage {
+        let query = try Query.parse(queryText, fold: fold)
+        guard let index = searchIndex else { return SearchPage(total: 0, hits: []) }
+        let results = retiredAny
+            ? index.search(query, limit: limit, offset: offset, isLive: isLive)
+            : index.search(query, limit: limit, offset: offset, isLive: { _ in true })
+        var hits: [SearchHitResult] = []
+        hits.reserveCapacity(results.hits.count)
+        for scored in results.hits {
+            // A report removed between ranking and here is simply left out of the page.
+            guard let reportID = id(forDoc: scored.doc), let body = try self.text(forDoc: scored.doc) else { continue }
+            hits.append(
+                SearchHitResult(
+                    id: reportID, title: TitleExtractor.title(of: body), score: scored.score,
+                    snippet: Snippeter.snippet(text: body, query: query)))
+        }
+        return SearchPage(total: results.total, hits: hits)
+    }
+
+    /// The exact number of reports matching `text`.
+    /// - Throws: `QueryError` for a malformed query.
+    public func count(_ queryText: String, fold: Bool) throws -> Int {
+        let query = try Query.parse(queryText, fold: fold)
+        guard let index = searchIndex else { return 0 }
+        return retiredAny ? index.count(query, isLive: isLive) : index.count(query, isLive: { _ in true })
+    }
+}
