@@ -143,19 +143,26 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     /// Starts a new log file for snapshot `generation` at `path`: appends queued before this call
     /// stay in the old file (synced and closed by the writer), later ones go to the new file.
-    /// Returns at once; `completion` runs on the writer thread once the new file's creation is
-    /// durable. On failure the log keeps appending to the old file.
-    public func reset(generation: UInt64, path: String, completion: @escaping @Sendable (Result<Void, DurabilityError>) -> Void) {
+    /// Returns at once with the LSN the new file starts at; `completion` runs on the writer
+    /// thread once the new file's creation is durable. On failure the log keeps appending to the
+    /// old file.
+    @discardableResult
+    public func reset(
+        generation: UInt64, path: String, completion: @escaping @Sendable (Result<Void, DurabilityError>) -> Void
+    ) -> UInt64 {
         condition.lock()
+        let firstLSN = nextLSN
         if let failure = poison ?? (closing ? DurabilityError(.io, "the log is closed") : nil) {
             condition.unlock()
-            return completion(.failure(failure))
+            completion(.failure(failure))
+            return firstLSN
         }
-        queue.append(.reset(generation: generation, path: path, firstLSN: nextLSN, completion: completion))
+        queue.append(.reset(generation: generation, path: path, firstLSN: firstLSN, completion: completion))
         bytesInGeneration = UInt64(LogFileHeader.size)
         currentGeneration = generation
         condition.signal()
         condition.unlock()
+        return firstLSN
     }
 
     /// `reset(generation:path:completion:)`, blocking until the new file is durable.
@@ -331,10 +338,9 @@ public final class WriteAheadLog: @unchecked Sendable {
             return .success(())
         } catch let error as DurabilityError {
             // Stay on the old file: the snapshot that asked for the reset is abandoned.
-            try? FileSystem.remove(path)
+            // createFile removed what it created; a file that was already there is not ours.
             return .failure(error)
         } catch {
-            try? FileSystem.remove(path)
             return .failure(DurabilityError(.io, "\(error)", path: path))
         }
     }
