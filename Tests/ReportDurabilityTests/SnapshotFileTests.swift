@@ -48,7 +48,8 @@ struct SnapshotFileTests {
         try SnapshotFile.write(Self.sections, generation: 2, nextLSN: 9, to: path)
         let original = Bytes.read(path)
         for offset in 0..<original.count {
-            Bytes.write(Bytes.flipped(original, at: offset), to: path)
+            Bytes.patch(path, at: offset, to: original[offset] ^ 0x5A)
+            defer { Bytes.patch(path, at: offset, to: original[offset]) }
             let error = durabilityError { try SnapshotFile.read(path: path) }
             #expect(error != nil, "flip at \(offset) accepted")
             #expect(error?.path == path && error?.offset != nil)
@@ -80,8 +81,9 @@ struct SnapshotFileTests {
         let path = dir.file("snapshot.rdsnap")
         try SnapshotFile.write(Self.sections, generation: 2, nextLSN: 9, to: path)
         let original = Bytes.read(path)
-        for length in 0..<original.count {
-            Bytes.write(Array(original[0..<length]), to: path)
+        for length in (0..<original.count).reversed() {
+            Bytes.truncate(path, to: length)
+            #expect(FileSystem.size(path) == UInt64(length))
             let error = durabilityError { try SnapshotFile.read(path: path) }
             #expect(error?.code == .truncated, "cut at \(length): \(String(describing: error))")
         }

@@ -27,8 +27,27 @@ final class TestDirectory {
 enum Bytes {
     static func read(_ path: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: path) ?? Data()) }
 
+    /// Replaces the file's contents.
     static func write(_ bytes: [UInt8], to path: String) {
-        try! Data(bytes).write(to: URL(fileURLWithPath: path))
+        let file = try! PosixFile.openForWriting(path)
+        try! file.truncate(to: 0)
+        try! file.write(bytes, at: 0)
+        file.close()
+    }
+
+    /// Overwrites one byte in place. (Rewriting a whole file through truncate-to-zero makes
+    /// ext4 flush it on close; the byte-flip tests would take seconds.)
+    static func patch(_ path: String, at offset: Int, to value: UInt8) {
+        let file = try! PosixFile.openForWriting(path, create: false)
+        try! file.write([value], at: UInt64(offset))
+        file.close()
+    }
+
+    /// Cuts the file to `length` bytes.
+    static func truncate(_ path: String, to length: Int) {
+        let file = try! PosixFile.openForWriting(path, create: false)
+        try! file.truncate(to: UInt64(length))
+        file.close()
     }
 
     /// `bytes` with the byte at `offset` XORed with 0x5A.

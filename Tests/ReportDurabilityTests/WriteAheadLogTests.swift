@@ -145,6 +145,21 @@ struct WriteAheadLogTests {
         #expect(box.lsns == Array(5..<55))
     }
 
+    @Test("the async form suspends until the record is synced")
+    func asyncForm() async throws {
+        let dir = TestDirectory()
+        let probe = SyncProbe()
+        let wal = try WriteAheadLog.create(
+            path: dir.file("log.rdlog"), header: .init(generation: 0, firstLSN: 0), configuration: .init(syncData: probe.hook))
+        let lsns = try await withThrowingTaskGroup(of: UInt64.self) { group in
+            for i in 0..<20 { group.addTask { try await wal.append(.delete(id: "a\(i)")) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(lsns.sorted() == Array(0..<20))
+        #expect(probe.count >= 1 && probe.syncedSize == FileSystem.size(dir.file("log.rdlog")))
+        wal.close()
+    }
+
     @Test("policy no never syncs while running; everysec syncs in the background")
     func lazyPolicies() throws {
         let dir = TestDirectory()

@@ -88,7 +88,7 @@ public final class DataDirectory: @unchecked Sendable {
                 ? "snapshot \(generation), which is missing" : "log \(missing), which is missing"
             throw DurabilityError(
                 .damaged,
-                "log \(generation) follows \(what): writes would be lost; restore the missing file, or start with --repair",
+                "log \(generation) follows \(what): its writes would be lost; restore the missing file from a backup",
                 path: layout.logPath(generation))
         }
         var logs: [LogReplay] = []

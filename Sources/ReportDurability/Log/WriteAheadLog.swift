@@ -116,6 +116,15 @@ public final class WriteAheadLog: @unchecked Sendable {
         return try done.wait().get()
     }
 
+    /// Appends `record`, suspending (not blocking) until it is as durable as the policy
+    /// promises. For Swift concurrency callers; the same queue and group commit as the others.
+    @discardableResult
+    public func append(_ record: LogRecord) async throws -> UInt64 {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<UInt64, any Error>) in
+            append(record) { continuation.resume(with: $0.mapError { $0 as any Error }) }
+        }
+    }
+
     /// Queues `record` and returns at once; `completion` runs on the writer thread when the
     /// record is as durable as the policy promises (or failed). The order of calls is the
     /// order of LSNs and of records in the file.
