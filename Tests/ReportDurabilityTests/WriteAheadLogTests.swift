@@ -181,6 +181,27 @@ struct WriteAheadLogTests {
         everysec.close()
     }
 
+    @Test("everysec still syncs while the queue is never empty")
+    func everysecUnderLoad() throws {
+        let dir = TestDirectory()
+        let probe = SyncProbe()
+        let wal = try WriteAheadLog.create(
+            path: dir.file("log.rdlog"), header: .init(generation: 0, firstLSN: 0),
+            configuration: .init(policy: .everysec, syncData: probe.hook, everysecInterval: 0.01))
+        // Each completion queues the next append before the writer looks at the queue again,
+        // so the writer never idles: only the after-batch check can sync.
+        let stop = Date().addingTimeInterval(0.2)
+        let done = OneShot<Bool>()
+        @Sendable func chain(_ i: Int) {
+            wal.append(.delete(id: "\(i)")) { _ in
+                if Date() < stop { chain(i + 1) } else { done.fulfil(probe.count >= 1) }
+            }
+        }
+        chain(0)
+        #expect(done.wait(), "no sync during 0.2 s of uninterrupted appends")
+        wal.close()
+    }
+
     @Test("a failed sync fails the batch and every later append")
     func failedSyncPoisons() throws {
         let dir = TestDirectory()

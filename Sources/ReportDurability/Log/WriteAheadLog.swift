@@ -250,7 +250,14 @@ public final class WriteAheadLog: @unchecked Sendable {
             queue = []
             let poisoned = poison
             condition.unlock()
-            let (completions, failure) = process(batch, poisoned: poisoned)
+            var (completions, failure) = process(batch, poisoned: poisoned)
+            // Under steady load the queue is never empty, so the idle wait above never times
+            // out: `everysec` must also sync here once the interval has passed.
+            if configuration.policy == .everysec, failure == nil, poisoned == nil,
+                Date().timeIntervalSince(lastSync) >= configuration.everysecInterval
+            {
+                failure = syncIfDirty()
+            }
             condition.lock()
             if let failure, poison == nil { poison = failure }
             condition.unlock()
