@@ -5,31 +5,6 @@ import Testing
 
 @testable import ReportDurability
 
-/// Opens, recovers and loads a directory the way the daemon will.
-struct Daemon {
-    let directory: DataDirectory
-    let recovery: Recovery
-    let log: WriteAheadLog
-    var store: ToyStore
-
-    init(_ path: String, options: DataDirectory.Options = .init()) throws {
-        directory = try DataDirectory(path: path, options: options)
-        recovery = try directory.recover()
-        store = ToyStore(recovery: recovery)
-        log = try directory.openLog(after: recovery)
-    }
-
-    mutating func write(_ records: [LogRecord]) throws {
-        for record in records {
-            try log.append(record)
-            store.apply(record)
-        }
-    }
-
-    /// A "crash": the files stay exactly as they are (every append was synced under `always`).
-    func crash() { directory.close() }
-}
-
 enum HandoffCrash: String, CaseIterable, CustomTestStringConvertible {
     case afterLogSwitch, whileWritingSnapshot, afterSnapshotRename, afterCleanup
     var testDescription: String { rawValue }
@@ -91,7 +66,8 @@ struct DataDirectoryTests {
             try FileSystem.remove(scratch)
             Bytes.write(Array(partial.prefix(partial.count / 2)), to: snapshotPath + ".tmp")
         case .afterSnapshotRename:
-            try SnapshotFile.write(copy.sections, generation: ticket.generation, nextLSN: ticket.nextLSN, to: snapshotPath)
+            try SnapshotFile.write(
+                copy.sections, generation: ticket.generation, nextLSN: ticket.nextLSN, to: snapshotPath)
         case .afterCleanup:
             try daemon.directory.finishSnapshot(ticket, sections: copy.sections)
         }
@@ -189,7 +165,8 @@ struct DataDirectoryTests {
         #expect(report.movedAside.count == 1)
         let aside = try #require(report.movedAside.first)
         #expect(aside.hasPrefix(logPath + ".damaged-"))
-        #expect(Bytes.read(aside) == Bytes.flipped(original, at: secondRecord + 15), "the damaged file is kept as it was")
+        #expect(
+            Bytes.read(aside) == Bytes.flipped(original, at: secondRecord + 15), "the damaged file is kept as it was")
         let recovery = try directory.recover()
         #expect(recovery.records == [records[0]] + records[2...])
         #expect(recovery.warnings.isEmpty)
@@ -232,7 +209,9 @@ struct DataDirectoryTests {
         let second = try daemon.directory.beginSnapshot()
         try second.rotation.wait().get()
         // Crash after the rename of snapshot 2, before logs 1 and snapshot 1 were removed.
-        try SnapshotFile.write(daemon.store.sections, generation: 2, nextLSN: second.nextLSN, to: daemon.directory.layoutNames.snapshotPath(2))
+        try SnapshotFile.write(
+            daemon.store.sections, generation: 2, nextLSN: second.nextLSN,
+            to: daemon.directory.layoutNames.snapshotPath(2))
         try daemon.write([.put(id: "cuối", text: [2])])
         let expected = daemon.store
         daemon.crash()
@@ -293,7 +272,8 @@ struct DataDirectoryTests {
         #expect(daemon.directory.shouldSnapshot)
         let ticket = try daemon.directory.beginSnapshot()
         #expect(!daemon.directory.shouldSnapshot, "not while one is in progress")
-        try daemon.directory.finishSnapshot(ticket, sections: [.init(name: "big", bytes: [UInt8](repeating: 0, count: 1000))])
+        try daemon.directory.finishSnapshot(
+            ticket, sections: [.init(name: "big", bytes: [UInt8](repeating: 0, count: 1000))])
         #expect(!daemon.directory.shouldSnapshot)
         // Snapshot is ~1,100 bytes: due past 550 bytes of log.
         try daemon.write([.put(id: "c", text: [UInt8](repeating: 3, count: 400))])

@@ -6,14 +6,18 @@ import Testing
 @Suite("Log corruption")
 struct LogCorruptionTests {
     /// A log of `count` records and the offset each record starts at (plus the file end).
-    static func makeLog(in dir: TestDirectory, count: Int = 6) throws -> (path: String, records: [LogRecord], starts: [Int]) {
+    static func makeLog(in dir: TestDirectory, count: Int = 6) throws -> (
+        path: String, records: [LogRecord], starts: [Int]
+    ) {
         let path = dir.file("log.rdlog")
         let records = Fixture.records(count: count)
         let wal = try WriteAheadLog.create(path: path, header: LogFileHeader(generation: 0, firstLSN: 0))
         for record in records { try wal.append(record) }
         wal.close()
         var starts = [LogFileHeader.size]
-        for record in records { starts.append(starts.last! + LogRecordFrame.encode(body: try record.encodeBody()).count) }
+        for record in records {
+            starts.append(starts.last! + LogRecordFrame.encode(body: try record.encodeBody()).count)
+        }
         return (path, records, starts)
     }
 
@@ -36,7 +40,8 @@ struct LogCorruptionTests {
                 #expect(offset < lastStart, "flip at \(offset) in the last record refused: \(error)")
                 #expect(error.path == path)
                 if offset < LogFileHeader.size {
-                    #expect(error.code == ((8..<12).contains(offset) ? .unsupportedVersion : .damaged), "flip at \(offset)")
+                    #expect(
+                        error.code == ((8..<12).contains(offset) ? .unsupportedVersion : .damaged), "flip at \(offset)")
                 } else {
                     let recordStart = starts.last { $0 <= offset }!
                     #expect(error.code == .damaged)
@@ -53,7 +58,9 @@ struct LogCorruptionTests {
         let (path, _, starts) = try Self.makeLog(in: dir)
         let original = Bytes.read(path)
         let cut = Array(original[0..<(starts[starts.count - 2] + 5)])
-        let error = durabilityError { try cut.withUnsafeBytes { try LogReader.replay($0, path: path, allowTornTail: false) } }
+        let error = durabilityError {
+            try cut.withUnsafeBytes { try LogReader.replay($0, path: path, allowTornTail: false) }
+        }
         #expect(error?.code == .damaged)
         #expect(error?.offset == UInt64(starts[starts.count - 2]))
     }

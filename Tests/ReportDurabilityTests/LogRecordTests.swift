@@ -7,7 +7,9 @@ import Testing
 struct LogRecordTests {
     @Test("put and delete records round-trip through their frame")
     func roundTrip() throws {
-        for record in Fixture.records(count: 12) + [.put(id: "", text: []), .put(id: "x", text: [0xFF, 0x52, 0x44, 0xFE])] {
+        for record in Fixture.records(count: 12) + [
+            .put(id: "", text: []), .put(id: "x", text: [0xFF, 0x52, 0x44, 0xFE]),
+        ] {
             let frame = LogRecordFrame.encode(body: try record.encodeBody())
             let parsed = frame.withUnsafeBytes { LogRecordFrame.parse($0, at: 0) }
             guard case .record(let decoded, let end) = parsed else {
@@ -30,7 +32,9 @@ struct LogRecordTests {
 
     @Test("an ID longer than 65535 bytes is refused, not truncated")
     func longIDRefused() {
-        let error = durabilityError { try LogRecord.put(id: String(repeating: "a", count: 70_000), text: []).encodeBody() }
+        let error = durabilityError {
+            try LogRecord.put(id: String(repeating: "a", count: 70_000), text: []).encodeBody()
+        }
         #expect(error?.code == .invalidArgument)
     }
 

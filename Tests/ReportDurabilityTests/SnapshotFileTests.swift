@@ -37,8 +37,13 @@ struct SnapshotFileTests {
     func badSectionNames() {
         let dir = TestDirectory()
         let repeated = [SnapshotSection(name: "a", bytes: []), SnapshotSection(name: "a", bytes: [])]
-        #expect(durabilityError { try SnapshotFile.write(repeated, generation: 1, nextLSN: 0, to: dir.file("s")) }?.code == .invalidArgument)
-        #expect(durabilityError { try SnapshotFile.write([.init(name: "", bytes: [])], generation: 1, nextLSN: 0, to: dir.file("s")) }?.code == .invalidArgument)
+        #expect(
+            durabilityError { try SnapshotFile.write(repeated, generation: 1, nextLSN: 0, to: dir.file("s")) }?.code
+                == .invalidArgument)
+        #expect(
+            durabilityError {
+                try SnapshotFile.write([.init(name: "", bytes: [])], generation: 1, nextLSN: 0, to: dir.file("s"))
+            }?.code == .invalidArgument)
     }
 
     @Test("a flipped byte at any offset is refused with the file and an offset")
@@ -56,7 +61,9 @@ struct SnapshotFileTests {
             if (8..<12).contains(offset) {
                 #expect(error?.code == .unsupportedVersion)
             } else {
-                #expect(error?.code == .damaged || error?.code == .truncated, "flip at \(offset): \(String(describing: error))")
+                #expect(
+                    error?.code == .damaged || error?.code == .truncated,
+                    "flip at \(offset): \(String(describing: error))")
             }
         }
     }

@@ -26,7 +26,9 @@ struct ToyStore: Equatable {
         }
         var meta = ByteWriter()
         meta.u32(UInt32(reports.count))
-        return [SnapshotSection(name: "meta", bytes: meta.bytes), SnapshotSection(name: "entries", bytes: entries.bytes)]
+        return [
+            SnapshotSection(name: "meta", bytes: meta.bytes), SnapshotSection(name: "entries", bytes: entries.bytes),
+        ]
     }
 
     /// Rebuilds a store: the snapshot's entries, then the records.
@@ -49,15 +51,4 @@ struct ToyStore: Equatable {
     }
 
     init() {}
-}
-
-/// Records with varied shapes: Vietnamese IDs, empty and binary texts, deletes.
-enum Fixture {
-    static func records(count: Int, seed: UInt64 = 7) -> [LogRecord] {
-        (0..<count).map { i in
-            if i % 4 == 3 { return .delete(id: "báo-cáo-\(i - 2)") }
-            let text = Array("Tiêu đề \(i)\nNội dung số \(i) ".utf8) + Bytes.pseudoRandom(count: (i * 37) % 300, seed: seed + UInt64(i))
-            return .put(id: "báo-cáo-\(i)", text: text)
-        }
-    }
 }

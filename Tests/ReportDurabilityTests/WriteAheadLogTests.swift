@@ -5,48 +5,6 @@ import Testing
 
 @testable import ReportDurability
 
-/// A thread-safe counter and gate for sync hooks.
-final class SyncProbe: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var calls = 0
-    private var gateOpen = true
-    private var syncedSizes: [Int32: UInt64] = [:]
-    var failWith: Int32 = 0
-
-    /// The first sync blocks until `open()`.
-    func closeGate() { condition.lock(); gateOpen = false; condition.unlock() }
-
-    func open() {
-        condition.lock()
-        gateOpen = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    var count: Int { condition.lock(); defer { condition.unlock() }; return calls }
-
-    /// Largest file size seen at a successful sync.
-    var syncedSize: UInt64 { condition.lock(); defer { condition.unlock() }; return syncedSizes.values.max() ?? 0 }
-
-    var hook: WriteAheadLog.SyncFunction {
-        { [self] fd in
-            var info = stat()
-            fstat(fd, &info)
-            condition.lock()
-            calls += 1
-            while !gateOpen { condition.wait() }
-            let failure = failWith
-            if failure == 0 { syncedSizes[fd] = max(syncedSizes[fd] ?? 0, UInt64(info.st_size)) }
-            condition.unlock()
-            if failure != 0 {
-                errno = failure
-                return -1
-            }
-            return 0
-        }
-    }
-}
-
 /// Polls `condition` every millisecond for up to 10 s.
 func eventually(_ condition: () -> Bool) -> Bool {
     for _ in 0..<10_000 {
@@ -98,14 +56,16 @@ struct WriteAheadLogTests {
         let probe = SyncProbe()
         let path = dir.file("log.rdlog")
         let wal = try WriteAheadLog.create(
-            path: path, header: LogFileHeader(generation: 0, firstLSN: 0), configuration: .init(policy: .always, syncData: probe.hook))
+            path: path, header: LogFileHeader(generation: 0, firstLSN: 0),
+            configuration: .init(policy: .always, syncData: probe.hook))
         let group = DispatchGroup()
         let seen = ResultBox()
         for t in 0..<8 {
             group.enter()
             Thread.detachNewThread {
                 for i in 0..<40 {
-                    let lsn = try! wal.append(.put(id: "t\(t)-\(i)", text: Bytes.pseudoRandom(count: 50 + i, seed: UInt64(t * 100 + i))))
+                    let lsn = try! wal.append(
+                        .put(id: "t\(t)-\(i)", text: Bytes.pseudoRandom(count: 50 + i, seed: UInt64(t * 100 + i))))
                     seen.add(lsn, syncedSize: probe.syncedSize)
                 }
                 group.leave()
@@ -130,7 +90,8 @@ struct WriteAheadLogTests {
     @Test("the callback form completes every append in order, off the caller's thread")
     func callbackForm() throws {
         let dir = TestDirectory()
-        let wal = try WriteAheadLog.create(path: dir.file("log.rdlog"), header: LogFileHeader(generation: 0, firstLSN: 5))
+        let wal = try WriteAheadLog.create(
+            path: dir.file("log.rdlog"), header: LogFileHeader(generation: 0, firstLSN: 5))
         let box = ResultBox()
         let group = DispatchGroup()
         for i in 0..<50 {
@@ -150,7 +111,8 @@ struct WriteAheadLogTests {
         let dir = TestDirectory()
         let probe = SyncProbe()
         let wal = try WriteAheadLog.create(
-            path: dir.file("log.rdlog"), header: .init(generation: 0, firstLSN: 0), configuration: .init(syncData: probe.hook))
+            path: dir.file("log.rdlog"), header: .init(generation: 0, firstLSN: 0),
+            configuration: .init(syncData: probe.hook))
         let lsns = try await withThrowingTaskGroup(of: UInt64.self) { group in
             for i in 0..<20 { group.addTask { try await wal.append(.delete(id: "a\(i)")) } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -165,7 +127,8 @@ struct WriteAheadLogTests {
         let dir = TestDirectory()
         let lazy = SyncProbe()
         let noSync = try WriteAheadLog.create(
-            path: dir.file("no.rdlog"), header: .init(generation: 0, firstLSN: 0), configuration: .init(policy: .no, syncData: lazy.hook))
+            path: dir.file("no.rdlog"), header: .init(generation: 0, firstLSN: 0),
+            configuration: .init(policy: .no, syncData: lazy.hook))
         for i in 0..<20 { try noSync.append(.delete(id: "\(i)")) }
         #expect(lazy.count == 0)
         noSync.close()
@@ -208,7 +171,8 @@ struct WriteAheadLogTests {
         let probe = SyncProbe()
         probe.failWith = EIO
         let wal = try WriteAheadLog.create(
-            path: dir.file("log.rdlog"), header: .init(generation: 0, firstLSN: 0), configuration: .init(syncData: probe.hook))
+            path: dir.file("log.rdlog"), header: .init(generation: 0, firstLSN: 0),
+            configuration: .init(syncData: probe.hook))
         #expect(durabilityError { try wal.append(.delete(id: "a")) }?.code == .io)
         probe.failWith = 0
         let later = durabilityError { try wal.append(.delete(id: "b")) }
@@ -262,24 +226,4 @@ struct WriteAheadLogTests {
         #expect(try LogReader.read(path: dir.file("a.rdlog")).records == [.delete(id: "still-here")])
         #expect(Bytes.read(dir.file("taken.rdlog")) == [1, 2, 3])
     }
-}
-
-/// Collects results from many threads.
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [UInt64] = []
-    private var synced: [(UInt64, UInt64)] = []
-    private var errors: [String] = []
-
-    func add(_ lsn: UInt64, syncedSize: UInt64 = 0) {
-        lock.lock()
-        values.append(lsn)
-        synced.append((lsn, syncedSize))
-        lock.unlock()
-    }
-
-    func fail(_ message: String) { lock.lock(); errors.append(message); lock.unlock() }
-    var lsns: [UInt64] { lock.lock(); defer { lock.unlock() }; return values }
-    var pairs: [(UInt64, UInt64)] { lock.lock(); defer { lock.unlock() }; return synced }
-    var failures: [String] { lock.lock(); defer { lock.unlock() }; return errors }
 }

@@ -84,7 +84,8 @@ public final class DataDirectory: @unchecked Sendable {
         for (index, generation) in chain.enumerated() where generation != base + UInt64(index) {
             let missing = base + UInt64(index)
             // Log g follows snapshot g; without snapshots the chain must start at log 0.
-            let what = index == 0 && snapshot == nil
+            let what =
+                index == 0 && snapshot == nil
                 ? "snapshot \(generation), which is missing" : "log \(missing), which is missing"
             throw DurabilityError(
                 .damaged,
@@ -105,7 +106,8 @@ public final class DataDirectory: @unchecked Sendable {
                 warnings.append(
                     RecoveryWarning(
                         path: logPath, offset: tail.offset,
-                        message: "torn last record cut off (\(tail.length) bytes, \(tail.reason)); it is kept in a .torn file"))
+                        message: "torn last record cut off (\(tail.length) bytes, \(tail.reason)); "
+                            + "openLog keeps it in a .torn file"))
             }
             records.append(contentsOf: replay.records)
             logs.append(replay)
@@ -115,11 +117,14 @@ public final class DataDirectory: @unchecked Sendable {
         for generation in layout.snapshots where generation < base { obsolete.append(layout.snapshotPath(generation)) }
         for file in obsolete {
             warnings.append(
-                RecoveryWarning(path: file, offset: nil, message: "covered by snapshot \(base): an interrupted snapshot left it; removing"))
+                RecoveryWarning(
+                    path: file, offset: nil,
+                    message: "covered by snapshot \(base): an interrupted snapshot left it; removing"))
         }
         for temporary in layout.temporaries {
             obsolete.append(temporary)
-            warnings.append(RecoveryWarning(path: temporary, offset: nil, message: "unfinished snapshot file; removing"))
+            warnings.append(
+                RecoveryWarning(path: temporary, offset: nil, message: "unfinished snapshot file; removing"))
         }
         let firstLSN = logs.first?.header?.firstLSN ?? snapshot?.nextLSN ?? 0
         let nextLSN = firstLSN + UInt64(records.count)
@@ -152,7 +157,8 @@ public final class DataDirectory: @unchecked Sendable {
         if let active {
             log = try WriteAheadLog.open(replay: active, configuration: options.log)
         } else {
-            let generation = recovery.logs.last.map { _ in recovery.baseGeneration + UInt64(recovery.logs.count - 1) }
+            let generation =
+                recovery.logs.last.map { _ in recovery.baseGeneration + UInt64(recovery.logs.count - 1) }
                 ?? recovery.baseGeneration
             log = try WriteAheadLog.create(
                 path: layoutNames.logPath(generation),
@@ -209,7 +215,9 @@ public final class DataDirectory: @unchecked Sendable {
         // The new snapshot is durable: everything older is redundant. A failure here leaves
         // files that the next recovery removes as obsolete.
         let layout = try DataDirectoryLayout(scanning: path)
-        for generation in layout.logs where generation < ticket.generation { try FileSystem.remove(layout.logPath(generation)) }
+        for generation in layout.logs where generation < ticket.generation {
+            try FileSystem.remove(layout.logPath(generation))
+        }
         for generation in layout.snapshots where generation < ticket.generation {
             try FileSystem.remove(layout.snapshotPath(generation))
         }
@@ -234,7 +242,8 @@ public final class DataDirectory: @unchecked Sendable {
         defer { state.unlock() }
         guard let wal, inProgress == nil else { return false }
         let logBytes = olderLogBytes + wal.size
-        let threshold = max(Double(options.autoSnapshotMinimumLogBytes), options.autoSnapshotShare * Double(snapshotBytes))
+        let threshold = max(
+            Double(options.autoSnapshotMinimumLogBytes), options.autoSnapshotShare * Double(snapshotBytes))
         return Double(logBytes) > threshold
     }
 

@@ -31,9 +31,11 @@ public enum LogReader {
                     .truncated, "log header is \(bytes.count) of \(LogFileHeader.size) bytes; \(repairHint)",
                     path: path, offset: 0)
             }
-            return LogReplay(path: path, header: nil, records: [], validLength: 0, fileLength: fileLength, tornTail: tail)
+            return LogReplay(
+                path: path, header: nil, records: [], validLength: 0, fileLength: fileLength, tornTail: tail)
         }
-        let header = try LogFileHeader.decode(UnsafeRawBufferPointer(rebasing: bytes[0..<LogFileHeader.size]), path: path)
+        let header = try LogFileHeader.decode(
+            UnsafeRawBufferPointer(rebasing: bytes[0..<LogFileHeader.size]), path: path)
         var records: [LogRecord] = []
         var offset = LogFileHeader.size
         while offset < bytes.count {
@@ -48,7 +50,8 @@ public enum LogReader {
             }
             if nextValidFrame(in: bytes, after: offset) != nil {
                 throw DurabilityError(
-                    .damaged, "\(reason), and valid records follow it; \(repairHint)", path: path, offset: UInt64(offset))
+                    .damaged, "\(reason), and valid records follow it; \(repairHint)", path: path,
+                    offset: UInt64(offset))
             }
             guard allowTornTail else {
                 throw DurabilityError(
@@ -61,7 +64,8 @@ public enum LogReader {
                 tornTail: tail)
         }
         return LogReplay(
-            path: path, header: header, records: records, validLength: fileLength, fileLength: fileLength, tornTail: nil)
+            path: path, header: header, records: records, validLength: fileLength, fileLength: fileLength, tornTail: nil
+        )
     }
 
     /// What `salvage` kept and skipped.
@@ -82,7 +86,8 @@ public enum LogReader {
             var header: LogFileHeader?
             var offset = 0
             if raw.count >= LogFileHeader.size,
-                let parsed = try? LogFileHeader.decode(UnsafeRawBufferPointer(rebasing: raw[0..<LogFileHeader.size]), path: path)
+                let parsed = try? LogFileHeader.decode(
+                    UnsafeRawBufferPointer(rebasing: raw[0..<LogFileHeader.size]), path: path)
             {
                 header = parsed
                 offset = LogFileHeader.size

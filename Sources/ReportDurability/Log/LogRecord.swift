@@ -42,7 +42,8 @@ public enum LogRecord: Sendable, Equatable {
     func encodeBody() throws -> [UInt8] {
         let idBytes = Array(id.utf8)
         guard idBytes.count <= Self.maximumIDBytes else {
-            throw DurabilityError(.invalidArgument, "report ID is \(idBytes.count) bytes; the log allows \(Self.maximumIDBytes)")
+            throw DurabilityError(
+                .invalidArgument, "report ID is \(idBytes.count) bytes; the log allows \(Self.maximumIDBytes)")
         }
         var writer: ByteWriter
         switch self {
@@ -59,7 +60,8 @@ public enum LogRecord: Sendable, Equatable {
             writer.raw(idBytes)
         }
         guard writer.bytes.count <= Self.maximumBodyBytes else {
-            throw DurabilityError(.invalidArgument, "record of \(writer.bytes.count) bytes exceeds \(Self.maximumBodyBytes)")
+            throw DurabilityError(
+                .invalidArgument, "record of \(writer.bytes.count) bytes exceeds \(Self.maximumBodyBytes)")
         }
         return writer.bytes
     }
@@ -83,7 +85,9 @@ public enum LogRecord: Sendable, Equatable {
         case .put:
             return .success(.put(id: id, text: Array(reader.slice(rest..<body.count)!)))
         case .delete:
-            guard rest == body.count else { return .failure(BodyProblem("delete record has \(body.count - rest) extra bytes")) }
+            guard rest == body.count else {
+                return .failure(BodyProblem("delete record has \(body.count - rest) extra bytes"))
+            }
             return .success(.delete(id: id))
         }
     }

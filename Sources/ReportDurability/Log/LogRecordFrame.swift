@@ -48,7 +48,9 @@ enum LogRecordFrame {
             return .incomplete(reason: "record of \(length) bytes cut short at \(bytes.count - offset - headerSize)")
         }
         let body = reader.slice((offset + headerSize)..<end)!
-        guard Checksum32.of(body) == reader.u32(at: offset + 8)! else { return .invalid(reason: "record checksum mismatch") }
+        guard Checksum32.of(body) == reader.u32(at: offset + 8)! else {
+            return .invalid(reason: "record checksum mismatch")
+        }
         switch LogRecord.decodeBody(body) {
         case .success(let record): return .record(record, end: end)
         case .failure(let problem): return .invalid(reason: problem.reason)

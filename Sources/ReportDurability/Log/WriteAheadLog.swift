@@ -45,7 +45,9 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     private enum Item {
         case append(lsn: UInt64, frame: [UInt8], completion: Completion?)
-        case reset(generation: UInt64, path: String, firstLSN: UInt64, completion: @Sendable (Result<Void, DurabilityError>) -> Void)
+        case reset(
+            generation: UInt64, path: String, firstLSN: UInt64,
+            completion: @Sendable (Result<Void, DurabilityError>) -> Void)
     }
 
     private let configuration: Configuration
@@ -347,7 +349,8 @@ public final class WriteAheadLog: @unchecked Sendable {
         if let failure = syncIfDirty() { return .failure(failure) }
         do {
             let newFile = try Self.createFile(
-                path: path, header: LogFileHeader(generation: generation, firstLSN: firstLSN), configuration: configuration)
+                path: path, header: LogFileHeader(generation: generation, firstLSN: firstLSN),
+                configuration: configuration)
             file.close()
             file = newFile
             writeOffset = UInt64(LogFileHeader.size)
@@ -361,7 +364,9 @@ public final class WriteAheadLog: @unchecked Sendable {
         }
     }
 
-    private static func createFile(path: String, header: LogFileHeader, configuration: Configuration) throws -> PosixFile {
+    private static func createFile(path: String, header: LogFileHeader, configuration: Configuration) throws
+        -> PosixFile
+    {
         let file = try PosixFile.openForWriting(path, create: true, exclusive: true)
         do {
             try file.write(header.encode(), at: 0)

@@ -34,7 +34,8 @@ public enum SnapshotFile {
         for section in sections {
             let name = Array(section.name.utf8)
             guard !name.isEmpty, name.count <= 255, names.insert(section.name).inserted else {
-                throw DurabilityError(.invalidArgument, "section name \"\(section.name)\" is empty, too long or repeated")
+                throw DurabilityError(
+                    .invalidArgument, "section name \"\(section.name)\" is empty, too long or repeated")
             }
             table.u8(UInt8(name.count))
             table.raw(name)
@@ -168,7 +169,8 @@ public enum SnapshotFile {
         let tableOffset = reader.u64(at: 0)!
         let tableLength = reader.u32(at: 8)!
         guard tableOffset >= UInt64(headerSize), tableOffset + UInt64(tableLength) == footerOffset else {
-            throw DurabilityError(.damaged, "snapshot footer points outside the file; \(hint)", path: path, offset: footerOffset)
+            throw DurabilityError(
+                .damaged, "snapshot footer points outside the file; \(hint)", path: path, offset: footerOffset)
         }
         return (tableOffset, tableLength, reader.u32(at: 12)!)
     }
@@ -188,16 +190,20 @@ public enum SnapshotFile {
         var at = 0
         var expected = UInt64(headerSize)
         for _ in 0..<count {
-            guard let nameLength = reader.u8(at: at), let nameBytes = reader.slice((at + 1)..<(at + 1 + Int(nameLength))),
+            guard let nameLength = reader.u8(at: at),
+                let nameBytes = reader.slice((at + 1)..<(at + 1 + Int(nameLength))),
                 let name = String(validating: nameBytes, as: UTF8.self),
                 let offset = reader.u64(at: at + 1 + Int(nameLength)),
-                let length = reader.u64(at: at + 9 + Int(nameLength)), let crc = reader.u32(at: at + 17 + Int(nameLength))
+                let length = reader.u64(at: at + 9 + Int(nameLength)),
+                let crc = reader.u32(at: at + 17 + Int(nameLength))
             else {
-                throw DurabilityError(.damaged, "section table is malformed; \(hint)", path: path, offset: tableOffset + UInt64(at))
+                throw DurabilityError(
+                    .damaged, "section table is malformed; \(hint)", path: path, offset: tableOffset + UInt64(at))
             }
             guard offset == expected, length <= tableOffset - offset else {
                 throw DurabilityError(
-                    .damaged, "section \"\(name)\" lies outside its place; \(hint)", path: path, offset: tableOffset + UInt64(at))
+                    .damaged, "section \"\(name)\" lies outside its place; \(hint)", path: path,
+                    offset: tableOffset + UInt64(at))
             }
             entries.append(Entry(name: name, offset: offset, length: length, crc: crc))
             expected = offset + length

@@ -6,7 +6,9 @@ import Glibc
 enum FileSystem {
     /// Names in `directory` (no "." or "..").
     static func list(_ directory: String) throws -> [String] {
-        guard let dir = opendir(directory) else { throw DurabilityError.system("opendir", path: directory, errno: errno) }
+        guard let dir = opendir(directory) else {
+            throw DurabilityError.system("opendir", path: directory, errno: errno)
+        }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {

@@ -49,7 +49,8 @@ final class PosixFile {
     func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws {
         var done = 0
         while done < bytes.count {
-            let n = pwrite(descriptor, bytes.baseAddress! + done, min(bytes.count - done, 1 << 30), off_t(offset) + off_t(done))
+            let n = pwrite(
+                descriptor, bytes.baseAddress! + done, min(bytes.count - done, 1 << 30), off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw DurabilityError.system("pwrite", path: path, errno: errno)
