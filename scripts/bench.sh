@@ -43,12 +43,23 @@ sleep 0.5
 loaded_kb=$(rss_kb "$dpid")
 echo "== reportd import"
 grep -E 'imported' "$work/reportd.log" | sed 's/^/  /'
-awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  start to listening: %.2f s (target <= 5 s without search index)\n", b - a }'
-"$bin/reportctl" --socket "$work/r.sock" stats | grep -E '^(reports|raw_bytes|compressed_bytes|dictionary_bytes|index_bytes|compression ratio)' | sed 's/^/  /'
+awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  start to listening: %.2f s (targets: <= 5 s without the index, <= 8 s with it)\n", b - a }'
+"$bin/reportctl" --socket "$work/r.sock" stats | grep -E '^(reports|raw_bytes|compressed_bytes|dictionary_bytes|index_bytes|index_terms|compression ratio)' | sed 's/^/  /'
+index_bytes=$("$bin/reportctl" --socket "$work/r.sock" stats --json | sed -E 's/.*"index_bytes":([0-9]+).*/\1/')
+awk -v i="$index_bytes" -v r="$raw" 'BEGIN { printf "  index = %.3f x raw (target <= 0.25)\n", i / r }'
 awk -v e="$empty_kb" -v l="$loaded_kb" -v r="$raw" 'BEGIN {
   g = (l - e) * 1024
-  printf "  RSS empty %.1f MB, loaded %.1f MB, growth %.1f MB = %.3f x raw (target <= 0.4; text+index <= 0.6)\n", e/1024, l/1024, g/1048576, g / r }'
+  printf "  RSS empty %.1f MB, loaded %.1f MB, growth %.1f MB = %.3f x raw (targets: text alone <= 0.4, text+index <= 0.6)\n", e/1024, l/1024, g/1048576, g / r }'
 echo
+
+echo "== SEARCH over the socket (reportbench search, scripts/queries.tsv)"
+"$bin/reportbench" search --socket "$work/r.sock" --queries scripts/queries.tsv | sed 's/^/  /'
+echo
+if command -v python3 >/dev/null 2>&1; then
+  echo "== SQLite FTS5 in-process on the same reports and queries (scripts/bench_fts5.py)"
+  python3 scripts/bench_fts5.py --corpus "$corpus" --queries scripts/queries.tsv --db "$work/fts5.db" | sed 's/^/  /'
+  echo
+fi
 
 redis_args=()
 if command -v redis-server >/dev/null 2>&1; then

@@ -29,9 +29,9 @@ struct CorpusLoader {
         for issue in summary.issues {
             logger.warning("skipped \(issue)")
         }
-        let seconds = (summary.seconds * 100).rounded() / 100
+        func round(_ seconds: Double) -> Double { (seconds * 100).rounded() / 100 }
         logger.notice(
-            "imported \(summary.loaded) reports (\(summary.rawBytes) bytes), skipped \(summary.skipped), in \(seconds) s"
+            "imported \(summary.loaded) reports (\(summary.rawBytes) bytes), skipped \(summary.skipped), in \(round(summary.seconds)) s (reading \(round(summary.readingSeconds)), training \(round(summary.trainingSeconds)), compressing \(round(summary.compressingSeconds)), indexing \(round(summary.indexingSeconds)))"
         )
         let roots = Set(paths)
         let unreadable = summary.issues.filter { roots.contains($0.path) && $0.code == .io }.map(\.path)
