@@ -32,6 +32,16 @@ struct RequestDispatcher: Sendable {
         let response: Response
         do {
             let request = try Request.decode(frame, maxBatchItems: Int(configuration.maxBatchItems))
+            switch request {
+            case .get(let id, let raw):
+                writeReports([id], raw: raw, single: true, for: frame.header, into: &out)
+                return nil
+            case .mget(let ids, let raw):
+                writeReports(ids, raw: raw, single: false, for: frame.header, into: &out)
+                return nil
+            default:
+                break
+            }
             if request.opcode.isPrivileged {
                 if let denial = deny(request.opcode, peer: peer) {
                     response = denial
@@ -70,6 +80,52 @@ struct RequestDispatcher: Sendable {
                 requestID: frame.requestID
             )
         }
+    }
+
+    /// Hot path for GET and MGET (PROTOCOL.md §5.3, §5.4): items are written straight into
+    /// `out` from the inflated text or the stored unit, without an intermediate Response.
+    /// A missing GET id, damaged data or an oversized answer rewinds and writes an error.
+    private func writeReports(_ ids: [String], raw: Bool, single: Bool, for header: FrameHeader, into out: inout ByteBuffer) {
+        let store = stores.current
+        let start = out.writerIndex
+        let lengthIndex = out.writeResponseHeader(opcode: header.opcode, requestID: header.requestID)
+        out.writeStatus(.ok)
+        if !single { out.writeInteger(UInt32(ids.count), endianness: .big) }
+        for id in ids {
+            // An id that fails validation cannot name a stored report: it is missing.
+            let reportID = ReportID(id)
+            if raw {
+                if let reportID, let unit = store.compressedText(for: reportID) {
+                    out.writeReportItemDeflate(
+                        dictionaryID: unit.dictionaryID, textLength: UInt32(unit.textLength), bytes: unit.bytes)
+                    continue
+                }
+            } else {
+                do {
+                    if let reportID, let text = try store.text(for: reportID) {
+                        out.writeReportItemPlain(text)
+                        continue
+                    }
+                } catch {
+                    out.moveWriterIndex(to: start)
+                    write(.failure(.dataCorrupt, error.description), for: header, into: &out)
+                    return
+                }
+            }
+            if single {
+                out.moveWriterIndex(to: start)
+                write(.failure(.notFound, "report \(id) not found"), for: header, into: &out)
+                return
+            }
+            out.writeReportItemMissing()
+        }
+        out.patchBodyLength(at: lengthIndex)
+        if out.writerIndex - start - FrameHeader.size > Int(configuration.maxFrameBytes) {
+            out.moveWriterIndex(to: start)
+            write(.failure(.tooManyItems, "answer exceeds maxFrameBytes \(configuration.maxFrameBytes); ask for fewer ids"), for: header, into: &out)
+            return
+        }
+        statistics.bump(statistics.requests)
     }
 
     /// PERMISSION_DENIED unless the peer may run privileged requests (PROTOCOL.md §10).
@@ -136,27 +192,9 @@ struct RequestDispatcher: Sendable {
             )
         case .ping(let payload):
             return .pong(payload)
-        case .get(let id, let raw):
-            do {
-                let item = try item(for: id, raw: raw, in: store)
-                if case .missing = item {
-                    return .failure(.notFound, "report \(id) not found")
-                }
-                return .report(item)
-            } catch {
-                return .failure(.dataCorrupt, error.description)
-            }
-        case .mget(let ids, let raw):
-            var items: [ReportItem] = []
-            items.reserveCapacity(ids.count)
-            for id in ids {
-                do {
-                    items.append(try item(for: id, raw: raw, in: store))
-                } catch {
-                    return .failure(.dataCorrupt, error.description)
-                }
-            }
-            return .reports(items)
+        case .get, .mget:
+            // Answered by writeReports(); this arm is not reached.
+            return .failure(.internalError, "\(request.opcode) was not dispatched")
         case .stats:
             return .stats(statisticsEntries(store))
         case .dictionary:
@@ -195,21 +233,6 @@ struct RequestDispatcher: Sendable {
         } catch {
             return .failure(.dataCorrupt, "\(error)")
         }
-    }
-
-    private func item(for id: String, raw: Bool, in store: ReportStore) throws(StoreError) -> ReportItem {
-        // An id that fails validation cannot name a stored report: report it as missing.
-        guard let reportID = ReportID(id) else { return .missing }
-        if raw {
-            guard let compressed = store.compressedText(for: reportID) else { return .missing }
-            var bytes = ByteBuffer()
-            bytes.writeBytes(compressed.bytes)
-            return .deflate(dictionaryID: store.dictionaryID, textLength: UInt32(compressed.textLength), bytes: bytes)
-        }
-        guard let text = try store.text(for: reportID) else { return .missing }
-        var bytes = ByteBuffer()
-        bytes.writeBytes(text)
-        return .plain(bytes)
     }
 
     private func statisticsEntries(_ store: ReportStore) -> [StatsEntry] {
