@@ -32,6 +32,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var pendingCount = 0
     private var queuedResponses = 0
     private var readHeld = false
+    /// Requests read but not yet answered because the queue limit was reached.
+    private var backlog: [FrameParser.Event] = []
     private var draining = false
 
     init(dispatcher: RequestDispatcher, logger: Logger) {
@@ -52,8 +54,22 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if draining { return }
+        let event = unwrapInboundIn(data)
+        // One socket read can carry thousands of pipelined requests. Past the queue limit they
+        // wait here, unanswered (a few bytes each), instead of producing answers nobody reads.
+        if !backlog.isEmpty || isSaturated {
+            backlog.append(event)
+            return
+        }
+        handle(event, context: context)
+    }
+
+    /// Unsent answers have reached `maxQueuedResponses`.
+    private var isSaturated: Bool { queuedResponses + pendingCount >= maxQueuedResponses }
+
+    private func handle(_ event: FrameParser.Event, context: ChannelHandlerContext) {
         var out = pending ?? context.channel.allocator.buffer(capacity: 4096)
-        switch unwrapInboundIn(data) {
+        switch event {
         case .frame(let frame):
             if let later = dispatcher.respond(to: frame, peer: peer, on: context.eventLoop, into: &out) {
                 hold(later, header: frame.header, context: context)
@@ -67,8 +83,23 @@ final class ConnectionHandler: ChannelDuplexHandler {
         pending = out
         pendingCount += 1
         // A long pipelined burst is written in slices so memory stays bounded.
-        if out.readableBytes >= 256 * 1024 {
+        if out.readableBytes >= 256 * 1024 || isSaturated {
             writePending(context: context, flush: true)
+        }
+    }
+
+    /// Answers held-back requests while there is room, then resumes reading once none wait.
+    private func drainBacklog(context: ChannelHandlerContext) {
+        var handled = 0
+        while handled < backlog.count && !isSaturated && !draining {
+            handle(backlog[handled], context: context)
+            handled += 1
+        }
+        backlog.removeFirst(handled)
+        writePending(context: context, flush: true)
+        if readHeld && backlog.isEmpty && queuedResponses < maxQueuedResponses {
+            readHeld = false
+            context.read()
         }
     }
 
@@ -106,7 +137,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if queuedResponses >= maxQueuedResponses {
+        if queuedResponses >= maxQueuedResponses || !backlog.isEmpty {
             readHeld = true
         } else {
             context.read()
@@ -156,12 +187,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func write(_ out: ByteBuffer, count: Int, context: ChannelHandlerContext) {
         queuedResponses += count
         let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolatedUnsafeUnchecked().whenComplete { _ in
+        promise.futureResult.assumeIsolatedUnsafeUnchecked().whenComplete { result in
             self.queuedResponses -= count
-            if self.readHeld && self.queuedResponses < self.maxQueuedResponses {
-                self.readHeld = false
-                context.read()
+            // A failed write means the peer is gone: do no more work for it.
+            if case .failure = result {
+                self.backlog.removeAll()
+                return
             }
+            self.drainBacklog(context: context)
         }
         context.write(wrapOutboundOut(out), promise: promise)
     }

@@ -104,3 +104,53 @@ struct HostileClientTests {
         #expect(daemon.process.isRunning)
     }
 }
+
+@Suite("limits that keep one client from hurting others")
+struct LimitTests {
+    @Test("connections past --max-connections are closed at once and counted; earlier ones keep working")
+    func maxConnections() throws {
+        let (daemon, corpus) = try HostileClientTests.startDaemon(["--max-connections", "2"])
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let first = try ReportClient(socketPath: daemon.socketPath)
+        let second = try RawSocket(path: daemon.socketPath)
+        second.send(HostileClientTests.header(opcode: 0x02, requestID: 1, length: 0))
+        #expect(try HostileClientTests.readStatus(second) == (1, Status.ok.rawValue))
+        let third = try RawSocket(path: daemon.socketPath)
+        #expect(third.peerClosed())
+        let stats = Dictionary(try first.stats().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        #expect(stats["connections_refused"] == 1)
+        #expect(stats["limit_max_connections"] == 2)
+    }
+
+    @Test("an idle connection is closed after --idle-timeout")
+    func idleTimeout() throws {
+        let (daemon, corpus) = try HostileClientTests.startDaemon(["--idle-timeout", "0.5"])
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let idle = try RawSocket(path: daemon.socketPath)
+        let start = Date()
+        #expect(idle.peerClosed())
+        #expect(Date().timeIntervalSince(start) >= 0.4)
+    }
+
+    @Test("a client that pipelines without reading is throttled, not buffered without bound")
+    func slowReaderIsThrottled() throws {
+        let (daemon, corpus) = try HostileClientTests.startDaemon(["--max-queued-responses", "4"])
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let greedy = try RawSocket(path: daemon.socketPath)
+        // 20,000 GETs of the 600 KB report without reading: ~12 GB of answers if buffered.
+        let one = HostileClientTests.header(opcode: 0x10, requestID: 1, length: 6) + [0, 4] + Array("2000".utf8)
+        let frame = Array(repeating: one, count: 200).flatMap { $0 }
+        let writer = Thread {
+            for _ in 0..<100 { greedy.send(frame) }
+        }
+        writer.start()
+        Thread.sleep(forTimeInterval: 1.0)
+        let rss = try String(contentsOfFile: "/proc/\(daemon.process.processIdentifier)/status", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("VmRSS") }
+            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+        #expect(rss < 400_000, "reportd RSS \(rss) kB: answers to a non-reading client must not pile up")
+        let other = try ReportClient(socketPath: daemon.socketPath)
+        #expect(try other.ping(payload: [7]) == [7])
+        greedy.close()
+    }
+}

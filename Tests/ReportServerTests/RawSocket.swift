@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// A blocking socket with a receive timeout.
-final class RawSocket {
+final class RawSocket: @unchecked Sendable {
     private var fd: Int32
 
     init(path: String, timeoutSeconds: Int = 5) throws {
@@ -36,6 +36,8 @@ final class RawSocket {
 
     func close() {
         if fd >= 0 {
+            // shutdown first: it wakes a thread blocked in send on this socket.
+            shutdown(fd, Int32(SHUT_RDWR))
             Glibc.close(fd)
             fd = -1
         }
