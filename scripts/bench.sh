@@ -20,7 +20,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-wait_sock() { for _ in $(seq 1 600); do [ -S "$1" ] && return 0; sleep 0.01; done; return 1; }
+wait_sock() { for _ in $(seq 1 3000); do [ -S "$1" ] && return 0; sleep 0.01; done; echo "bench: $1 did not appear" >&2; return 1; }
 
 raw=$(cat "$corpus"/*.txt | wc -c)
 files=$(ls "$corpus" | grep -c '\.txt$')
