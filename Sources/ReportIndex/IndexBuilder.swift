@@ -133,13 +133,7 @@ public struct IndexBuilder {
         postingOffsets.append(UInt32(postings.count))
         // BitReader loads 8-byte windows: pad so the last one stays inside the buffer.
         postings.append(contentsOf: repeatElement(0, count: 8))
-        var termBytes: [UInt8] = []
-        var termOffsets: [UInt32] = [0]
-        termOffsets.reserveCapacity(termCount + 1)
-        for entry in sorted {
-            termBytes.append(contentsOf: entry.term)
-            termOffsets.append(UInt32(termBytes.count))
-        }
+        let dictionary = TermDictionary(terms: sorted.map(\.term), postingOffsets: postingOffsets)
         var docCount = 0
         var weightedTotal = 0.0
         for i in 0..<count {
@@ -148,8 +142,7 @@ public struct IndexBuilder {
             weightedTotal += Double(SearchIndex.titleWeight - 1) * Double(titleLengths[d]) + Double(docLengths[d])
         }
         return SearchIndex(
-            termBytes: termBytes, termOffsets: termOffsets, postings: postings, postingOffsets: postingOffsets,
-            docLengths: docLengths, titleLengths: titleLengths, docCount: docCount,
+            dictionary: dictionary, postings: postings, docLengths: docLengths, titleLengths: titleLengths, docCount: docCount,
             averageWeightedLength: docCount == 0 ? 1 : max(1, weightedTotal / Double(docCount)))
     }
 
@@ -237,12 +230,16 @@ public struct IndexBuilder {
                 let tf = j - i
                 writer.writeRice(doc - previousDoc - 1, k: kDoc)
                 writer.writeGamma(tf)
-                let kPos = PostingCodec.riceK(total: Int(lengths[doc]), count: tf)
-                var previousPosition = -1
-                for o in i..<j {
-                    let position = Int(chunk.occPosition[o])
-                    writer.writeRice(position - previousPosition - 1, k: kPos)
-                    previousPosition = position
+                if tf == 1 {
+                    PostingCodec.writeTruncatedBinary(&writer, Int(chunk.occPosition[i]), size: Int(lengths[doc]))
+                } else {
+                    let kPos = PostingCodec.riceK(total: Int(lengths[doc]), count: tf)
+                    var previousPosition = -1
+                    for o in i..<j {
+                        let position = Int(chunk.occPosition[o])
+                        writer.writeRice(position - previousPosition - 1, k: kPos)
+                        previousPosition = position
+                    }
                 }
                 previousDoc = doc
                 i = j

@@ -4,7 +4,8 @@
 //   bitstream, per doc in ascending order:
 //     Rice(docGap, kDoc)        docGap = doc - previousDoc - 1 (previousDoc starts at -1)
 //     Gamma(tf)                 tf >= 1
-//     tf x Rice(posGap, kPos)   posGap = pos - previousPos - 1 (previousPos starts at -1)
+//     tf == 1: TruncBin(pos, docLength)          a lone position is uniform in 0..<docLength
+//     tf >= 2: tf x Rice(posGap, kPos)   posGap = pos - previousPos - 1 (previousPos starts at -1)
 //   kDoc = riceK(docSlots, df), kPos = riceK(docLength, tf): both derived, never stored.
 //
 // Rice codes with a parameter derived from the mean gap cost ~log2(mean)+1.5 bits; on the dev corpus
@@ -28,6 +29,27 @@ enum PostingCodec {
         return scaled <= 1 ? 0 : Int.bitWidth - scaled.leadingZeroBitCount - 1
     }
 
+    /// Truncated binary code of `value` in 0..<size: the first 2^(k+1) - size values take k bits,
+    /// the rest k + 1 bits (k = floor(log2(size))).
+    static func writeTruncatedBinary(_ writer: inout BitWriter, _ value: Int, size: Int) {
+        let k = Int.bitWidth - size.leadingZeroBitCount - 1
+        let short = (1 << (k + 1)) - size
+        if value < short {
+            writer.write(UInt64(value), width: k)
+        } else {
+            writer.write(UInt64(value + short), width: k + 1)
+        }
+    }
+
+    @inline(__always)
+    static func readTruncatedBinary(_ reader: inout BitReader, size: Int) -> Int {
+        let k = Int.bitWidth - size.leadingZeroBitCount - 1
+        let short = (1 << (k + 1)) - size
+        let value = reader.read(k)
+        if value < short { return value }
+        return (value << 1 | reader.read(1)) - short
+    }
+
     /// Document frequency stored at the head of the posting at `offset`.
     static func documentFrequency(_ base: UnsafePointer<UInt8>, offset: Int) -> Int {
         var reader = BitReader(base: base, byteOffset: offset)
@@ -48,11 +70,16 @@ enum PostingCodec {
         for _ in 0..<df {
             doc += reader.readRice(k: kDoc) + 1
             let tf = reader.readGamma()
-            let kPos = riceK(total: Int(docLengths[doc]), count: tf)
-            var position = -1
-            for _ in 0..<tf {
-                position += reader.readRice(k: kPos) + 1
-                result.positions.append(UInt32(position))
+            let length = Int(docLengths[doc])
+            if tf == 1 {
+                result.positions.append(UInt32(readTruncatedBinary(&reader, size: length)))
+            } else {
+                let kPos = riceK(total: length, count: tf)
+                var position = -1
+                for _ in 0..<tf {
+                    position += reader.readRice(k: kPos) + 1
+                    result.positions.append(UInt32(position))
+                }
             }
             result.docs.append(UInt32(doc))
             result.offsets.append(Int32(result.positions.count))

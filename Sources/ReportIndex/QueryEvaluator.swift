@@ -65,31 +65,53 @@ struct QueryEvaluator {
             hits.positions = posting.positions
             hits.exact = [Bool](repeating: resolved[0].exact, count: posting.docs.count)
         } else if resolved.count > 1 {
-            // Merge variants: key = doc << 32 | position << 1 | exact. Positions of different
-            // terms never coincide, so no key repeats.
-            var keys: [UInt64] = []
-            for (id, exact) in resolved {
-                let posting = index.posting(id)
-                for (i, doc) in posting.docs.enumerated() {
-                    for o in Int(posting.offsets[i])..<Int(posting.offsets[i + 1]) {
-                        keys.append(UInt64(doc) << 32 | UInt64(posting.positions[o]) << 1 | (exact ? 1 : 0))
-                    }
-                }
-            }
-            keys.sort()
-            for key in keys {
-                let doc = UInt32(key >> 32)
-                if hits.docs.last != doc {
-                    if !hits.docs.isEmpty { hits.offsets.append(Int32(hits.positions.count)) }
-                    hits.docs.append(doc)
-                    hits.exact.append(false)
-                }
-                hits.positions.append(UInt32((key & 0xFFFF_FFFF) >> 1))
-                if key & 1 == 1 { hits.exact[hits.exact.count - 1] = true }
-            }
-            if !hits.docs.isEmpty { hits.offsets.append(Int32(hits.positions.count)) }
+            hits = merge(resolved.map { (index.posting($0.id), $0.exact) })
         }
         return titleOnly ? restrictToTitle(hits) : hits
+    }
+
+    /// Union of several terms' postings by bucketing on doc number: O(doc slots + positions), no sort
+    /// of the whole list. Positions of different terms never coincide, so nothing is deduplicated.
+    private func merge(_ postings: [(DecodedPosting, Bool)]) -> LeafHits {
+        let slots = index.docSlots
+        var counts = [Int32](repeating: 0, count: slots + 1)
+        var exact = [Bool](repeating: false, count: slots)
+        var sources = [UInt8](repeating: 0, count: slots)
+        for (posting, isExact) in postings {
+            for (i, doc) in posting.docs.enumerated() {
+                counts[Int(doc) + 1] += posting.offsets[i + 1] - posting.offsets[i]
+                if isExact { exact[Int(doc)] = true }
+                if sources[Int(doc)] < 2 { sources[Int(doc)] += 1 }
+            }
+        }
+        var hits = LeafHits()
+        hits.offsets.removeAll()
+        var running: Int32 = 0
+        for doc in 0..<slots {
+            let count = counts[doc + 1]
+            counts[doc] = running
+            if count > 0 {
+                hits.docs.append(UInt32(doc))
+                hits.offsets.append(running)
+                hits.exact.append(exact[doc])
+            }
+            running += count
+        }
+        hits.offsets.append(running)
+        var positions = [UInt32](repeating: 0, count: Int(running))
+        for (posting, _) in postings {
+            for (i, doc) in posting.docs.enumerated() {
+                for o in Int(posting.offsets[i])..<Int(posting.offsets[i + 1]) {
+                    positions[Int(counts[Int(doc)])] = posting.positions[o]
+                    counts[Int(doc)] += 1
+                }
+            }
+        }
+        for (i, doc) in hits.docs.enumerated() where sources[Int(doc)] > 1 {
+            positions[Int(hits.offsets[i])..<Int(hits.offsets[i + 1])].sort()
+        }
+        hits.positions = positions
+        return hits
     }
 
     /// Keeps only matches at title positions (a phrase start p qualifies when its last token is too:

@@ -1,11 +1,11 @@
 // SearchIndex: the immutable, compressed positional index of one set of reports.
 //
 // Storage (all counted by `byteCount`):
-//   termBytes/termOffsets   term dictionary: normalised terms, UTF-8, sorted by (folded, term) bytes,
+//   dictionary              TermDictionary: normalised terms, UTF-8, sorted by (folded, term) bytes,
 //                           so a folded form or a folded prefix is one contiguous id range (found by
 //                           binary search, folding terms on the fly) and an exact term sits inside
 //                           its folded range; no separate folded table is stored.
-//   postings/postingOffsets one PostingCodec list per term id (+ 8 zero bytes of padding)
+//   postings                one PostingCodec list per term id, in id order (+ 8 zero bytes of padding)
 //   docLengths/titleLengths tokens per doc slot and how many of them (positions 0..<T) are the title
 //
 // Writes (later issue): the index stays immutable. Added reports go into a new small SearchIndex
@@ -26,10 +26,8 @@ public final class SearchIndex: Sendable {
     /// spellings rank above folded-only matches (a BM25 sum stays far below it).
     public static let exactSpellingBonus = 10_000.0
 
-    let termBytes: [UInt8]
-    let termOffsets: [UInt32]
+    let dictionary: TermDictionary
     let postings: [UInt8]
-    let postingOffsets: [UInt32]
     let docLengths: [UInt32]
     let titleLengths: [UInt32]
     /// Number of docs added (N of BM25).
@@ -37,13 +35,10 @@ public final class SearchIndex: Sendable {
     let averageWeightedLength: Double
 
     init(
-        termBytes: [UInt8], termOffsets: [UInt32], postings: [UInt8], postingOffsets: [UInt32],
-        docLengths: [UInt32], titleLengths: [UInt32], docCount: Int, averageWeightedLength: Double
+        dictionary: TermDictionary, postings: [UInt8], docLengths: [UInt32], titleLengths: [UInt32], docCount: Int, averageWeightedLength: Double
     ) {
-        self.termBytes = termBytes
-        self.termOffsets = termOffsets
+        self.dictionary = dictionary
         self.postings = postings
-        self.postingOffsets = postingOffsets
         self.docLengths = docLengths
         self.titleLengths = titleLengths
         self.documentCount = docCount
@@ -52,15 +47,14 @@ public final class SearchIndex: Sendable {
 
     /// Bytes held by every array the index keeps (capacities, not just counts).
     public var byteCount: Int {
-        termBytes.capacity + termOffsets.capacity * 4 + postings.capacity + postingOffsets.capacity * 4
-            + docLengths.capacity * 4 + titleLengths.capacity * 4
+        dictionary.byteCount + postings.capacity + docLengths.capacity * 4 + titleLengths.capacity * 4
     }
 
     /// Bytes of the compressed postings alone.
     public var postingByteCount: Int { postings.count }
 
     /// Number of distinct normalised terms.
-    public var termCount: Int { termOffsets.count - 1 }
+    public var termCount: Int { dictionary.count }
 
     /// Number of doc slots (highest doc number + 1).
     var docSlots: Int { docLengths.count }
@@ -69,7 +63,7 @@ public final class SearchIndex: Sendable {
 
     /// Normalised term of `id`, as UTF-8.
     func term(_ id: Int) -> ArraySlice<UInt8> {
-        termBytes[Int(termOffsets[id])..<Int(termOffsets[id + 1])]
+        dictionary.term(dictionary.entry(id))
     }
 
     /// Folded form of term `id`, computed on the fly.
@@ -79,7 +73,7 @@ public final class SearchIndex: Sendable {
 
     /// Document frequency of term `id`.
     func documentFrequency(_ id: Int) -> Int {
-        postings.withUnsafeBufferPointer { PostingCodec.documentFrequency($0.baseAddress!, offset: Int(postingOffsets[id])) }
+        postings.withUnsafeBufferPointer { PostingCodec.documentFrequency($0.baseAddress!, offset: dictionary.entry(id).postingOffset) }
     }
 
     /// Id range of terms whose folded form starts with `prefix` (equals it when `whole`).
@@ -106,26 +100,27 @@ public final class SearchIndex: Sendable {
         let exactOnly = word.isAccented && !fold
         let range = foldedRange(word.folded, whole: !word.isPrefix)
         var ids: [Int] = []
-        for id in range {
-            if exactOnly {
-                let t = term(id)
-                if word.isPrefix ? !t.starts(with: word.term) : !t.elementsEqual(word.term) { continue }
-            }
-            ids.append(id)
+        var exact: Set<Int> = []
+        dictionary.forEach(in: range) { entry in
+            let t = dictionary.term(entry)
+            let same = t.elementsEqual(word.term)
+            if exactOnly && !(word.isPrefix ? t.starts(with: word.term) : same) { return }
+            ids.append(entry.id)
+            if word.isAccented && same { exact.insert(entry.id) }
         }
         if word.isPrefix && ids.count > Query.maxPrefixExpansion {
             let ranked = ids.map { (id: $0, df: documentFrequency($0)) }
                 .sorted { $0.df != $1.df ? $0.df > $1.df : $0.id < $1.id }
             ids = ranked.prefix(Query.maxPrefixExpansion).map(\.id).sorted()
         }
-        return ids.map { id in (id, word.isAccented && term(id).elementsEqual(word.term)) }
+        return ids.map { id in (id, exact.contains(id)) }
     }
 
     /// Decodes the posting list of term `id`.
     func posting(_ id: Int) -> DecodedPosting {
         postings.withUnsafeBufferPointer { base in
             docLengths.withUnsafeBufferPointer { lengths in
-                PostingCodec.decode(base.baseAddress!, offset: Int(postingOffsets[id]), docSlots: docSlots, docLengths: lengths)
+                PostingCodec.decode(base.baseAddress!, offset: dictionary.entry(id).postingOffset, docSlots: docSlots, docLengths: lengths)
             }
         }
     }

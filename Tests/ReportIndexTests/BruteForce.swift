@@ -6,16 +6,17 @@ import Foundation
 
 @testable import ReportIndex
 
-struct BruteForce {
+final class BruteForce {
     struct Word: Hashable {
         let term: [UInt8]
         let folded: [UInt8]
     }
 
+    /// Title and body as ids into `vocabulary` (plain ints keep the naive scan fast in debug builds).
     struct Document {
         let number: UInt32
-        let title: [Word]
-        let body: [Word]
+        let title: [Int]
+        let body: [Int]
     }
 
     let documents: [Document]
@@ -23,7 +24,7 @@ struct BruteForce {
     let vocabulary: [(word: Word, df: Int)]
 
     init(texts: [(UInt32, String)]) {
-        documents = texts.map { number, text in
+        let parsed = texts.map { number, text in
             var lines = text.components(separatedBy: "\n")
             var title: [Word] = []
             while !lines.isEmpty {
@@ -33,13 +34,16 @@ struct BruteForce {
                     break
                 }
             }
-            return Document(number: number, title: title, body: Self.words(lines.joined(separator: "\n")))
+            return (number, title, Self.words(lines.joined(separator: "\n")))
         }
         var df: [Word: Int] = [:]
-        for document in documents {
-            for word in Set(document.title + document.body) { df[word, default: 0] += 1 }
+        for (_, title, body) in parsed {
+            for word in Set(title + body) { df[word, default: 0] += 1 }
         }
         vocabulary = df.map { ($0.key, $0.value) }
+        var ids: [Word: Int] = [:]
+        for (i, entry) in vocabulary.enumerated() { ids[entry.word] = i }
+        documents = parsed.map { Document(number: $0.0, title: $0.1.map { ids[$0]! }, body: $0.2.map { ids[$0]! }) }
     }
 
     // MARK: Reference text rules
@@ -101,37 +105,68 @@ struct BruteForce {
     // MARK: Reference evaluation
 
     func matches(_ query: Query) -> [UInt32] {
-        documents.filter { evaluate(query.root, in: $0, fold: query.fold) }.map(\.number).sorted()
+        // The words each query word allows depend only on the corpus: work them out once per query.
+        var allowed: [QueryTerm: [Bool]] = [:]
+        func collect(_ node: QueryNode) {
+            switch node {
+            case .term(let word, _): allowed[word] = allowedWords(word, fold: query.fold)
+            case .phrase(let words, _): for word in words { allowed[word] = allowedWords(word, fold: query.fold) }
+            case .or(let operands): operands.forEach(collect)
+            case .and(let required, let excluded): (required + excluded).forEach(collect)
+            }
+        }
+        collect(query.root)
+        return documents.filter { evaluate(query.root, in: $0, allowed: allowed) }.map(\.number).sorted()
     }
 
-    private func evaluate(_ node: QueryNode, in document: Document, fold: Bool) -> Bool {
+    private func evaluate(_ node: QueryNode, in document: Document, allowed words: [QueryTerm: [Bool]]) -> Bool {
         switch node {
         case .term(let word, let titleOnly):
-            let allowed = allowedWords(word, fold: fold)
-            let region = titleOnly ? document.title : document.title + document.body
-            return region.contains { allowed.contains($0) }
-        case .phrase(let words, let titleOnly):
-            let allowed = words.map { allowedWords($0, fold: fold) }
-            let regions = titleOnly ? [document.title] : [document.title, document.body]
-            return regions.contains { region in
-                guard region.count >= words.count else { return false }
-                return (0...(region.count - words.count)).contains { start in
-                    allowed.indices.allSatisfy { allowed[$0].contains(region[start + $0]) }
-                }
-            }
+            let allowed = words[word]!
+            for id in document.title where allowed[id] { return true }
+            if titleOnly { return false }
+            for id in document.body where allowed[id] { return true }
+            return false
+        case .phrase(let phrase, let titleOnly):
+            let allowed = phrase.map { words[$0]! }
+            return Self.containsPhrase(document.title, allowed)
+                || (!titleOnly && Self.containsPhrase(document.body, allowed))
         case .or(let operands):
-            return operands.contains { evaluate($0, in: document, fold: fold) }
+            return operands.contains { evaluate($0, in: document, allowed: words) }
         case .and(let required, let excluded):
-            return required.allSatisfy { evaluate($0, in: document, fold: fold) }
-                && !excluded.contains { evaluate($0, in: document, fold: fold) }
+            return required.allSatisfy { evaluate($0, in: document, allowed: words) }
+                && !excluded.contains { evaluate($0, in: document, allowed: words) }
         }
+    }
+
+    private static func containsPhrase(_ region: [Int], _ allowed: [[Bool]]) -> Bool {
+        guard region.count >= allowed.count else { return false }
+        for start in 0...(region.count - allowed.count) {
+            var all = true
+            for j in 0..<allowed.count where !allowed[j][region[start + j]] {
+                all = false
+                break
+            }
+            if all { return true }
+        }
+        return false
     }
 
     /// The corpus words a query word matches, with the documented prefix cap (most documents first,
     /// ties in (folded, term) byte order).
-    func allowedWords(_ word: QueryTerm, fold: Bool) -> Set<Word> {
+    private var cache: [String: [Bool]] = [:]
+
+    func allowedWords(_ word: QueryTerm, fold: Bool) -> [Bool] {
+        let key = "\(word.term)|\(word.isPrefix)|\(fold)"
+        if let known = cache[key] { return known }
+        let result = computeAllowedWords(word, fold: fold)
+        cache[key] = result
+        return result
+    }
+
+    private func computeAllowedWords(_ word: QueryTerm, fold: Bool) -> [Bool] {
         let exact = word.term != word.folded && !fold
-        var candidates = vocabulary.filter { entry in
+        var candidates = vocabulary.indices.map { (index: $0, word: vocabulary[$0].word, df: vocabulary[$0].df) }.filter { entry in
             let target = exact ? entry.word.term : entry.word.folded
             let key = exact ? word.term : word.folded
             return word.isPrefix ? target.starts(with: key) : target == key
@@ -144,6 +179,8 @@ struct BruteForce {
             }
             candidates = Array(candidates.prefix(Query.maxPrefixExpansion))
         }
-        return Set(candidates.map(\.word))
+        var allowed = [Bool](repeating: false, count: vocabulary.count)
+        for candidate in candidates { allowed[candidate.index] = true }
+        return allowed
     }
 }
