@@ -18,27 +18,57 @@ public enum Snippeter {
     /// `title:` words are not highlighted (the excerpt is body text); prefixes are not capped here.
     public static func snippet(text: [UInt8], query: Query, maxBytes: Int = 200) -> Snippet {
         let bodyStart = TitleExtractor.split(text).bodyStart
-        let tokens = Tokenizer.tokens(text).filter { $0.byteRange.lowerBound >= bodyStart }
-        guard !tokens.isEmpty else { return Snippet(text: "", matches: []) }
-        let terms = tokens.map { (Array($0.term.utf8), Array($0.folded.utf8)) }
-        // leafOf[i] = index of the first leaf matching token i, or -1.
-        var leafOf = [Int](repeating: -1, count: tokens.count)
-        for (leafIndex, leaf) in query.positiveLeaves.enumerated() {
+        // The query's body words, flattened: leaf `l` owns words wordStart[l] ..< wordStart[l + 1].
+        var words: [QueryTerm] = []
+        var leaves: [(start: Int, count: Int, isPhrase: Bool)] = []
+        for leaf in query.positiveLeaves {
             switch leaf {
             case .term(let word, let titleOnly) where !titleOnly:
-                for i in tokens.indices where leafOf[i] < 0 {
-                    if word.matches(term: terms[i].0, folded: terms[i].1, fold: query.fold) { leafOf[i] = leafIndex }
-                }
-            case .phrase(let words, let titleOnly) where !titleOnly:
-                guard tokens.count >= words.count else { continue }
-                for i in 0...(tokens.count - words.count) {
-                    let all = words.indices.allSatisfy {
-                        words[$0].matches(term: terms[i + $0].0, folded: terms[i + $0].1, fold: query.fold)
-                    }
-                    if all { for j in i..<(i + words.count) where leafOf[j] < 0 { leafOf[j] = leafIndex } }
-                }
+                leaves.append((words.count, 1, false))
+                words.append(word)
+            case .phrase(let phrase, let titleOnly) where !titleOnly && !phrase.isEmpty:
+                leaves.append((words.count, phrase.count, true))
+                words += phrase
             default:
+                leaves.append((words.count, 0, false))
+            }
+        }
+        // One pass of the scanner: per body token its byte range and a bit per query word it
+        // matches. No per-token strings are built; queries have at most Query.maxTerms (32) words.
+        var tokens: [Range<Int>] = []
+        var wordBits: [UInt64] = []
+        var scanner = Tokenizer.Scanner()
+        text.withUnsafeBufferPointer { buffer in
+            scanner.scan(buffer) { term, range in
+                guard range.lowerBound >= bodyStart else { return }
+                var bits: UInt64 = 0
+                if !words.isEmpty {
+                    let folded = TextNormalizer.fold(utf8: term)
+                    for (w, word) in words.enumerated() where w < 64 {
+                        if word.matches(term: term, folded: folded, fold: query.fold) { bits |= 1 << UInt64(w) }
+                    }
+                }
+                tokens.append(range)
+                wordBits.append(bits)
+            }
+        }
+        guard !tokens.isEmpty else { return Snippet(text: "", matches: []) }
+        // leafOf[i] = index of the first leaf matching token i, or -1.
+        var leafOf = [Int](repeating: -1, count: tokens.count)
+        for (leafIndex, leaf) in leaves.enumerated() where leaf.count > 0 {
+            if !leaf.isPhrase {
+                let bit: UInt64 = 1 << UInt64(leaf.start)
+                for i in tokens.indices where leafOf[i] < 0 && wordBits[i] & bit != 0 { leafOf[i] = leafIndex }
                 continue
+            }
+            guard tokens.count >= leaf.count else { continue }
+            for i in 0...(tokens.count - leaf.count) {
+                var all = true
+                for j in 0..<leaf.count where wordBits[i + j] & (1 << UInt64(leaf.start + j)) == 0 {
+                    all = false
+                    break
+                }
+                if all { for j in i..<(i + leaf.count) where leafOf[j] < 0 { leafOf[j] = leafIndex } }
             }
         }
         let matched = tokens.indices.filter { leafOf[$0] >= 0 }
@@ -47,31 +77,31 @@ public enum Snippeter {
             // Best window starting at a match: most distinct leaves, then most matched tokens.
             var best = (score: -1, start: matched[0], end: matched[0])
             for m in matched {
-                var leaves = Set<Int>()
+                var leafSet: UInt64 = 0
                 var count = 0
                 var last = m
                 var e = m
-                while e < tokens.count && tokens[e].byteRange.upperBound - tokens[m].byteRange.lowerBound <= maxBytes {
+                while e < tokens.count && tokens[e].upperBound - tokens[m].lowerBound <= maxBytes {
                     if leafOf[e] >= 0 {
-                        leaves.insert(leafOf[e])
+                        leafSet |= 1 << UInt64(leafOf[e] & 63)
                         count += 1
                         last = e
                     }
                     e += 1
                 }
-                let score = leaves.count * 10_000 + count
+                let score = leafSet.nonzeroBitCount * 10_000 + count
                 if score > best.score { best = (score, m, last) }
             }
             // Centre the matched span: spend half the spare bytes before it.
-            let spanStart = tokens[best.start].byteRange.lowerBound
-            let spare = maxBytes - (tokens[best.end].byteRange.upperBound - spanStart)
+            let spanStart = tokens[best.start].lowerBound
+            let spare = maxBytes - (tokens[best.end].upperBound - spanStart)
             first = best.start
-            while first > 0 && spanStart - tokens[first - 1].byteRange.lowerBound <= spare / 2 { first -= 1 }
+            while first > 0 && spanStart - tokens[first - 1].lowerBound <= spare / 2 { first -= 1 }
         }
         var last = first
-        let startByte = tokens[first].byteRange.lowerBound
-        while last + 1 < tokens.count && tokens[last + 1].byteRange.upperBound - startByte <= maxBytes { last += 1 }
-        let endByte = tokens[last].byteRange.upperBound
+        let startByte = tokens[first].lowerBound
+        while last + 1 < tokens.count && tokens[last + 1].upperBound - startByte <= maxBytes { last += 1 }
+        let endByte = tokens[last].upperBound
         // Re-encode scalar by scalar so malformed bytes become U+FFFD without shifting match offsets.
         var bytes: [UInt8] = []
         var newOffset = [Int](repeating: 0, count: endByte - startByte + 1)
@@ -86,7 +116,7 @@ public enum Snippeter {
         }
         newOffset[endByte - startByte] = bytes.count
         let matches = (first...last).filter { leafOf[$0] >= 0 }.map { i in
-            newOffset[tokens[i].byteRange.lowerBound - startByte]..<newOffset[tokens[i].byteRange.upperBound - startByte]
+            newOffset[tokens[i].lowerBound - startByte]..<newOffset[tokens[i].upperBound - startByte]
         }
         return Snippet(text: String(decoding: bytes, as: UTF8.self), matches: matches)
     }
