@@ -37,12 +37,20 @@ public enum Snippeter {
         // matches. No per-token strings are built; queries have at most Query.maxTerms (32) words.
         var tokens: [Range<Int>] = []
         var wordBits: [UInt64] = []
+        // A token of n scalars (as written, before NFC) has between n/3 and n scalars once
+        // normalised (NFD spends up to two marks per letter), and folding keeps that count; so
+        // a word of w scalars can only match tokens of w...3w scalars (prefix words: >= w).
+        let bounds = words.map { word -> (Int, Int) in
+            let n = String(decoding: word.folded, as: UTF8.self).unicodeScalars.count
+            return (n, word.isPrefix ? Int.max : 3 * n)
+        }
+        let wanted: (Int) -> Bool = { count in bounds.contains { count >= $0.0 && count <= $0.1 } }
         var scanner = Tokenizer.Scanner()
         text.withUnsafeBufferPointer { buffer in
-            scanner.scan(buffer) { term, range in
+            scanner.scan(buffer, wanted: wanted) { term, range in
                 guard range.lowerBound >= bodyStart else { return }
                 var bits: UInt64 = 0
-                if !words.isEmpty {
+                if !words.isEmpty && !term.isEmpty {
                     let folded = TextNormalizer.fold(utf8: term)
                     for (w, word) in words.enumerated() where w < 64 {
                         if word.matches(term: term, folded: folded, fold: query.fold) { bits |= 1 << UInt64(w) }

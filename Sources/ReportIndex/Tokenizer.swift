@@ -39,7 +39,13 @@ public enum Tokenizer {
         }
 
         /// Calls `emit(termUTF8, byteRange)` for each token in order.
-        mutating func scan(_ text: UnsafeBufferPointer<UInt8>, _ emit: ([UInt8], Range<Int>) -> Void) {
+        /// Calls `emit` with each token's normalised UTF-8 and its byte range. When `wanted` is
+        /// given, a token whose scalar count (before normalisation) it rejects is emitted with an
+        /// empty term and not normalised — the snippeter's cheap filter for tokens that cannot
+        /// match any query word.
+        mutating func scan(
+            _ text: UnsafeBufferPointer<UInt8>, wanted: ((Int) -> Bool)? = nil, _ emit: ([UInt8], Range<Int>) -> Void
+        ) {
             var index = 0
             let end = text.count
             while index < end {
@@ -84,6 +90,11 @@ public enum Tokenizer {
                     if kind == 0 { break }
                 }
                 utf8.removeAll(keepingCapacity: true)
+                if let wanted, !wanted(scalars.count) {
+                    emit(utf8, start..<position)
+                    index = position
+                    continue
+                }
                 if ascii {
                     for value in scalars {
                         let byte = UInt8(value)
