@@ -68,12 +68,18 @@ public enum Tokenizer {
                     start += length
                 }
                 if start >= end { return }
-                scalars.removeAll(keepingCapacity: true)
+                // With a filter, scalars are only counted on the first pass and collected
+                // (by a second pass) for the tokens it accepts.
+                let collecting = wanted == nil
+                let first = (value, length)
+                if collecting { scalars.removeAll(keepingCapacity: true) }
+                var count = 0
                 var ascii = true
                 var hasMark = false
                 var position = start
                 while true {
-                    scalars.append(value)
+                    if collecting { scalars.append(value) }
+                    count += 1
                     if value >= 0x80 { ascii = false }
                     if kind == 2 { hasMark = true }
                     position += length
@@ -89,12 +95,22 @@ public enum Tokenizer {
                     }
                     if kind == 0 { break }
                 }
-                utf8.removeAll(keepingCapacity: true)
-                if let wanted, !wanted(scalars.count) {
-                    emit(utf8, start..<position)
-                    index = position
-                    continue
+                if let wanted {
+                    guard wanted(count) else {
+                        emit([], start..<position)
+                        index = position
+                        continue
+                    }
+                    scalars.removeAll(keepingCapacity: true)
+                    var at = start
+                    var (v, n) = first
+                    while at < position {
+                        if at > start { (v, n) = UTF8Codec.decode(text, at: at) }
+                        scalars.append(v)
+                        at += n
+                    }
                 }
+                utf8.removeAll(keepingCapacity: true)
                 if ascii {
                     for value in scalars {
                         let byte = UInt8(value)
