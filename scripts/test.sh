@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
-swift build --build-tests 2>&1 | grep -v '^\[' || true
+# Progress lines are dropped; pipefail keeps swift build's exit status.
+swift build --build-tests 2>&1 | { grep -v '^\[' || true; }
 swift test --skip-build 2>&1
