@@ -45,9 +45,16 @@ public enum Snippeter {
             return (n, word.isPrefix ? Int.max : 3 * n)
         }
         let wanted: (Int) -> Bool = { count in bounds.contains { count >= $0.0 && count <= $0.1 } }
+        // Early stop: once every leaf has matched somewhere, a window holding all of them exists
+        // within the next maxBytes; nothing later can score higher on distinct leaves, so the
+        // scan ends there instead of tokenising the rest of a long report.
+        let allLeaves: UInt64 = leaves.indices.reduce(0) { mask, l in leaves[l].count > 0 ? mask | 1 << UInt64(l & 63) : mask }
+        var seenLeaves: UInt64 = 0
+        var completeAt = Int.max
+        var scanned = 0
         var scanner = Tokenizer.Scanner()
         text.withUnsafeBufferPointer { buffer in
-            scanner.scan(buffer, wanted: wanted) { term, range in
+            scanner.scan(buffer, wanted: wanted, stop: { scanned > completeAt }) { term, range in
                 guard range.lowerBound >= bodyStart else { return }
                 var bits: UInt64 = 0
                 if !words.isEmpty && !term.isEmpty {
@@ -58,6 +65,19 @@ public enum Snippeter {
                 }
                 tokens.append(range)
                 wordBits.append(bits)
+                scanned = range.upperBound
+                guard bits != 0, allLeaves != 0 else { return }
+                let last = wordBits.count - 1
+                for (l, leaf) in leaves.enumerated() where leaf.count > 0 && seenLeaves & (1 << UInt64(l & 63)) == 0 {
+                    guard last + 1 >= leaf.count else { continue }
+                    var whole = true
+                    for j in 0..<leaf.count where wordBits[last + 1 - leaf.count + j] & (1 << UInt64(leaf.start + j)) == 0 {
+                        whole = false
+                        break
+                    }
+                    if whole { seenLeaves |= 1 << UInt64(l & 63) }
+                }
+                if seenLeaves == allLeaves && completeAt == Int.max { completeAt = range.upperBound + maxBytes }
             }
         }
         guard !tokens.isEmpty else { return Snippet(text: "", matches: []) }

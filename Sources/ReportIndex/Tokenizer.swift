@@ -42,13 +42,15 @@ public enum Tokenizer {
         /// Calls `emit` with each token's normalised UTF-8 and its byte range. When `wanted` is
         /// given, a token whose scalar count (before normalisation) it rejects is emitted with an
         /// empty term and not normalised — the snippeter's cheap filter for tokens that cannot
-        /// match any query word.
+        /// match any query word. `stop`, checked before each token, ends the scan early.
         mutating func scan(
-            _ text: UnsafeBufferPointer<UInt8>, wanted: ((Int) -> Bool)? = nil, _ emit: ([UInt8], Range<Int>) -> Void
+            _ text: UnsafeBufferPointer<UInt8>, wanted: ((Int) -> Bool)? = nil, stop: (() -> Bool)? = nil,
+            _ emit: ([UInt8], Range<Int>) -> Void
         ) {
             var index = 0
             let end = text.count
             while index < end {
+                if let stop, stop() { return }
                 // Skip separators.
                 var start = index
                 var value: UInt32 = 0
