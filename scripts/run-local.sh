@@ -3,7 +3,7 @@
 # generates a sample corpus (the project's own synthetic reports), starts reportd on a
 # socket in a temp dir, queries it with reportctl, and leaves it running until Ctrl-C.
 # Usage: scripts/run-local.sh [--release] [--corpus DIR] [--no-wait]
-set -euo pipefail
+set -eu
 cd "$(dirname "$0")/.."
 config=debug; corpus=""; wait=1
 while [ $# -gt 0 ]; do
@@ -17,7 +17,10 @@ while [ $# -gt 0 ]; do
 done
 scripts/ensure-deps.sh
 echo "==> building ($config)"
-swift build -c "$config" 2>&1 | grep -E 'error|warning: unre|Compiling|Build complete' | grep -v '^\[' | tail -3
+if ! swift build -c "$config" > /tmp/reportd-build.log 2>&1; then
+  grep -E 'error' /tmp/reportd-build.log | head -20; echo "build failed (full log: /tmp/reportd-build.log)" >&2; exit 1
+fi
+tail -1 /tmp/reportd-build.log
 bin="$(swift build -c "$config" --show-bin-path)"
 work="$(mktemp -d /tmp/reportd-demo.XXXXXX)"
 if [ -z "$corpus" ]; then
@@ -40,6 +43,8 @@ echo; echo "\$ reportctl get $id | cmp - $corpus/$first && echo byte-identical"
 "$bin/reportctl" get "$id" | cmp - "$corpus/$first" && echo byte-identical
 echo; echo "\$ ls $corpus | head -3 | cut -d. -f1 | reportctl get - --json | cut -c1-100"
 ls "$corpus" | head -3 | cut -d. -f1 | "$bin/reportctl" get - --json | cut -c1-100
+run "$bin/reportctl" search 'Bộ Công Thương' --limit 2
+run "$bin/reportctl" search 'dang uy' --count
 echo; echo "\$ echo no-such-id | reportctl get - --json; echo exit=\$?"
 set +e; echo no-such-id | "$bin/reportctl" get - --json; echo "exit=$?"; set -e
 echo; echo "reportd log:"; sed 's/^/  /' "$work/reportd.log"
