@@ -137,11 +137,38 @@ public final class SearchIndex: Sendable {
         var evaluator = QueryEvaluator(index: self, fold: query.fold)
         let docs = evaluator.evaluate(query.root, positive: true).filter(isLive)
         let scores = evaluator.score(docs)
-        var ranked = zip(docs, scores).map { ScoredDoc(doc: $0, score: $1) }
-        ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
+        let ranked = Self.best(docs: docs, scores: scores, count: max(0, offset) + max(0, limit))
         let start = min(max(0, offset), ranked.count)
-        let end = min(ranked.count, start + max(0, limit))
-        return SearchResults(total: ranked.count, hits: Array(ranked[start..<end]))
+        return SearchResults(total: docs.count, hits: Array(ranked[start...]))
+    }
+
+    /// The `count` best (score descending, then doc ascending), in order. A page is small next to
+    /// the matches of a common term, so a bounded insertion keeps only the page instead of
+    /// sorting every match; a large `count` falls back to a full sort.
+    static func best(docs: [UInt32], scores: [Double], count: Int) -> [ScoredDoc] {
+        let precedes: (ScoredDoc, ScoredDoc) -> Bool = { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
+        guard count > 0 else { return [] }
+        if count * 8 >= docs.count {
+            var all = zip(docs, scores).map { ScoredDoc(doc: $0, score: $1) }
+            all.sort(by: precedes)
+            return Array(all.prefix(count))
+        }
+        var top: [ScoredDoc] = []
+        top.reserveCapacity(count + 1)
+        for (doc, score) in zip(docs, scores) {
+            let candidate = ScoredDoc(doc: doc, score: score)
+            if top.count == count, !precedes(candidate, top[count - 1]) { continue }
+            // Binary search for the first element the candidate precedes.
+            var low = 0
+            var high = top.count
+            while low < high {
+                let mid = (low + high) / 2
+                if precedes(top[mid], candidate) { low = mid + 1 } else { high = mid }
+            }
+            top.insert(candidate, at: low)
+            if top.count > count { top.removeLast() }
+        }
+        return top
     }
 
     /// Exact number of matching live docs.

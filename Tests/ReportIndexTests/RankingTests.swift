@@ -91,3 +91,23 @@ struct RankingTests {
         #expect(IndexBuilder().build().termCount == 0)
     }
 }
+
+@Suite("Top-k selection")
+struct TopKTests {
+    @Test("the bounded selection returns exactly the first k of the full ranking, ties by doc")
+    func boundedSelectionMatchesFullSort() {
+        var rng = SplitMix64(seed: 11)
+        for round in 0..<50 {
+            let n = 1 + Int(rng.next() % 2000)
+            let docs = (0..<n).map { UInt32($0 * 3 + round) }
+            // Few distinct scores, so ties are common and the doc tie-break is exercised.
+            let scores = (0..<n).map { _ in Double(rng.next() % 17) / 4 }
+            var full = zip(docs, scores).map { ScoredDoc(doc: $0, score: $1) }
+            full.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
+            for k in [0, 1, 5, 10, 37, n / 2, n, n + 3] {
+                let best = SearchIndex.best(docs: docs, scores: scores, count: k)
+                #expect(best == Array(full.prefix(k)), "n \(n) k \(k)")
+            }
+        }
+    }
+}
