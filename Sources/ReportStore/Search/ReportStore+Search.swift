@@ -1,7 +1,14 @@
 // ReportStore+Search: full-text search over the store — parse the query, rank with the
 // index, then inflate only the page's reports for titles and snippets. Thread-safe like
 // the store: the index is immutable and reads inflate with pooled inflaters.
+import Dispatch
 import ReportIndex
+
+/// The result slots of one search page; each concurrentPerform iteration writes only its own.
+private final class HitSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Result<SearchHitResult?, Error>>
+    init(_ buffer: UnsafeMutableBufferPointer<Result<SearchHitResult?, Error>>) { self.buffer = buffer }
+}
 
 extension ReportStore {
     /// Ranked search.
@@ -15,15 +22,29 @@ extension ReportStore {
         let results = retiredAny
             ? index.search(query, limit: limit, offset: offset, isLive: isLive)
             : index.search(query, limit: limit, offset: offset, isLive: { _ in true })
-        var hits: [SearchHitResult] = []
-        hits.reserveCapacity(results.hits.count)
-        for scored in results.hits {
-            // A report removed between ranking and here is simply left out of the page.
-            guard let reportID = id(forDoc: scored.doc), let body = try self.text(forDoc: scored.doc) else { continue }
-            hits.append(
-                SearchHitResult(
+        // Each hit costs one inflate and one snippet scan; the page's hits are independent, so
+        // they are built on all cores (a page of 10 on 2 cores takes about half the time).
+        let page = results.hits
+        let built = UnsafeMutableBufferPointer<Result<SearchHitResult?, Error>>.allocate(capacity: page.count)
+        built.initialize(repeating: .success(nil))
+        defer { built.deinitialize().deallocate() }
+        let slots = HitSlots(built)
+        DispatchQueue.concurrentPerform(iterations: page.count) { i in
+            let scored = page[i]
+            slots.buffer[i] = Result {
+                // A report removed between ranking and here is simply left out of the page.
+                guard let reportID = id(forDoc: scored.doc), let body = try self.text(forDoc: scored.doc) else {
+                    return nil
+                }
+                return SearchHitResult(
                     id: reportID, title: TitleExtractor.title(of: body), score: scored.score,
-                    snippet: Snippeter.snippet(text: body, query: query)))
+                    snippet: Snippeter.snippet(text: body, query: query))
+            }
+        }
+        var hits: [SearchHitResult] = []
+        hits.reserveCapacity(page.count)
+        for result in built {
+            if let hit = try result.get() { hits.append(hit) }
         }
         return SearchPage(total: results.total, hits: hits)
     }
