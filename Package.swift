@@ -52,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "ReportClient",
-            dependencies: ["ReportProtocol", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["ReportProtocol", "ServiceSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .executableTarget(
             name: "reportd",

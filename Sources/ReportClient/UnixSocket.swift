@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ServiceSupport
 
 /// A blocking Unix-domain stream socket.
 final class UnixSocket {
@@ -14,32 +15,13 @@ final class UnixSocket {
     /// Connects to `path`.
     /// - Throws: ``ClientError`` `.cannotConnect` naming the path and the OS reason.
     init(path: String) throws(ClientError) {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        let pathBytes = Array(path.utf8)
-        guard !pathBytes.isEmpty, pathBytes.count < capacity else {
-            throw ClientError(.cannotConnect, "socket path '\(path)' is empty or longer than \(capacity - 1) bytes")
-        }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else {
-            throw ClientError(.cannotConnect, "cannot create a socket: \(String(cString: strerror(errno)))")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: pathBytes)
-            raw[pathBytes.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        if result != 0 {
-            let reason = String(cString: strerror(errno))
-            close(fd)
+        switch UnixStreamConnector.connect(path: path) {
+        case .success(let fd):
+            self.fd = fd
+        case .failure(let error):
+            let reason = error.errno == ENAMETOOLONG ? error.message : error.errno.map { String(cString: strerror($0)) } ?? error.message
             throw ClientError(.cannotConnect, "cannot connect to reportd at \(path): \(reason)")
         }
-        self.fd = fd
     }
 
     deinit {

@@ -5,6 +5,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ServiceSupport
 
 /// Pre-bind check of a Unix socket path.
 enum SocketPathGuard {
@@ -44,22 +45,12 @@ enum SocketPathGuard {
 
     /// Tries to connect; returns 0 on success or the errno of the failure.
     private static func probe(path: String) -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return errno }
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return ENAMETOOLONG }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
+        switch UnixStreamConnector.connect(path: path) {
+        case .success(let fd):
+            close(fd)
+            return 0
+        case .failure(let error):
+            return error.errno ?? EINVAL
         }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        return result == 0 ? 0 : errno
     }
 }
