@@ -112,6 +112,12 @@ struct LimitTests {
         let (daemon, corpus) = try HostileClientTests.startDaemon(["--max-connections", "2"])
         defer { try? FileManager.default.removeItem(at: corpus) }
         let first = try ReportClient(socketPath: daemon.socketPath)
+        // The start-up probe's connection may not be closed on the server side yet: wait until
+        // the server counts `first` alone, or `second` would be the one past the limit.
+        let settle = Date().addingTimeInterval(5)
+        while Date() < settle, try first.stats().first(where: { $0.key == "connections_open" })?.value != 1 {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
         let second = try RawSocket(path: daemon.socketPath)
         second.send(HostileClientTests.header(opcode: 0x02, requestID: 1, length: 0))
         #expect(try HostileClientTests.readStatus(second) == (1, Status.ok.rawValue))
