@@ -42,16 +42,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
         self.maxQueuedResponses = dispatcher.configuration.maxQueuedResponses
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        dispatcher.statistics.bump(dispatcher.statistics.openConnections)
-        context.fireChannelActive()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        dispatcher.statistics.bump(dispatcher.statistics.openConnections, by: -1)
-        context.fireChannelInactive()
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if draining { return }
         let event = unwrapInboundIn(data)

@@ -9,6 +9,7 @@ import Glibc
 import Logging
 import NIOCore
 import NIOPosix
+import ReportEngine
 import ReportProtocol
 import ServiceLifecycle
 import ServiceSupport
@@ -27,11 +28,11 @@ public final class ReportServer: Service, Sendable {
 
     /// Creates a server.
     /// - Parameters:
-    ///   - stores: the corpus to serve (swappable for reloads).
+    ///   - corpus: the corpus to serve and write to.
     ///   - onListening: called once the socket accepts connections (sd_notify READY=1 goes here).
     public init(
         configuration: ServerConfiguration,
-        stores: StoreBox,
+        corpus: ServedCorpus,
         group: any EventLoopGroup,
         logger: Logger,
         serverName: String = "reportd",
@@ -46,7 +47,7 @@ public final class ReportServer: Service, Sendable {
         let statistics = ServerStatistics()
         self.statistics = statistics
         self.dispatcher = RequestDispatcher(
-            stores: stores,
+            corpus: corpus,
             configuration: configuration,
             statistics: statistics,
             startedAt: .now,
@@ -133,8 +134,12 @@ public final class ReportServer: Service, Sendable {
             return
         }
         statistics.bump(statistics.acceptedConnections)
+        // connections_open counts exactly the connections admission counts, so STATS and
+        // the max-connections check never disagree.
+        statistics.bump(statistics.openConnections)
         channel.closeFuture.whenComplete { _ in
             _ = self.connections.withLock { $0.removeValue(forKey: id) }
+            self.statistics.bump(self.statistics.openConnections, by: -1)
         }
         let sync = channel.pipeline.syncOperations
         if let idle = configuration.idleTimeoutSeconds, idle > 0 {

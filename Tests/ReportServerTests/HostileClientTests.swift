@@ -112,10 +112,13 @@ struct LimitTests {
         let (daemon, corpus) = try HostileClientTests.startDaemon(["--max-connections", "2"])
         defer { try? FileManager.default.removeItem(at: corpus) }
         let first = try ReportClient(socketPath: daemon.socketPath)
-        // The start-up probe's connection may not be closed on the server side yet: wait until
-        // the server counts `first` alone, or `second` would be the one past the limit.
+        // The start-up probe's connection may not even be accepted yet (child channels are set
+        // up on their own event loops, in any order): wait until the server has admitted both
+        // the probe and `first` and closed the probe, or `second` would be the one past the limit.
         let settle = Date().addingTimeInterval(5)
-        while Date() < settle, try first.stats().first(where: { $0.key == "connections_open" })?.value != 1 {
+        while Date() < settle {
+            let stats = Dictionary(try first.stats().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+            if stats["connections_accepted"] == 2 && stats["connections_open"] == 1 { break }
             Thread.sleep(forTimeInterval: 0.01)
         }
         let second = try RawSocket(path: daemon.socketPath)
