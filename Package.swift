@@ -5,6 +5,7 @@
 //
 //   reportd, reportctl, reportbench        executables: arguments, wiring, exit codes
 //   ReportServer      ReportClient         NIO server / blocking socket client
+//   ReportEngine                           the served corpus: writes in log order, snapshots, recovery
 //   ReportStore       ReportProtocol       corpus+index (no NIO) / wire codec (NIOCore)
 //   ReportIndex       CZlib                tokenizer, postings, queries / system zlib
 //   ServiceSupport                         sd_notify, socket activation, peer credentials
@@ -41,9 +42,13 @@ let package = Package(
         .target(name: "ServiceSupport"),
         .target(name: "ReportDurability", dependencies: ["ReportStore"]),
         .target(
+            name: "ReportEngine",
+            dependencies: ["ReportStore", "ReportDurability", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "ReportServer",
             dependencies: [
-                "ReportStore", "ReportIndex", "ReportProtocol", "ServiceSupport",
+                "ReportEngine", "ReportStore", "ReportIndex", "ReportProtocol", "ServiceSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "reportd",
             dependencies: [
-                "ReportServer", "ReportStore", "ServiceSupport",
+                "ReportServer", "ReportEngine", "ReportStore", "ReportDurability", "ServiceSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,9 +97,10 @@ let package = Package(
         ),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
         .testTarget(name: "ReportDurabilityTests", dependencies: ["ReportDurability"]),
+        .testTarget(name: "ReportEngineTests", dependencies: ["ReportEngine", "ReportStore", "ReportDurability"]),
         .testTarget(
             name: "ReportServerTests",
-            dependencies: ["ReportServer", "ReportClient", "ReportProtocol", "ReportStore"]
+            dependencies: ["ReportServer", "ReportClient", "ReportProtocol", "ReportStore", "ReportEngine"]
         ),
     ],
     swiftLanguageModes: [.v6]

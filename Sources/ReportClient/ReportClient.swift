@@ -92,6 +92,27 @@ public final class ReportClient {
         return n
     }
 
+    /// Adds or replaces report `id` (privileged); returns once reportd acknowledged it, which
+    /// with a data directory means the write is as durable as its `appendfsync` promises.
+    public func put(id: String, text: [UInt8]) throws(ClientError) {
+        var body = ByteBuffer()
+        body.writeBytes(text)
+        _ = try Self.expectOK(connection.call(.put(id: id, text: body)), "PUT")
+    }
+
+    /// Deletes report `id` (privileged); false when there was no such report.
+    public func delete(_ id: String) throws(ClientError) -> Bool {
+        let reply = try connection.call(.delete(id: id))
+        if case .failure(let status, _) = reply, status == .notFound { return false }
+        _ = try Self.expectOK(reply, "DEL")
+        return true
+    }
+
+    /// Asks reportd to write a snapshot now (privileged); returns once it is on disk.
+    public func snapshot() throws(ClientError) {
+        _ = try Self.expectOK(connection.call(.snapshot), "SNAPSHOT")
+    }
+
     /// Sends `requests` pipelined, keeping at most `window` unanswered, and hands each
     /// response to `handle` in request order. A batch then costs about its bytes on the
     /// wire rather than one round trip per request.

@@ -4,6 +4,7 @@
 // event loop uses it concurrently.
 import Logging
 import NIOCore
+import ReportEngine
 import ReportProtocol
 import ReportIndex
 import ReportStore
@@ -11,7 +12,7 @@ import ServiceSupport
 
 /// Answers requests against the current store.
 struct RequestDispatcher: Sendable {
-    let stores: StoreBox
+    let corpus: ServedCorpus
     let configuration: ServerConfiguration
     let statistics: ServerStatistics
     let startedAt: ContinuousClock.Instant
@@ -48,7 +49,7 @@ struct RequestDispatcher: Sendable {
                 } else if let later = answerPrivileged(request, on: eventLoop) {
                     return later
                 } else {
-                    response = .failure(.unknownOpcode, "\(request.opcode) is reserved and not served by this build")
+                    response = .failure(.unknownOpcode, "\(request.opcode) is not served by this reportd")
                 }
             } else {
                 response = answer(request)
@@ -86,7 +87,7 @@ struct RequestDispatcher: Sendable {
     /// `out` from the inflated text or the stored unit, without an intermediate Response.
     /// A missing GET id, damaged data or an oversized answer rewinds and writes an error.
     private func writeReports(_ ids: [String], raw: Bool, single: Bool, for header: FrameHeader, into out: inout ByteBuffer) {
-        let store = stores.current
+        let store = corpus.store
         let start = out.writerIndex
         let lengthIndex = out.writeResponseHeader(opcode: header.opcode, requestID: header.requestID)
         out.writeStatus(.ok)
@@ -136,6 +137,43 @@ struct RequestDispatcher: Sendable {
     }
 
     private func answerPrivileged(_ request: Request, on eventLoop: any EventLoop) -> EventLoopFuture<Response>? {
+        switch request {
+        case .put(let id, let text):
+            // Answered once the write is as durable as --appendfsync promises; pipelined PUTs
+            // share fsyncs (group commit) and are answered in request order.
+            let promise = eventLoop.makePromise(of: Response.self)
+            corpus.put(id: id, text: Array(text.readableBytesView)) { result in
+                promise.succeed(Self.response(to: result.map { true }))
+            }
+            return promise.futureResult
+        case .delete(let id):
+            let promise = eventLoop.makePromise(of: Response.self)
+            corpus.delete(id: id) { result in
+                if case .success(false) = result {
+                    promise.succeed(.failure(.notFound, "report \(id) not found"))
+                } else {
+                    promise.succeed(Self.response(to: result))
+                }
+            }
+            return promise.futureResult
+        case .snapshot:
+            let promise = eventLoop.makePromise(of: Response.self)
+            let corpus = self.corpus
+            let logger = self.logger
+            Task {
+                do throws(EngineError) {
+                    let summary = try await corpus.snapshotInBackground()
+                    logger.notice("\(summary) (requested over the socket)")
+                    promise.succeed(.done)
+                } catch {
+                    logger.error("\(error)")
+                    promise.succeed(.failure(error.code == .noDataDirectory ? .badRequest : .internalError, error.message))
+                }
+            }
+            return promise.futureResult
+        default:
+            break
+        }
         guard let actions else { return nil }
         switch request {
         case .reload:
@@ -161,6 +199,16 @@ struct RequestDispatcher: Sendable {
         }
     }
 
+    /// OK for a done write; BAD_REQUEST for a report the store refuses; INTERNAL_ERROR when the
+    /// write could not be made durable.
+    private static func response(to result: Result<Bool, EngineError>) -> Response {
+        switch result {
+        case .success: return .done
+        case .failure(let error) where error.code == .invalidReport: return .failure(.badRequest, error.message)
+        case .failure(let error): return .failure(.internalError, error.message)
+        }
+    }
+
     /// Writes the answer to a frame whose header could be read but whose body was skipped.
     func respondToSkipped(_ header: FrameHeader, status: Status, into out: inout ByteBuffer) {
         let message: String
@@ -178,7 +226,7 @@ struct RequestDispatcher: Sendable {
     }
 
     private func answer(_ request: Request) -> Response {
-        let store = stores.current
+        let store = corpus.store
         switch request {
         case .hello:
             return .hello(

@@ -20,6 +20,7 @@ public final class ReportStore: Sendable {
         var arena: CompressedArena
         var docs: [ReportID: UInt32]
         var ids: [ReportID?]
+        var index: StoreIndexState
     }
 
     /// The preset dictionary every unit was compressed with (raw deflate needs it to inflate).
@@ -29,30 +30,29 @@ public final class ReportStore: Sendable {
     /// The full-text index over the imported reports (nil when built without one). Doc numbers
     /// are the store's; reports put or removed later are filtered by liveness, and reports put
     /// after import are not indexed until the next import or reload.
-    public let searchIndex: SearchIndex?
+    public var searchIndex: SearchIndex? { state.withLock { $0.index.main } }
     private let maxReportBytes: Int
-    private let state: Mutex<State>
-    private let inflaters: InflaterPool
-    private let writer: Mutex<Deflater?>
     private let level: Int
     private let memLevel: Int
+    private let state: Mutex<State>
+    private let inflaters: InflaterPool
+    private let deflaters: DeflaterPool
 
     private init(
-        dictionary: [UInt8], options: ImportOptions, arena: CompressedArena, ids: [ReportID],
-        searchIndex: SearchIndex? = nil
+        dictionary: [UInt8], options: ImportOptions, arena: CompressedArena, ids: [ReportID?],
+        index: StoreIndexState = StoreIndexState()
     ) {
         self.dictionary = dictionary
-        self.searchIndex = searchIndex
         dictionaryID = Checksum.crc32(dictionary)
         maxReportBytes = min(max(options.maxReportBytes, 0), Int(UInt32.max))
         level = options.level
         memLevel = options.memLevel
         var docs: [ReportID: UInt32] = [:]
         docs.reserveCapacity(ids.count)
-        for (doc, id) in ids.enumerated() { docs[id] = UInt32(doc) }
-        state = Mutex(State(arena: arena, docs: docs, ids: ids))
+        for (doc, id) in ids.enumerated() { if let id { docs[id] = UInt32(doc) } }
+        state = Mutex(State(arena: arena, docs: docs, ids: ids, index: index))
         inflaters = InflaterPool(dictionary: dictionary)
-        writer = Mutex(nil)
+        deflaters = DeflaterPool(dictionary: dictionary, level: options.level, memLevel: options.memLevel)
     }
 
     /// An empty store whose puts compress with `dictionary` (which may be empty).
@@ -114,13 +114,35 @@ public final class ReportStore: Sendable {
         let loaded = ids.count
         corpus = RawCorpus()  // release the raw texts before trimming the heap
         let store = ReportStore(
-            dictionary: dictionary, options: options, arena: arena, ids: ids, searchIndex: searchIndex)
+            dictionary: dictionary, options: options, arena: arena, ids: ids, index: StoreIndexState(main: searchIndex))
         HeapTrimmer.trim()
         let summary = ImportSummary(
             loaded: loaded, skipped: issues.count, rawBytes: loaded == 0 ? 0 : rawBytes, issues: issues,
             seconds: (ContinuousClock.now - started).seconds, readingSeconds: readingSeconds,
             trainingSeconds: trainingSeconds, compressingSeconds: compressingSeconds, indexingSeconds: indexingSeconds)
         return (store, summary)
+    }
+
+    /// Rebuilds a store from the sections `FrozenStore.sections()` made: no inflating,
+    /// compressing or tokenizing. `options` supplies the limits (`maxReportBytes`); the zlib
+    /// settings are the snapshot's.
+    /// - Throws: `.corrupt` naming the section when the bytes are inconsistent.
+    public static func restore(sections: [String: [UInt8]], options: ImportOptions = ImportOptions()) throws(StoreError) -> ReportStore {
+        let image = try StoreImage.decode(sections)
+        var settings = options
+        settings.level = image.level
+        settings.memLevel = image.memLevel
+        return ReportStore(dictionary: image.dictionary, options: settings, arena: image.arena, ids: image.ids, index: image.index)
+    }
+
+    /// A consistent copy of the whole store at this instant, O(1) under the lock; the caller
+    /// turns it into snapshot sections on another thread while writes go on.
+    public func freeze() -> FrozenStore {
+        state.withLock { s in
+            FrozenStore(
+                dictionary: dictionary, dictionaryID: dictionaryID, level: level, memLevel: memLevel, arena: s.arena,
+                ids: s.ids, index: s.index)
+        }
     }
 
     // MARK: Reading
@@ -149,6 +171,11 @@ public final class ReportStore: Sendable {
             crc32: e.crc, dictionaryID: dictionaryID)
     }
 
+    /// Text length and CRC-32 of `id` as recorded at write time, without inflating.
+    func storedLengthAndCRC(_ id: ReportID) -> (length: Int, crc: UInt32)? {
+        location(id).map { (Int($0.1.textLength), $0.1.crc) }
+    }
+
     /// The doc number of `id`, if live.
     public func docNumber(for id: ReportID) -> UInt32? {
         state.withLock { $0.docs[id] }
@@ -174,8 +201,8 @@ public final class ReportStore: Sendable {
                 reportCount: s.arena.liveCount, rawBytes: s.arena.liveRawBytes,
                 compressedBytes: s.arena.liveCompressedBytes, dictionaryBytes: dictionary.count,
                 garbageBytes: s.arena.garbageBytes, arenaCapacityBytes: s.arena.capacityBytes,
-                docNumberLimit: s.arena.entries.count, indexBytes: searchIndex?.byteCount ?? 0,
-                indexTerms: searchIndex?.termCount ?? 0)
+                docNumberLimit: s.arena.entries.count, indexBytes: s.index.main?.byteCount ?? 0,
+                indexTerms: s.index.main?.termCount ?? 0)
         }
     }
 
@@ -202,35 +229,48 @@ public final class ReportStore: Sendable {
 
     // MARK: Writing
 
-    /// Adds `id`, or replaces its text. The new text gets a new doc number (a replaced one's
-    /// number is retired), compressed with the existing dictionary.
+    /// Adds `id`, or replaces its text: `prepare` then `apply`.
     /// - Returns: the report's new doc number.
     /// - Throws: `.empty`, `.tooLarge` or `.invalidUTF8`; the store is unchanged then.
     @discardableResult
     public func put(id: ReportID, text: [UInt8]) throws(StoreError) -> UInt32 {
-        guard !text.isEmpty else { throw StoreError(.empty, "report \(id): empty text") }
-        guard text.count <= maxReportBytes else {
-            throw StoreError(.tooLarge, "report \(id): \(text.count) bytes, over the limit of \(maxReportBytes)")
-        }
-        guard text.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) != nil else {
-            throw StoreError(.invalidUTF8, "report \(id): text is not valid UTF-8")
-        }
-        let crc = Checksum.crc32(text)
-        // Writers queue on `writer` (it owns the one Deflater); readers never wait for the
-        // compression, only for the short table update below.
-        return try writer.withLock { (slot: inout Deflater?) throws(StoreError) -> UInt32 in
-            if slot == nil { slot = try Deflater(level: level, memLevel: memLevel, dictionary: dictionary) }
-            let unit = try slot!.compress(text)
-            return state.withLock { s in
-                if let old = s.docs[id] {
-                    s.arena.retire(old)
-                    s.ids[Int(old)] = nil
-                }
-                let doc = s.arena.append(unit: unit, textLength: text.count, crc: crc)
-                s.docs[id] = doc
-                s.ids.append(id)
-                return doc
+        apply(try prepare(id: id, text: text))
+    }
+
+    /// Validates and compresses a write without touching the store, so that callers can do
+    /// the expensive part on their own thread, in parallel, and `apply` under their lock.
+    /// - Parameter validating: false only when replaying writes that were accepted before (a
+    ///   logged write is kept even if the size limit has since been lowered).
+    /// - Throws: `.empty`, `.tooLarge`, `.invalidUTF8` (or `.io` if zlib fails).
+    public func prepare(id: ReportID, text: [UInt8], validating: Bool = true) throws(StoreError) -> PreparedReport {
+        if validating {
+            guard !text.isEmpty else { throw StoreError(.empty, "report \(id): empty text") }
+            guard text.count <= maxReportBytes else {
+                throw StoreError(.tooLarge, "report \(id): \(text.count) bytes, over the limit of \(maxReportBytes)")
             }
+            guard text.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) != nil else {
+                throw StoreError(.invalidUTF8, "report \(id): text is not valid UTF-8")
+            }
+        }
+        return PreparedReport(
+            id: id, text: text, unit: try deflaters.compress(text), crc: Checksum.crc32(text), dictionaryID: dictionaryID)
+    }
+
+    /// Adds or replaces the prepared report in one step under the lock. The new text gets a
+    /// new doc number (a replaced one's number is retired).
+    /// - Returns: the report's new doc number.
+    @discardableResult
+    public func apply(_ report: PreparedReport) -> UInt32 {
+        precondition(report.dictionaryID == dictionaryID, "a PreparedReport applied to a store it was not prepared by")
+        return state.withLock { s in
+            if let old = s.docs[report.id] {
+                s.arena.retire(old)
+                s.ids[Int(old)] = nil
+            }
+            let doc = s.arena.append(unit: report.unit, textLength: report.text.count, crc: report.crc)
+            s.docs[report.id] = doc
+            s.ids.append(report.id)
+            return doc
         }
     }
 

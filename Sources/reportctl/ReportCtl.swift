@@ -20,6 +20,11 @@ struct ReportCtl: ParsableCommand {
               reportctl search 'dang uy' --count
               # counts, raw vs compressed bytes, memory, limits
               reportctl stats
+              # writes (admin): acknowledged once logged as reportd's --appendfsync promises
+              reportctl put 9001.txt 9002.txt
+              reportctl import ./reports
+              reportctl del 9001
+              reportctl snapshot
 
             Exit status:
               0   success
@@ -30,7 +35,7 @@ struct ReportCtl: ParsableCommand {
               70  server error (internal error, damaged data, permission denied)
               76  protocol error (the peer is not a compatible reportd)
             """,
-        subcommands: [Get.self, Search.self, Stats.self, Ping.self, Reload.self, Shutdown.self]
+        subcommands: [Get.self, Search.self, Stats.self, Ping.self, Put.self, Del.self, Import.self, Snapshot.self, Reload.self, Shutdown.self]
     )
 
     /// --socket and --json, accepted before or after the subcommand name.

@@ -1,9 +1,10 @@
 // Daemon: the running reportd as the rest of the system sees it — the served corpus
-// (a StoreBox), reloads (SIGHUP or the RELOAD request: re-read the config file and the
+// (a ServedCorpus), reloads (SIGHUP or the RELOAD request: re-read the config file and the
 // import directories, swap atomically, keep the old corpus on any failure), sd_notify
 // state, and the shutdown request. Reloads are serialised by the actor-held gate.
 // Thread-safe.
 import Logging
+import ReportEngine
 import ReportServer
 import ReportStore
 import ServiceLifecycle
@@ -12,7 +13,9 @@ import Synchronization
 
 /// The daemon's shared state and its administrative actions.
 final class Daemon: AdministrativeActions, Sendable {
-    let stores: StoreBox
+    let corpus: ServedCorpus
+    /// The settings reportd started with (the data directory cannot change on reload).
+    private let startSettings: DaemonSettings
     let notifier: SystemdNotifier
     private let logger: Logger
     private let resolve: @Sendable () throws -> DaemonSettings
@@ -20,8 +23,12 @@ final class Daemon: AdministrativeActions, Sendable {
     private let group = Mutex<ServiceGroup?>(nil)
 
     /// - Parameter resolve: re-reads the config file and merges the flags; called on reload.
-    init(store: ReportStore, notifier: SystemdNotifier, logger: Logger, resolve: @escaping @Sendable () throws -> DaemonSettings) {
-        self.stores = StoreBox(store)
+    init(
+        corpus: ServedCorpus, settings: DaemonSettings, notifier: SystemdNotifier, logger: Logger,
+        resolve: @escaping @Sendable () throws -> DaemonSettings
+    ) {
+        self.corpus = corpus
+        self.startSettings = settings
         self.notifier = notifier
         self.logger = logger
         self.resolve = resolve
@@ -34,7 +41,7 @@ final class Daemon: AdministrativeActions, Sendable {
 
     /// One line for `systemctl status`: report count and memory.
     func statusLine() -> String {
-        let stats = stores.current.statistics
+        let stats = corpus.store.statistics
         let rss = ProcessMemory.residentBytes() / 1_000_000
         return "serving \(stats.reportCount) reports (\(stats.rawBytes / 1_000_000) MB raw, \(stats.compressedBytes / 1_000_000) MB compressed), RSS \(rss) MB"
     }
@@ -52,6 +59,19 @@ final class Daemon: AdministrativeActions, Sendable {
         do {
             let settings = try resolve()
             let logger = self.logger
+            if corpus.dataDirectory != nil {
+                // The data directory is the source of truth: apply new and changed reports as
+                // logged writes; nothing is dropped.
+                if settings.dataDirectory != startSettings.dataDirectory {
+                    logger.warning("reload: data-dir changed in the configuration; it takes effect at the next start")
+                }
+                let corpus = self.corpus
+                let message = try await Task.detached {
+                    try CorpusStartup(logger: logger).applyImports(settings, to: corpus)
+                }.value
+                notifier.ready(status: statusLine())
+                return "reloaded: " + message
+            }
             // Import off the cooperative pool: it is seconds of CPU-bound work.
             let outcome = await Task.detached {
                 CorpusLoader(logger: logger).load(settings.imports, maxReportBytes: settings.maxReportBytes)
@@ -59,11 +79,11 @@ final class Daemon: AdministrativeActions, Sendable {
             guard outcome.unreadableRoots.isEmpty else {
                 throw DaemonError("cannot read \(outcome.unreadableRoots.joined(separator: ", "))")
             }
-            let old = stores.current.statistics.reportCount
+            let old = corpus.store.statistics.reportCount
             if outcome.summary.loaded == 0 && old > 0 {
                 throw DaemonError("the new configuration loads no reports (the old corpus has \(old))")
             }
-            stores.replace(with: outcome.store)
+            corpus.replace(with: outcome.store)
             let message = "reloaded: \(outcome.summary.loaded) reports, \(outcome.summary.skipped) skipped"
             logger.notice("\(message)")
             notifier.ready(status: statusLine())

@@ -7,6 +7,8 @@ enum DaemonDefaults {
     static let socketPath = "/run/reportd/reportd.sock"
     /// Exit status when the socket cannot be served (in use, bad path): EX_UNAVAILABLE.
     static let exitCannotServe: Int32 = 69
+    /// Exit status when the data directory cannot be recovered (damaged, locked, newer format): EX_DATAERR.
+    static let exitDataError: Int32 = 65
     /// Exit status for a bad configuration file or environment: EX_CONFIG.
     static let exitConfiguration: Int32 = 78
 }

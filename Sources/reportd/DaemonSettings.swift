@@ -3,6 +3,7 @@
 // repeatable, so a reload re-runs it against the same flags and a fresh read of the file.
 // Immutable once resolved; Sendable.
 import Logging
+import ReportDurability
 import ReportServer
 import ServiceSupport
 
@@ -21,6 +22,11 @@ struct DaemonSettings: Sendable, Equatable {
     var writeUsers: [String] = []
     var writeGroups: [String] = []
     var threads: Int?
+    /// Where writes are persisted (snapshot + log); nil keeps writes in memory only.
+    var dataDirectory: String?
+    var appendfsync: FsyncPolicy = .always
+    /// Snapshot automatically once the log exceeds this share of the snapshot (0: never).
+    var autoSnapshotShare = 1.0
 
     /// The keys reportd.conf may contain (each is also a flag of the same name).
     static let configKeys = ConfigFile.reportdKeys
@@ -52,6 +58,20 @@ struct DaemonSettings: Sendable, Equatable {
             case "write-users": writeUsers += try entry.listValue()
             case "write-groups": writeGroups += try entry.listValue()
             case "threads": threads = try entry.integerValue(in: 1...1024)
+            case "data-dir": dataDirectory = try entry.absolutePathValue()
+            case "appendfsync":
+                guard let policy = FsyncPolicy(rawValue: entry.value) else {
+                    throw ServiceSupportError(
+                        .configInvalidValue, "appendfsync must be always, everysec or no", path: entry.path, line: entry.line)
+                }
+                appendfsync = policy
+            case "auto-snapshot-share":
+                guard let share = Double(entry.value), share >= 0, share.isFinite else {
+                    throw ServiceSupportError(
+                        .configInvalidValue, "auto-snapshot-share must be a number >= 0 (0 turns automatic snapshots off)",
+                        path: entry.path, line: entry.line)
+                }
+                autoSnapshotShare = share
             default: break  // ConfigFile.parse already refused unknown keys.
             }
         }
@@ -99,6 +119,9 @@ struct DaemonSettings: Sendable, Equatable {
             "write-users = \(writeUsers.joined(separator: ","))",
             "write-groups = \(writeGroups.joined(separator: ","))",
             "threads = \(threads.map(String.init) ?? "(one per core)")",
+            "data-dir = \(dataDirectory ?? "(none: writes are kept in memory only)")",
+            "appendfsync = \(appendfsync.rawValue)",
+            "auto-snapshot-share = \(autoSnapshotShare)",
         ]
         return lines.joined(separator: "\n")
     }

@@ -6,6 +6,9 @@ import ArgumentParser
 import Logging
 import NIOCore
 import NIOPosix
+import Foundation
+import ReportDurability
+import ReportEngine
 import ReportServer
 import ReportStore
 import ServiceLifecycle
@@ -32,9 +35,17 @@ struct ReportDaemon: AsyncParsableCommand {
               reportd --socket /tmp/r.sock --import a/ --import b.jsonl --log-level debug
               generate-reports | reportd --socket /tmp/r.sock --import -
               reportd --config /etc/reportd/reportd.conf --check-config
+              reportd --socket /tmp/r.sock --data-dir /var/lib/reportd    # writes survive restarts
+              reportd --data-dir /var/lib/reportd --repair                # after a damage report
 
-            Exit status: 0 after a clean stop; 64 usage error; 69 the socket cannot be served \
-            (in use by a live daemon, not a socket, no permission); 78 configuration error.
+            With --data-dir, every PUT and DEL is logged before it is acknowledged and the corpus \
+            is snapshotted now and then; a restart loads the snapshot and replays the log. \
+            --import then adds or updates only the reports whose text changed.
+
+            Exit status: 0 after a clean stop; 64 usage error; 65 the data directory is damaged, \
+            locked by another reportd or of a newer format (the message names the way out); 69 the \
+            socket cannot be served (in use by a live daemon, not a socket, no permission); 78 \
+            configuration error.
             """
     )
 
@@ -89,6 +100,18 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Event-loop threads (default: one per core).", valueName: "n"))
     var threads: Int?
 
+    @Option(help: ArgumentHelp("Persist writes here: a snapshot plus an append-only log (docs/DURABILITY.md). Without it, PUT/DEL are kept in memory only.", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("When a logged write is on disk before it is acknowledged: always (default; group commit), everysec, or no.", valueName: "policy"))
+    var appendfsync: FsyncPolicy?
+
+    @Option(help: ArgumentHelp("Snapshot automatically once the log exceeds this share of the snapshot's size (default 1.0; 0 never).", valueName: "share"))
+    var autoSnapshotShare: Double?
+
+    @Flag(help: "Repair a damaged data directory before starting: keep every valid record, move damaged files aside (never deletes).")
+    var repair = false
+
     mutating func validate() throws {
         if let socketMode, UInt32(socketMode, radix: 8) == nil {
             throw ValidationError("--socket-mode must be an octal mode such as 0660, not '\(socketMode)'")
@@ -99,6 +122,10 @@ struct ReportDaemon: AsyncParsableCommand {
         }
         if let maxFrameBytes, maxFrameBytes < 64 { throw ValidationError("--max-frame-bytes must be at least 64") }
         if let idleTimeout, idleTimeout < 0 { throw ValidationError("--idle-timeout cannot be negative") }
+        if let autoSnapshotShare, !(autoSnapshotShare >= 0 && autoSnapshotShare.isFinite) {
+            throw ValidationError("--auto-snapshot-share must be a number >= 0")
+        }
+        if repair && dataDir == nil && config == nil { throw ValidationError("--repair needs --data-dir") }
     }
 
     /// Defaults, then the config file, then flags.
@@ -118,6 +145,9 @@ struct ReportDaemon: AsyncParsableCommand {
         settings.writeUsers += writeUser
         settings.writeGroups += writeGroup
         if let threads { settings.threads = threads }
+        if let dataDir { settings.dataDirectory = dataDir.hasPrefix("/") ? dataDir : FileManager.default.currentDirectoryPath + "/" + dataDir }
+        if let appendfsync { settings.appendfsync = appendfsync }
+        if let autoSnapshotShare { settings.autoSnapshotShare = autoSnapshotShare }
         _ = try settings.accessPolicy()  // unknown users/groups are configuration errors
         return settings
     }
@@ -158,15 +188,22 @@ struct ReportDaemon: AsyncParsableCommand {
             throw ExitCode(DaemonDefaults.exitConfiguration)
         }
 
-        let outcome = CorpusLoader(logger: logger).load(settings.imports, maxReportBytes: settings.maxReportBytes)
+        let corpus: ServedCorpus
+        do {
+            corpus = try CorpusStartup(logger: logger).open(settings, repair: repair)
+        } catch {
+            logger.critical("cannot open the corpus: \(error)")
+            throw ExitCode(DaemonDefaults.exitDataError)
+        }
+        defer { corpus.close() }
         let flags = self
-        let daemon = Daemon(store: outcome.store, notifier: notifier, logger: logger) {
+        let daemon = Daemon(corpus: corpus, settings: settings, notifier: notifier, logger: logger) {
             try flags.resolveSettings()
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads ?? System.coreCount)
         let server = ReportServer(
             configuration: settings.serverConfiguration(listener: listener),
-            stores: daemon.stores,
+            corpus: daemon.corpus,
             group: group,
             logger: logger,
             policy: try settings.accessPolicy(),
@@ -196,3 +233,4 @@ struct ReportDaemon: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension FsyncPolicy: ExpressibleByArgument {}

@@ -2,12 +2,14 @@
 // each as a complete, independent unit primed with the store's preset dictionary.
 // Invariant: the z_stream lives at a fixed heap address for the Deflater's whole life, and
 // between calls it is in the "just reset, dictionary set" state.
-// Not thread-safe: one thread at a time (import workers each own one; writers share one
-// under a lock).
+// Not thread-safe: one thread at a time (import workers each own one; writers borrow one
+// from a DeflaterPool).
 import CZlib
 
 /// Compresses reports into independent raw-deflate units with a preset dictionary.
-final class Deflater {
+final class Deflater: @unchecked Sendable {
+    // @unchecked: used by one thread at a time; handed between threads only through
+    // DeflaterPool's lock.
     private let stream: UnsafeMutablePointer<z_stream>
     private let dictionary: [UInt8]
 

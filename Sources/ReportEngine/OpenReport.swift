@@ -1,0 +1,18 @@
+// OpenReport: what opening a data directory found and did — snapshot loaded, log records
+// replayed, warnings (torn tail cut off, leftovers removed), repair actions. Immutable.
+
+/// The outcome of `ServedCorpus.open(persistence:...)`.
+public struct OpenReport: Sendable {
+    /// Generation of the snapshot loaded (0: none).
+    public var snapshotGeneration: UInt64 = 0
+    /// Reports the snapshot held.
+    public var snapshotReports = 0
+    /// Log records replayed on top of it.
+    public var replayedRecords = 0
+    /// Recovery warnings, one line each (file and offset named).
+    public var warnings: [String] = []
+    /// `--repair` actions, one line each; empty when nothing needed repair or it was not asked for.
+    public var repairActions: [String] = []
+    /// Seconds from opening the directory to ready for writes.
+    public var seconds = 0.0
+}

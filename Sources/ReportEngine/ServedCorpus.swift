@@ -1,0 +1,338 @@
+// ServedCorpus: the corpus reportd serves — the current ReportStore, and, with a data
+// directory, the write-ahead log and snapshots that make its writes survive a crash.
+//
+// Invariants:
+// - Every write is applied to memory and queued to the log under one lock (`writer`), so the
+//   log's order is the order of the writes in memory, and a snapshot's frozen copy (taken
+//   under the same lock with `beginSnapshot`) holds exactly the writes before its ticket's
+//   LSN (docs/DURABILITY.md §6).
+// - A write is acknowledged (its completion gets success) only once the log says it is as
+//   durable as the fsync policy promises. Readers may see it a moment earlier.
+// - After a failed log write or sync, every later write fails (the log is poisoned and the
+//   memory may hold a write that is not on disk); reads go on.
+// - Without a data directory, writes live in memory only and a reload replaces them.
+// Thread-safe: any number of readers and writers, from any thread; snapshots run one at a time.
+import Dispatch
+import Foundation
+import Logging
+import ReportDurability
+import ReportStore
+import Synchronization
+
+/// The served corpus, with optional durability.
+public final class ServedCorpus: Sendable {
+    private struct Persistence: Sendable {
+        let directory: DataDirectory
+        let log: WriteAheadLog
+    }
+
+    private let current: Mutex<ReportStore>
+    /// Orders writes: apply + log append happen together under it.
+    private let writer = Mutex<Void>(())
+    /// Set once a logged write fails; later writes are refused with it.
+    private let failure = Mutex<EngineError?>(nil)
+    private let persistence: Persistence?
+    /// Held for the whole of a snapshot, so snapshots run one at a time.
+    private let snapshotGate = NSLock()
+    private let autoSnapshotRunning = Atomic<Bool>(false)
+    private let logger: Logger
+
+    /// A corpus without a data directory: writes are kept in memory only.
+    public init(store: ReportStore, logger: Logger = Logger(label: "reportd.corpus")) {
+        current = Mutex(store)
+        persistence = nil
+        self.logger = logger
+    }
+
+    private init(store: ReportStore, persistence: Persistence, logger: Logger) {
+        current = Mutex(store)
+        self.persistence = persistence
+        self.logger = logger
+    }
+
+    /// The store to use for one request (a reload without a data directory may replace it).
+    public var store: ReportStore { current.withLock { $0 } }
+
+    /// The data directory, when writes are persisted.
+    public var dataDirectory: String? { persistence?.directory.path }
+
+    // MARK: Opening
+
+    /// Opens the data directory: repairs it if asked, loads the newest snapshot, replays the
+    /// log after it, and opens the log for appends. Blocks (seconds at most); call it before
+    /// serving.
+    /// - Throws: `.recoveryFailed` naming the file, offset and way out (`--repair`) when the
+    ///   directory is damaged, locked by another reportd, or of a newer format.
+    public static func open(
+        persistence settings: PersistenceSettings, storeOptions: ImportOptions = ImportOptions(),
+        logger: Logger = Logger(label: "reportd.corpus")
+    ) throws(EngineError) -> (ServedCorpus, OpenReport) {
+        let started = ContinuousClock.now
+        var report = OpenReport()
+        do {
+            let options = DataDirectory.Options(
+                log: .init(policy: settings.appendfsync), autoSnapshotShare: settings.autoSnapshotShare,
+                autoSnapshotMinimumLogBytes: settings.autoSnapshotMinimumLogBytes)
+            let directory = try DataDirectory(path: settings.directory, options: options)
+            do {
+                if settings.repair { report.repairActions = try directory.repair().actions }
+                let recovery = try directory.recover()
+                report.warnings = recovery.warnings.map(\.description)
+                let store: ReportStore
+                if let snapshot = recovery.snapshot, !snapshot.sections.isEmpty {
+                    var sections: [String: [UInt8]] = [:]
+                    for section in snapshot.sections { sections[section.name] = section.bytes }
+                    do {
+                        store = try ReportStore.restore(sections: sections, options: storeOptions)
+                    } catch {
+                        throw EngineError(
+                            .recoveryFailed,
+                            "\(settings.directory): snapshot \(snapshot.generation) verifies but its contents do not load (\(error.message)); it was written by an incompatible reportd, or start with --repair to set it aside")
+                    }
+                    report.snapshotGeneration = snapshot.generation
+                    report.snapshotReports = store.count
+                } else {
+                    store = ReportStore(dictionary: [], options: storeOptions)
+                }
+                try replay(recovery.records, into: store)
+                report.replayedRecords = recovery.records.count
+                let log = try directory.openLog(after: recovery)
+                report.seconds = (ContinuousClock.now - started).seconds
+                return (ServedCorpus(store: store, persistence: Persistence(directory: directory, log: log), logger: logger), report)
+            } catch {
+                directory.close()
+                throw error
+            }
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.recoveryFailed, "\(error)")
+        }
+    }
+
+    /// Applies logged writes in order. Compression, the costly part, runs on all cores; the
+    /// writes are applied one by one in log order afterwards.
+    private static func replay(_ records: [LogRecord], into store: ReportStore) throws(EngineError) {
+        let prepared = UnsafeMutableBufferPointer<PreparedReport?>.allocate(capacity: records.count)
+        prepared.initialize(repeating: nil)
+        defer { prepared.deinitialize().deallocate() }
+        let slots = PreparedSlots(prepared)
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: records.count) { i in
+            guard case .put(let id, let text) = records[i] else { return }
+            guard let reportID = ReportID(id) else {
+                failures.withLock { $0.append("record \(i) has an invalid report id") }
+                return
+            }
+            do throws(StoreError) {
+                slots.buffer[i] = try store.prepare(id: reportID, text: text, validating: false)
+            } catch {
+                failures.withLock { $0.append("record \(i) (\(id)): \(error.message)") }
+            }
+        }
+        if let first = failures.withLock({ $0.first }) {
+            throw EngineError(.recoveryFailed, "cannot replay the log: \(first)")
+        }
+        for (i, record) in records.enumerated() {
+            switch record {
+            case .put:
+                store.apply(prepared[i]!)
+            case .delete(let id):
+                if let reportID = ReportID(id) { store.remove(id: reportID) }
+            }
+        }
+    }
+
+    // MARK: Writes
+
+    /// Adds or replaces report `id`. `completion` runs once, on an unspecified thread: with
+    /// success when the write is applied and (with a data directory) as durable as the fsync
+    /// policy promises; with `.invalidReport` (nothing changed) or `.writeFailed`.
+    public func put(id: String, text: [UInt8], completion: @escaping @Sendable (Result<Void, EngineError>) -> Void) {
+        guard let reportID = ReportID(id) else {
+            return completion(.failure(EngineError(.invalidReport, ReportID.problem(with: id) ?? "invalid report id")))
+        }
+        // Compress outside the lock, on the caller's thread: writers compress in parallel.
+        let target = store
+        var prepared: PreparedReport
+        do {
+            prepared = try target.prepare(id: reportID, text: text)
+        } catch {
+            return completion(.failure(EngineError(.invalidReport, error.message)))
+        }
+        let refused: EngineError? = writer.withLock { _ -> EngineError? in
+            if let stopped = failure.withLock({ $0 }) { return stopped }
+            let store = self.store
+            if store !== target {
+                // A reload swapped the store in between: compress again with its dictionary.
+                do throws(StoreError) { prepared = try store.prepare(id: reportID, text: text) } catch {
+                    return EngineError(.invalidReport, error.message)
+                }
+            }
+            store.apply(prepared)
+            if let log = persistence?.log {
+                log.append(.put(id: id, text: text)) { [self] result in finish(result, completion) }
+            }
+            return nil
+        }
+        if let refused { return completion(.failure(refused)) }
+        if persistence == nil { completion(.success(())) } else { snapshotIfDue() }
+    }
+
+    /// Deletes report `id`. `completion` gets true when it existed (and its removal is
+    /// durable), false when there was no such report (nothing is logged then).
+    public func delete(id: String, completion: @escaping @Sendable (Result<Bool, EngineError>) -> Void) {
+        guard let reportID = ReportID(id) else { return completion(.success(false)) }
+        let outcome: Result<Bool, EngineError>? = writer.withLock { _ -> Result<Bool, EngineError>? in
+            if let stopped = failure.withLock({ $0 }) { return .failure(stopped) }
+            guard store.remove(id: reportID) else { return .success(false) }
+            guard let log = persistence?.log else { return .success(true) }
+            log.append(.delete(id: id)) { [self] result in finish(result) { completion($0.map { true }) } }
+            return nil
+        }
+        if let outcome { return completion(outcome) }
+        snapshotIfDue()
+    }
+
+    /// Completes a logged write; a log failure stops all later writes.
+    private func finish(
+        _ result: Result<UInt64, DurabilityError>, _ completion: @Sendable (Result<Void, EngineError>) -> Void
+    ) {
+        switch result {
+        case .success:
+            completion(.success(()))
+        case .failure(let error):
+            let stopped = EngineError(
+                .writeFailed,
+                "the write-ahead log failed (\(error)); reportd accepts no more writes until it is restarted")
+            let first = failure.withLock { current -> Bool in
+                defer { if current == nil { current = stopped } }
+                return current == nil
+            }
+            if first { logger.critical("\(stopped.message)") }
+            completion(.failure(stopped))
+        }
+    }
+
+    /// `put` for Swift concurrency callers.
+    public func put(id: String, text: [UInt8]) async throws(EngineError) {
+        let result = await withCheckedContinuation { continuation in
+            put(id: id, text: text) { continuation.resume(returning: $0) }
+        }
+        try result.get()
+    }
+
+    // MARK: Snapshots
+
+    /// Writes a snapshot now, while writes go on: the switch to a new log is made under the
+    /// write lock, the file is built and written outside it. Blocks for the whole write (call
+    /// it off the event loops); a second caller waits for the first, then writes its own.
+    /// - Throws: `.noDataDirectory`, or `.snapshotFailed` with the I/O error (the directory
+    ///   stays consistent: the old snapshot and the logs still hold every write).
+    public func snapshot() throws(EngineError) -> SnapshotSummary {
+        guard let persistence else {
+            throw EngineError(.noDataDirectory, "reportd runs without --data-dir: there is nowhere to write a snapshot")
+        }
+        snapshotGate.lock()
+        defer { snapshotGate.unlock() }
+        let started = ContinuousClock.now
+        do {
+            let (frozen, ticket) = try writer.withLock { _ in
+                (store.freeze(), try persistence.directory.beginSnapshot())
+            }
+            let sections = frozen.sections().map { SnapshotSection(name: $0.name, bytes: $0.bytes) }
+            try persistence.directory.finishSnapshot(ticket, sections: sections)
+            return SnapshotSummary(
+                generation: ticket.generation, reports: frozen.reportCount,
+                bytes: sections.reduce(0) { $0 + $1.bytes.count }, seconds: (ContinuousClock.now - started).seconds)
+        } catch {
+            throw EngineError(.snapshotFailed, "snapshot failed, the data directory still holds every write: \(error)")
+        }
+    }
+
+    /// `snapshot()` on a background thread, for Swift concurrency callers.
+    public func snapshotInBackground() async throws(EngineError) -> SnapshotSummary {
+        let result = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(returning: Result { () throws(EngineError) in try self.snapshot() })
+            }
+        }
+        return try result.get()
+    }
+
+    /// Starts an automatic snapshot in the background when the log has outgrown the snapshot.
+    private func snapshotIfDue() {
+        guard let persistence, persistence.directory.shouldSnapshot,
+            autoSnapshotRunning.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        DispatchQueue.global(qos: .utility).async { [self] in
+            defer { autoSnapshotRunning.store(false, ordering: .releasing) }
+            do {
+                let summary = try snapshot()
+                logger.notice("automatic \(summary)")
+            } catch {
+                logger.error("automatic snapshot: \(error)")
+            }
+        }
+    }
+
+    // MARK: Reload and import
+
+    /// Replaces the whole corpus (reload without a data directory). Writes made since are lost,
+    /// as the operator asked; with a data directory use `applyImport` instead.
+    public func replace(with newStore: ReportStore) {
+        writer.withLock { _ in current.withLock { $0 = newStore } }
+    }
+
+    /// Adopts an imported store when the data directory holds no reports yet, and writes a
+    /// snapshot of it at once (so the import is not logged report by report and the trained
+    /// dictionary and index are kept). Returns false, changing nothing, if reports exist.
+    public func adoptInitialImport(_ imported: ReportStore) throws(EngineError) -> Bool {
+        let adopted = writer.withLock { _ -> Bool in
+            guard store.count == 0 else { return false }
+            current.withLock { $0 = imported }
+            return true
+        }
+        if adopted, persistence != nil { _ = try snapshot() }
+        return adopted
+    }
+
+    /// Puts every report of `changes` as a logged write, pipelined (group commit), and waits
+    /// for all of them.
+    /// - Returns: the number written.
+    /// - Throws: `.importFailed` with the first failure; reports before it may be written.
+    public func apply(_ changes: ImportChanges) throws(EngineError) -> Int {
+        let group = DispatchGroup()
+        let firstFailure = Mutex<EngineError?>(nil)
+        for report in changes.reports {
+            group.enter()
+            put(id: report.id.rawValue, text: report.text) { result in
+                if case .failure(let error) = result { firstFailure.withLock { $0 = $0 ?? error } }
+                group.leave()
+            }
+        }
+        group.wait()
+        if let error = firstFailure.withLock({ $0 }) {
+            throw EngineError(.importFailed, "import stopped: \(error.message)")
+        }
+        return changes.reports.count
+    }
+
+    /// Syncs and closes the log and releases the data directory (at shutdown).
+    public func close() {
+        persistence?.directory.close()
+    }
+}
+
+/// Result slots of the parallel replay; each iteration writes only its own.
+private final class PreparedSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<PreparedReport?>
+    init(_ buffer: UnsafeMutableBufferPointer<PreparedReport?>) { self.buffer = buffer }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

@@ -1,0 +1,15 @@
+// PreparedReport: a write made ready outside the store's lock — the text validated and
+// compressed with the store's dictionary — so that applying it is a short table update.
+// Only the store that prepared it may apply it (the unit needs that store's dictionary).
+// Immutable value; safe anywhere.
+
+/// A validated, compressed report waiting to be applied with `ReportStore.apply(_:)`.
+public struct PreparedReport: Sendable {
+    /// The report's ID.
+    public let id: ReportID
+    /// The raw text (kept for the search index, which tokenizes it when the write is flushed).
+    public let text: [UInt8]
+    let unit: [UInt8]
+    let crc: UInt32
+    let dictionaryID: UInt32
+}

@@ -1,0 +1,68 @@
+// CorpusStartup: makes the corpus reportd starts serving, and tells the operator how. Without
+// a data directory: import the sources into memory. With one: recover the snapshot and log
+// (repairing first if asked); then, if the directory held no reports, import the sources in
+// full and snapshot them at once; otherwise apply only the reports that are new or changed,
+// as logged writes — the data directory is the source of truth. Stateless apart from its logger.
+import Logging
+import ReportEngine
+import ReportStore
+
+/// Builds the served corpus at start and applies import sources on reload.
+struct CorpusStartup {
+    let logger: Logger
+
+    /// The corpus to serve.
+    /// - Throws: `EngineError` when the data directory cannot be recovered (the message names the
+    ///   file, offset and `--repair`).
+    func open(_ settings: DaemonSettings, repair: Bool) throws(EngineError) -> ServedCorpus {
+        guard let directory = settings.dataDirectory else {
+            let outcome = CorpusLoader(logger: logger).load(settings.imports, maxReportBytes: settings.maxReportBytes)
+            return ServedCorpus(store: outcome.store, logger: logger)
+        }
+        var options = ImportOptions()
+        options.maxReportBytes = settings.maxReportBytes
+        let persistence = PersistenceSettings(
+            directory: directory, appendfsync: settings.appendfsync,
+            autoSnapshotShare: settings.autoSnapshotShare > 0 ? settings.autoSnapshotShare : .infinity, repair: repair)
+        let (corpus, report) = try ServedCorpus.open(persistence: persistence, storeOptions: options, logger: logger)
+        for action in report.repairActions { logger.warning("repair: \(action)") }
+        for warning in report.warnings { logger.warning("recovery: \(warning)") }
+        logger.notice(
+            "data directory \(directory): \(corpus.store.count) reports (snapshot \(report.snapshotGeneration) with \(report.snapshotReports), \(report.replayedRecords) logged writes replayed) in \(round(report.seconds)) s, appendfsync \(settings.appendfsync.rawValue)"
+        )
+        if !settings.imports.isEmpty {
+            do throws(EngineError) {
+                try applyImports(settings, to: corpus)
+            } catch {
+                corpus.close()
+                throw error
+            }
+        }
+        return corpus
+    }
+
+    /// Brings the sources into a data-directory corpus: a full import into an empty one, else
+    /// the new and changed reports as logged writes.
+    /// - Returns: one line saying what changed.
+    @discardableResult
+    func applyImports(_ settings: DaemonSettings, to corpus: ServedCorpus) throws(EngineError) -> String {
+        if corpus.store.count == 0 {
+            let outcome = CorpusLoader(logger: logger).load(settings.imports, maxReportBytes: settings.maxReportBytes)
+            if outcome.summary.loaded > 0, try corpus.adoptInitialImport(outcome.store) {
+                let message = "import: \(outcome.summary.loaded) reports stored and snapshotted in the data directory"
+                logger.notice("\(message)")
+                return message
+            }
+        }
+        var options = ImportOptions()
+        options.maxReportBytes = settings.maxReportBytes
+        let changes = corpus.store.changes(from: settings.imports.map { ImportSource.path($0) }, options: options)
+        for issue in changes.summary.issues { logger.warning("skipped \(issue)") }
+        let written = try corpus.apply(changes)
+        let message = "import: \(written) new or changed reports written, \(changes.unchanged) unchanged, \(changes.summary.skipped) skipped"
+        logger.notice("\(message)")
+        return message
+    }
+
+    private func round(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
+}
