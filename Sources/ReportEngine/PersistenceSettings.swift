@@ -14,6 +14,10 @@ public struct PersistenceSettings: Sendable {
     public var autoSnapshotMinimumLogBytes: UInt64
     /// Run `--repair` before recovery: keep every valid record, move damaged files aside.
     public var repair: Bool
+    /// Testing only: extra seconds added to every log sync, to widen the window in which a
+    /// write is queued but not yet on disk (crash tests use it to prove nothing is acknowledged
+    /// early). 0 in production.
+    public var testingSyncDelay: Double = 0
 
     /// - Parameters: see the properties; the defaults are reportd's.
     public init(

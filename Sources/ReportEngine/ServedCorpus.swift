@@ -70,8 +70,16 @@ public final class ServedCorpus: Sendable {
         let started = ContinuousClock.now
         var report = OpenReport()
         do {
+            var logConfiguration = WriteAheadLog.Configuration(policy: settings.appendfsync)
+            if settings.testingSyncDelay > 0 {
+                let delay = UInt32(settings.testingSyncDelay * 1_000_000)
+                logConfiguration.syncData = { fd in
+                    usleep(delay)
+                    return fdatasync(fd)
+                }
+            }
             let options = DataDirectory.Options(
-                log: .init(policy: settings.appendfsync), autoSnapshotShare: settings.autoSnapshotShare,
+                log: logConfiguration, autoSnapshotShare: settings.autoSnapshotShare,
                 autoSnapshotMinimumLogBytes: settings.autoSnapshotMinimumLogBytes)
             let directory = try DataDirectory(path: settings.directory, options: options)
             do {

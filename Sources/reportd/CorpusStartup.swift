@@ -3,6 +3,7 @@
 // (repairing first if asked); then, if the directory held no reports, import the sources in
 // full and snapshot them at once; otherwise apply only the reports that are new or changed,
 // as logged writes — the data directory is the source of truth. Stateless apart from its logger.
+import Foundation
 import Logging
 import ReportEngine
 import ReportStore
@@ -21,9 +22,14 @@ struct CorpusStartup {
         }
         var options = ImportOptions()
         options.maxReportBytes = settings.maxReportBytes
-        let persistence = PersistenceSettings(
+        var persistence = PersistenceSettings(
             directory: directory, appendfsync: settings.appendfsync,
             autoSnapshotShare: settings.autoSnapshotShare > 0 ? settings.autoSnapshotShare : .infinity, repair: repair)
+        // Crash tests slow every fsync down to widen the window between queueing and syncing.
+        if let delay = ProcessInfo.processInfo.environment["REPORTD_TESTING_SYNC_DELAY_MS"].flatMap(Double.init), delay > 0 {
+            persistence.testingSyncDelay = delay / 1000
+            logger.warning("REPORTD_TESTING_SYNC_DELAY_MS: every log sync is slowed by \(delay) ms (testing only)")
+        }
         let (corpus, report) = try ServedCorpus.open(persistence: persistence, storeOptions: options, logger: logger)
         for action in report.repairActions { logger.warning("repair: \(action)") }
         for warning in report.warnings { logger.warning("recovery: \(warning)") }

@@ -33,13 +33,16 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// Starts reportd with `arguments` (the socket is added) and waits for its socket.
-    init(arguments: [String], socketPath: String? = nil, waitForSocket: Bool = true) throws {
+    init(arguments: [String], socketPath: String? = nil, waitForSocket: Bool = true, environment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportd-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.socketPath = socketPath ?? directory.appendingPathComponent("r.sock").path
         process = Process()
         process.executableURL = Self.binDirectory.appendingPathComponent("reportd")
         process.arguments = ["--socket", self.socketPath] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardError = stderrPipe
         process.standardOutput = FileHandle.nullDevice
         try process.run()
