@@ -41,6 +41,14 @@ public struct IndexBuilder {
         assemble(count: docCount, docSlots: docCount, doc: { UInt32($0) }, text: { text($0) })
     }
 
+    /// Builds the segment of global docs base..<base+docCount in parallel, like `build(docCount:text:)`:
+    /// local doc i is global doc base+i and `text(i)` is called once per local doc, concurrently.
+    /// A nil text marks a dead slot (retired number): length 0, not indexed, not counted in
+    /// `documentCount` nor in the average length.
+    public static func buildSegment(base: UInt32, docCount: Int, text: (Int) -> [UInt8]?) -> IndexSegment {
+        IndexSegment(base: base, index: assemble(count: docCount, docSlots: docCount, doc: { UInt32($0) }, text: text))
+    }
+
     /// Hands a value to concurrentPerform's @Sendable closure when the code guarantees disjoint use.
     struct UncheckedSendable<T>: @unchecked Sendable {
         let value: T
