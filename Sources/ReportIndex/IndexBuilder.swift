@@ -32,7 +32,8 @@ public struct IndexBuilder {
         let snapshot = entries
         let docSlots = order.last.map { Int(snapshot[$0].doc) + 1 } ?? 0
         return Self.assemble(
-            count: order.count, docSlots: docSlots, doc: { snapshot[order[$0]].doc }, text: { snapshot[order[$0]].text })
+            count: order.count, docSlots: docSlots, doc: { snapshot[order[$0]].doc },
+            text: { snapshot[order[$0]].text })
     }
 
     /// Builds an index of docs 0..<docCount in parallel; `text(i)` is called once per doc, from
@@ -140,7 +141,8 @@ public struct IndexBuilder {
         let dictionary = TermDictionary(terms: sorted.map(\.term), postingOffsets: postingOffsets)
         let docCount = chunks.reduce(0) { $0 + $1.liveCount }
         return SearchIndex(
-            dictionary: dictionary, postings: postings, docLengths: docLengths, titleLengths: titleLengths, docCount: docCount,
+            dictionary: dictionary, postings: postings, docLengths: docLengths, titleLengths: titleLengths,
+            docCount: docCount,
             averageWeightedLength: SearchIndex.averageWeightedLength(
                 docLengths: docLengths, titleLengths: titleLengths, documentCount: docCount))
     }

@@ -60,11 +60,14 @@ extension IndexSegment {
         guard bytes.count >= Self.headerSize else {
             throw IndexFormatError(.truncated, "\(bytes.count) bytes, shorter than the \(Self.headerSize)-byte header")
         }
-        guard bytes[0..<4].elementsEqual(Self.magic) else { throw IndexFormatError(.badMagic, "not a serialized index segment") }
+        guard bytes[0..<4].elementsEqual(Self.magic) else {
+            throw IndexFormatError(.badMagic, "not a serialized index segment")
+        }
         let field: (Int) -> UInt32 = { Self.readLittleEndian(bytes, at: 4 * $0) }
         let version = field(1)
         guard version == Self.formatVersion else {
-            throw IndexFormatError(.unsupportedVersion, "format version \(version), expected \(Self.formatVersion)", offset: 4)
+            throw IndexFormatError(
+                .unsupportedVersion, "format version \(version), expected \(Self.formatVersion)", offset: 4)
         }
         let base = field(2)
         let documentCount = Int(field(3))
@@ -91,9 +94,12 @@ extension IndexSegment {
         let postingsAt = entriesAt + entryCount
         let end = postingsAt + postingCount
         guard end <= bytes.count else {
-            throw IndexFormatError(.truncated, "header announces \(end) bytes, input has \(bytes.count)", offset: bytes.count)
+            throw IndexFormatError(
+                .truncated, "header announces \(end) bytes, input has \(bytes.count)", offset: bytes.count)
         }
-        guard end == bytes.count else { throw IndexFormatError(.trailingBytes, "\(bytes.count - end) bytes after the postings", offset: end) }
+        guard end == bytes.count else {
+            throw IndexFormatError(.trailingBytes, "\(bytes.count - end) bytes after the postings", offset: end)
+        }
 
         let docLengths = Self.readLittleEndian(bytes, at: lengthsAt, count: slots)
         let titleLengths = Self.readLittleEndian(bytes, at: lengthsAt + 4 * slots, count: slots)
@@ -102,7 +108,8 @@ extension IndexSegment {
             let length = docLengths[d]
             guard titleLengths[d] <= length, length <= Self.maxLoadedDocLength else {
                 throw IndexFormatError(
-                    .badLengths, "slot \(d): doc length \(length), title length \(titleLengths[d])", offset: lengthsAt + 4 * d)
+                    .badLengths, "slot \(d): doc length \(length), title length \(titleLengths[d])",
+                    offset: lengthsAt + 4 * d)
             }
             if length > 0 { nonEmpty += 1 }
         }
@@ -145,7 +152,8 @@ extension IndexSegment {
             docLengths.withUnsafeBufferPointer { lengthBuffer in
                 firstBad.withUnsafeMutableBufferPointer { badBuffer in
                     positions.withUnsafeMutableBufferPointer { positionBuffer in
-                        let shared = IndexBuilder.UncheckedSendable(value: (postingBuffer, lengthBuffer, badBuffer, positionBuffer))
+                        let shared = IndexBuilder.UncheckedSendable(
+                            value: (postingBuffer, lengthBuffer, badBuffer, positionBuffer))
                         DispatchQueue.concurrentPerform(iterations: partCount) { p in
                             let (postingBuffer, lengthBuffer, badBuffer, positionBuffer) = shared.value
                             let range = (termCount * p / partCount)..<(termCount * (p + 1) / partCount)
@@ -166,7 +174,9 @@ extension IndexSegment {
         if let bad = firstBad.first(where: { $0 >= 0 }) {
             return (bad, dictionary.entry(bad).postingOffset)
         }
-        if positions.reduce(0, +) > Int(Int32.max) { return (termCount - 1, dictionary.entry(termCount - 1).postingOffset) }
+        if positions.reduce(0, +) > Int(Int32.max) {
+            return (termCount - 1, dictionary.entry(termCount - 1).postingOffset)
+        }
         return nil
     }
 

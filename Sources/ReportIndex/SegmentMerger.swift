@@ -162,7 +162,8 @@ public enum SegmentMerger {
                     let index = segments[s].index
                     let posting = index.postings.withUnsafeBufferPointer { postings in
                         index.docLengths.withUnsafeBufferPointer { lengths in
-                            PostingCodec.decode(postings.baseAddress!, offset: offset, docSlots: index.docSlots, docLengths: lengths)
+                            PostingCodec.decode(
+                                postings.baseAddress!, offset: offset, docSlots: index.docSlots, docLengths: lengths)
                         }
                     }
                     for doc in posting.docs where live[shifts[s] + Int(doc)] { df += 1 }

@@ -66,7 +66,8 @@ struct TermDictionary: Sendable {
     init(entries: [UInt8], count: Int, postingByteCount: Int, sectionOffset: Int) throws(IndexFormatError) {
         // Every entry takes at least two bytes: reject an absurd count before sizing the samples.
         guard count >= 0, count <= entries.count / 2 else {
-            throw IndexFormatError(.badDictionary, "\(count) terms cannot fit in \(entries.count) entry bytes", offset: sectionOffset)
+            throw IndexFormatError(
+                .badDictionary, "\(count) terms cannot fit in \(entries.count) entry bytes", offset: sectionOffset)
         }
         var entrySamples: [UInt32] = []
         var postingSamples: [UInt32] = []
@@ -74,7 +75,9 @@ struct TermDictionary: Sendable {
         postingSamples.reserveCapacity(entrySamples.capacity)
         var cursor = 0
         var posting = 0
-        let failure: (String, Int) -> IndexFormatError = { IndexFormatError(.badDictionary, $0, offset: sectionOffset + $1) }
+        let failure: (String, Int) -> IndexFormatError = {
+            IndexFormatError(.badDictionary, $0, offset: sectionOffset + $1)
+        }
         let problem: (String, Int)? = entries.withUnsafeBufferPointer { bytes in
             for id in 0..<count {
                 if id % Self.sampleInterval == 0 {

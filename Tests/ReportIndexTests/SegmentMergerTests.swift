@@ -9,7 +9,9 @@ struct SegmentMergerTests {
     static let seed: UInt64 = 20_250_303
 
     /// Random segments over 0..<docCount, some ranges left out (gaps), some slots dead (nil).
-    static func randomSegments(_ fixtures: inout SegmentFixtures, docCount: Int) -> (segments: [IndexSegment], present: Set<Int>) {
+    static func randomSegments(
+        _ fixtures: inout SegmentFixtures, docCount: Int
+    ) -> (segments: [IndexSegment], present: Set<Int>) {
         var segments: [IndexSegment] = []
         var present = Set<Int>()
         for (i, range) in fixtures.randomRanges(count: docCount, maxLength: 50).enumerated() {
@@ -24,7 +26,9 @@ struct SegmentMergerTests {
     }
 
     /// The segment IndexBuilder makes of the docs `keep` accepts, over the same slots as `merged`.
-    static func freshBuild(_ fixtures: SegmentFixtures, like merged: IndexSegment, keep: (Int) -> Bool) -> IndexSegment {
+    static func freshBuild(
+        _ fixtures: SegmentFixtures, like merged: IndexSegment, keep: (Int) -> Bool
+    ) -> IndexSegment {
         let base = Int(merged.base)
         return fixtures.segment(base..<(base + merged.docRange.count), dead: { !keep($0) })
     }
@@ -57,7 +61,8 @@ struct SegmentMergerTests {
             let afterHits = after.search(query, limit: 500, offset: 0, isLive: { _ in true })
             #expect(Set(beforeHits.hits.map(\.doc)) == Set(afterHits.hits.map(\.doc)), "query #\(n)")
             #expect(beforeHits.total == afterHits.total)
-            #expect(afterHits == fresh.index.search(query, limit: 500, offset: 0, isLive: { _ in true }).globalized(base: fresh.base))
+            let freshHits = fresh.index.search(query, limit: 500, offset: 0, isLive: { _ in true })
+            #expect(afterHits == freshHits.globalized(base: fresh.base), "query #\(n)")
         }
     }
 

@@ -17,11 +17,13 @@ struct SegmentedIndexTests {
         var dead = Set<Int>()
         for doc in 0..<docCount where fixtures.generator.chance(8) { dead.insert(doc) }
         let ranges = fixtures.randomRanges(count: docCount, maxLength: 45)
-        let segmented = SegmentedIndex(segments: ranges.shuffled(using: &fixtures.generator.rng).map {
-            fixtures.segment($0, dead: dead.contains)
-        })
+        let segmented = SegmentedIndex(
+            segments: ranges.shuffled(using: &fixtures.generator.rng).map {
+                fixtures.segment($0, dead: dead.contains)
+            })
         let whole = fixtures.segment(0..<docCount, dead: dead.contains)
-        let brute = BruteForce(texts: (0..<docCount).filter { !dead.contains($0) }.map { (UInt32($0), fixtures.texts[$0]) })
+        let brute = BruteForce(
+            texts: (0..<docCount).filter { !dead.contains($0) }.map { (UInt32($0), fixtures.texts[$0]) })
         #expect(segmented.segments.map(\.base) == ranges.map { UInt32($0.lowerBound) })
         #expect(segmented.documentCount == docCount - dead.count)
         #expect(segmented.documentCount == whole.index.documentCount)
@@ -42,7 +44,10 @@ struct SegmentedIndexTests {
             #expect(segmented.count(query, isLive: isLive) == live.count, "\(context)")
             #expect(whole.index.count(query, isLive: isLive) == live.count, "\(context)")
             // The merged order is (score descending, doc ascending), and a page is a slice of it.
-            #expect(zip(all.hits, all.hits.dropFirst()).allSatisfy { $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc) })
+            #expect(
+                zip(all.hits, all.hits.dropFirst()).allSatisfy {
+                    $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc)
+                })
             let page = segmented.search(query, limit: 4, offset: 3, isLive: isLive)
             #expect(page.total == all.total)
             #expect(page.hits == Array(all.hits.dropFirst(3).prefix(4)), "\(context)")
@@ -57,16 +62,21 @@ struct SegmentedIndexTests {
         let segmented = SegmentedIndex(segments: [segment])
         for query in fixtures.queries(60) {
             let isLive: (UInt32) -> Bool = { $0 % 3 != 0 }
-            #expect(segmented.search(query, limit: 9, offset: 2, isLive: isLive) == segment.index.search(query, limit: 9, offset: 2, isLive: isLive))
+            #expect(
+                segmented.search(query, limit: 9, offset: 2, isLive: isLive)
+                    == segment.index.search(query, limit: 9, offset: 2, isLive: isLive))
         }
         #expect(segmented.byteCount == segment.index.byteCount)
-        #expect(SegmentedIndex(segments: []).search(try Query.parse("vàng"), limit: 5, offset: 0, isLive: { _ in true }).total == 0)
+        #expect(
+            SegmentedIndex(segments: []).search(try Query.parse("vàng"), limit: 5, offset: 0, isLive: { _ in true })
+                .total == 0)
     }
 
     @Test("buildSegment numbers docs from its base and leaves nil slots dead")
     func buildSegmentWithBase() throws {
         let texts: [String?] = [
-            "Giá vàng\nGiá vàng hôm nay tăng.", nil, "Bóng đá\nĐội nhà thắng.", "", nil, "Vàng bạc\nThị trường vàng.",
+            "Giá vàng\nGiá vàng hôm nay tăng.", nil, "Bóng đá\nĐội nhà thắng.", "", nil,
+            "Vàng bạc\nThị trường vàng.",
         ]
         let segment = IndexBuilder.buildSegment(base: 1_000, docCount: texts.count) { texts[$0].map { Array($0.utf8) } }
         #expect(segment.base == 1_000)
