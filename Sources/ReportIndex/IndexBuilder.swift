@@ -2,9 +2,11 @@
 //   1. docs are cut into contiguous chunks; each chunk is tokenised on its own thread into a local
 //      term table and an occurrence list, counting-sorted by local term (stable: doc, position order);
 //   2. the chunk term tables are merged and sorted by (folded, term) bytes -> global term ids;
-//   3. term ranges are encoded on separate threads (PostingCodec) and concatenated.
+//   3. term ranges are encoded on separate threads (PostingEncoder, shared with SegmentMerger) and
+//      concatenated.
 // Invariant: doc numbers are unique (a repeated number keeps the text added last); positions
-// 0..<titleLength are the title's tokens. A builder value is used from one thread; `build` itself
+// 0..<titleLength are the title's tokens; a slot with no text (a gap, or nil from `buildSegment`)
+// has length 0 and is not counted as a document. A builder value is used from one thread; `build` itself
 // fans out internally and the `text` closure of the bulk entry point is called concurrently.
 import Dispatch
 import Foundation
@@ -28,13 +30,24 @@ public struct IndexBuilder {
         for (i, entry) in entries.enumerated() { latest[entry.doc] = i }
         let order = latest.values.sorted { entries[$0].doc < entries[$1].doc }
         let snapshot = entries
-        return Self.assemble(count: order.count, doc: { snapshot[order[$0]].doc }, text: { snapshot[order[$0]].text })
+        let docSlots = order.last.map { Int(snapshot[$0].doc) + 1 } ?? 0
+        return Self.assemble(
+            count: order.count, docSlots: docSlots, doc: { snapshot[order[$0]].doc },
+            text: { snapshot[order[$0]].text })
     }
 
     /// Builds an index of docs 0..<docCount in parallel; `text(i)` is called once per doc, from
     /// several threads at once, and must be safe to call concurrently.
     public static func build(docCount: Int, text: (Int) -> [UInt8]) -> SearchIndex {
-        assemble(count: docCount, doc: { UInt32($0) }, text: text)
+        assemble(count: docCount, docSlots: docCount, doc: { UInt32($0) }, text: { text($0) })
+    }
+
+    /// Builds the segment of global docs base..<base+docCount in parallel, like `build(docCount:text:)`:
+    /// local doc i is global doc base+i and `text(i)` is called once per local doc, concurrently.
+    /// A nil text marks a dead slot (retired number): length 0, not indexed, not counted in
+    /// `documentCount` nor in the average length.
+    public static func buildSegment(base: UInt32, docCount: Int, text: (Int) -> [UInt8]?) -> IndexSegment {
+        IndexSegment(base: base, index: assemble(count: docCount, docSlots: docCount, doc: { UInt32($0) }, text: text))
     }
 
     /// Hands a value to concurrentPerform's @Sendable closure when the code guarantees disjoint use.
@@ -51,10 +64,13 @@ public struct IndexBuilder {
         var termStart: [Int32] = []
         var occDoc: [UInt32] = []
         var occPosition: [UInt32] = []
+        /// Docs of the chunk whose text was not nil.
+        var liveCount = 0
     }
 
-    static func assemble(count: Int, doc: (Int) -> UInt32, text: (Int) -> [UInt8]) -> SearchIndex {
-        let docSlots = count == 0 ? 0 : Int(doc(count - 1)) + 1
+    /// Builds an index of `docSlots` slots from `count` docs numbered ascending by `doc(i)`; a nil
+    /// `text(i)` leaves its slot dead.
+    static func assemble(count: Int, docSlots: Int, doc: (Int) -> UInt32, text: (Int) -> [UInt8]?) -> SearchIndex {
         var docLengths = [UInt32](repeating: 0, count: docSlots)
         var titleLengths = [UInt32](repeating: 0, count: docSlots)
         let chunkCount = max(1, min(count, 64))
@@ -121,10 +137,23 @@ public struct IndexBuilder {
                 parts[p].offsets = offsets
             }
         }
+        let (postings, postingOffsets) = concatenate(parts.map { ($0.bytes, $0.offsets) })
+        let dictionary = TermDictionary(terms: sorted.map(\.term), postingOffsets: postingOffsets)
+        let docCount = chunks.reduce(0) { $0 + $1.liveCount }
+        return SearchIndex(
+            dictionary: dictionary, postings: postings, docLengths: docLengths, titleLengths: titleLengths,
+            docCount: docCount,
+            averageWeightedLength: SearchIndex.averageWeightedLength(
+                docLengths: docLengths, titleLengths: titleLengths, documentCount: docCount))
+    }
+
+    /// Joins postings encoded part by part (offsets relative to each part) into one buffer with the
+    /// absolute offsets of every posting plus the end offset, and the 8 padding bytes BitReader needs.
+    static func concatenate(_ parts: [(bytes: [UInt8], offsets: [UInt32])]) -> (postings: [UInt8], offsets: [UInt32]) {
         var postings: [UInt8] = []
         postings.reserveCapacity(parts.reduce(8) { $0 + $1.bytes.count })
         var postingOffsets: [UInt32] = []
-        postingOffsets.reserveCapacity(termCount + 1)
+        postingOffsets.reserveCapacity(parts.reduce(1) { $0 + $1.offsets.count })
         for part in parts {
             let base = UInt32(postings.count)
             for offset in part.offsets { postingOffsets.append(base + offset) }
@@ -133,21 +162,11 @@ public struct IndexBuilder {
         postingOffsets.append(UInt32(postings.count))
         // BitReader loads 8-byte windows: pad so the last one stays inside the buffer.
         postings.append(contentsOf: repeatElement(0, count: 8))
-        let dictionary = TermDictionary(terms: sorted.map(\.term), postingOffsets: postingOffsets)
-        var docCount = 0
-        var weightedTotal = 0.0
-        for i in 0..<count {
-            let d = Int(doc(i))
-            docCount += 1
-            weightedTotal += Double(SearchIndex.titleWeight - 1) * Double(titleLengths[d]) + Double(docLengths[d])
-        }
-        return SearchIndex(
-            dictionary: dictionary, postings: postings, docLengths: docLengths, titleLengths: titleLengths, docCount: docCount,
-            averageWeightedLength: docCount == 0 ? 1 : max(1, weightedTotal / Double(docCount)))
+        return (postings, postingOffsets)
     }
 
     private static func tokenize(
-        chunk: Chunk, range: Range<Int>, doc: (Int) -> UInt32, text: (Int) -> [UInt8],
+        chunk: Chunk, range: Range<Int>, doc: (Int) -> UInt32, text: (Int) -> [UInt8]?,
         lengths: UnsafeMutableBufferPointer<UInt32>, titles: UnsafeMutableBufferPointer<UInt32>
     ) {
         var scanner = Tokenizer.Scanner()
@@ -157,7 +176,8 @@ public struct IndexBuilder {
         var lastDoc: [UInt32] = []
         for i in range {
             let number = doc(i)
-            let bytes = text(i)
+            guard let bytes = text(i) else { continue }
+            chunk.liveCount += 1
             let titleEnd = TitleExtractor.split(bytes).title.upperBound
             var position: UInt32 = 0
             var titleLength: UInt32 = 0
@@ -215,36 +235,24 @@ public struct IndexBuilder {
             let local = globalToLocal[c][g]
             if local >= 0 { df += Int(chunk.docFrequency[Int(local)]) }
         }
-        writer.writeVarint(df)
-        let kDoc = PostingCodec.riceK(total: docSlots, count: df)
-        var previousDoc = -1
+        var encoder = PostingEncoder(documentFrequency: df, docSlots: docSlots, writer: &writer)
         for (c, chunk) in chunks.enumerated() {
             let local = globalToLocal[c][g]
             guard local >= 0 else { continue }
-            var i = Int(chunk.termStart[Int(local)])
             let end = Int(chunk.termStart[Int(local) + 1])
-            while i < end {
-                let doc = Int(chunk.occDoc[i])
-                var j = i
-                while j < end && Int(chunk.occDoc[j]) == doc { j += 1 }
-                let tf = j - i
-                writer.writeRice(doc - previousDoc - 1, k: kDoc)
-                writer.writeGamma(tf)
-                if tf == 1 {
-                    PostingCodec.writeTruncatedBinary(&writer, Int(chunk.occPosition[i]), size: Int(lengths[doc]))
-                } else {
-                    let kPos = PostingCodec.riceK(total: Int(lengths[doc]), count: tf)
-                    var previousPosition = -1
-                    for o in i..<j {
-                        let position = Int(chunk.occPosition[o])
-                        writer.writeRice(position - previousPosition - 1, k: kPos)
-                        previousPosition = position
-                    }
+            chunk.occPosition.withUnsafeBufferPointer { positions in
+                var i = Int(chunk.termStart[Int(local)])
+                while i < end {
+                    let doc = chunk.occDoc[i]
+                    var j = i
+                    while j < end && chunk.occDoc[j] == doc { j += 1 }
+                    encoder.append(
+                        doc: Int(doc), positions: UnsafeBufferPointer(rebasing: positions[i..<j]),
+                        docLength: Int(lengths[Int(doc)]), writer: &writer)
+                    i = j
                 }
-                previousDoc = doc
-                i = j
             }
         }
-        writer.finish()
+        encoder.finish(writer: &writer)
     }
 }

@@ -1,4 +1,5 @@
-// QueryError: the one error type of ReportIndex, thrown by Query.parse for a malformed query.
+// QueryError: the error type of Query.parse, thrown for a malformed query (IndexFormatError is the
+// other error of ReportIndex, for serialized index bytes).
 // Invariant: `message` names the problem in words a user can act on; `offset` is the character
 // offset in the query text where it was found. A value type; Sendable.
 

@@ -8,11 +8,9 @@
 //   postings                one PostingCodec list per term id, in id order (+ 8 zero bytes of padding)
 //   docLengths/titleLengths tokens per doc slot and how many of them (positions 0..<T) are the title
 //
-// Writes (later issue): the index stays immutable. Added reports go into a new small SearchIndex
-// segment (doc numbers continue upward); deleted ones go into a deleted-doc set consulted by the
-// `isLive` callback every query takes. A query runs on each segment and the page is merged by
-// (score, doc); a background merge re-encodes segments into one and drops deleted docs. Statistics
-// (N, df, avgdl) are per segment, which BM25 tolerates.
+// Writes: the index stays immutable. One SearchIndex is the content of an IndexSegment (local doc
+// numbers); SegmentedIndex queries a list of them, deleted docs are filtered by the `isLive`
+// callback every query takes, and SegmentMerger re-encodes segments into one, dropping deleted docs.
 //
 // Thread safety: immutable after init, Sendable; search/count may run concurrently.
 
@@ -43,6 +41,17 @@ public final class SearchIndex: Sendable {
         self.titleLengths = titleLengths
         self.documentCount = docCount
         self.averageWeightedLength = averageWeightedLength
+    }
+
+    /// avgdl of BM25: weighted tokens (title tokens count `titleWeight` times) per document, at least
+    /// 1. Dead slots have length 0, so summing every slot in order equals summing the documents.
+    static func averageWeightedLength(docLengths: [UInt32], titleLengths: [UInt32], documentCount: Int) -> Double {
+        guard documentCount > 0 else { return 1 }
+        var weightedTotal = 0.0
+        for d in docLengths.indices {
+            weightedTotal += Double(titleWeight - 1) * Double(titleLengths[d]) + Double(docLengths[d])
+        }
+        return max(1, weightedTotal / Double(documentCount))
     }
 
     /// Bytes held by every array the index keeps (capacities, not just counts).
