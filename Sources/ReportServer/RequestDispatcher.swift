@@ -297,6 +297,8 @@ struct RequestDispatcher: Sendable {
             entry("garbage_bytes", s.garbageBytes),
             entry("index_bytes", s.indexBytes),
             entry("index_terms", s.indexTerms),
+            entry("index_segments", s.indexSegments),
+            entry("index_pending_docs", s.indexPendingDocs),
             entry("rss_bytes", ProcessMemory.residentBytes()),
             entry("uptime_seconds", uptime.components.seconds),
             entry("connections_open", statistics.openConnections.load(ordering: .relaxed)),

@@ -16,7 +16,7 @@ import Synchronization
 
 /// Compressed, in-memory report corpus.
 public final class ReportStore: Sendable {
-    private struct State {
+    struct State {
         var arena: CompressedArena
         var docs: [ReportID: UInt32]
         var ids: [ReportID?]
@@ -27,14 +27,15 @@ public final class ReportStore: Sendable {
     public let dictionary: [UInt8]
     /// CRC-32 of `dictionary`: lets a client check it holds the right dictionary.
     public let dictionaryID: UInt32
-    /// The full-text index over the imported reports (nil when built without one). Doc numbers
-    /// are the store's; reports put or removed later are filtered by liveness, and reports put
-    /// after import are not indexed until the next import or reload.
-    public var searchIndex: SearchIndex? { state.withLock { $0.index.main } }
+    /// Serialises index flushes (tokenizing pending writes into a segment).
+    let flushLock = Mutex<Void>(())
+    /// Runs segment merges one at a time, off the request threads.
+    let maintenance = DispatchQueue(label: "reportd.index-maintenance", qos: .utility)
+    let mergeScheduled = Atomic<Bool>(false)
     private let maxReportBytes: Int
     private let level: Int
     private let memLevel: Int
-    private let state: Mutex<State>
+    let state: Mutex<State>
     private let inflaters: InflaterPool
     private let deflaters: DeflaterPool
 
@@ -114,7 +115,8 @@ public final class ReportStore: Sendable {
         let loaded = ids.count
         corpus = RawCorpus()  // release the raw texts before trimming the heap
         let store = ReportStore(
-            dictionary: dictionary, options: options, arena: arena, ids: ids, index: StoreIndexState(main: searchIndex))
+            dictionary: dictionary, options: options, arena: arena, ids: ids,
+            index: StoreIndexState(segments: searchIndex.map { [IndexSegment(base: 0, index: $0)] } ?? [], enabled: options.buildsSearchIndex))
         HeapTrimmer.trim()
         let summary = ImportSummary(
             loaded: loaded, skipped: issues.count, rawBytes: loaded == 0 ? 0 : rawBytes, issues: issues,
@@ -201,8 +203,8 @@ public final class ReportStore: Sendable {
                 reportCount: s.arena.liveCount, rawBytes: s.arena.liveRawBytes,
                 compressedBytes: s.arena.liveCompressedBytes, dictionaryBytes: dictionary.count,
                 garbageBytes: s.arena.garbageBytes, arenaCapacityBytes: s.arena.capacityBytes,
-                docNumberLimit: s.arena.entries.count, indexBytes: s.index.main?.byteCount ?? 0,
-                indexTerms: s.index.main?.termCount ?? 0)
+                docNumberLimit: s.arena.entries.count, indexBytes: s.index.byteCount,
+                indexTerms: s.index.termCount, indexSegments: s.index.segments.count, indexPendingDocs: s.index.pending.count)
         }
     }
 
@@ -262,7 +264,7 @@ public final class ReportStore: Sendable {
     @discardableResult
     public func apply(_ report: PreparedReport) -> UInt32 {
         precondition(report.dictionaryID == dictionaryID, "a PreparedReport applied to a store it was not prepared by")
-        return state.withLock { s in
+        let (doc, due) = state.withLock { s -> (UInt32, Bool) in
             if let old = s.docs[report.id] {
                 s.arena.retire(old)
                 s.ids[Int(old)] = nil
@@ -270,8 +272,14 @@ public final class ReportStore: Sendable {
             let doc = s.arena.append(unit: report.unit, textLength: report.text.count, crc: report.crc)
             s.docs[report.id] = doc
             s.ids.append(report.id)
-            return doc
+            if s.index.enabled {
+                s.index.pending.append(PendingDoc(doc: doc, text: report.text))
+                s.index.pendingBytes += report.text.count
+            }
+            return (doc, s.index.pending.count >= Self.flushDocs || s.index.pendingBytes >= Self.flushBytes)
         }
+        if due { scheduleIndexMaintenance() }
+        return doc
     }
 
     /// Removes `id`; its doc number is retired. Returns false when there was no such report.

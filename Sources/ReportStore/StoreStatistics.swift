@@ -19,8 +19,12 @@ public struct StoreStatistics: Sendable, Equatable {
     public var docNumberLimit: Int
     /// Bytes held by the search index (postings, term dictionary, per-doc tables); 0 without one.
     public var indexBytes: Int = 0
-    /// Distinct terms in the search index.
+    /// Distinct terms in the search index (summed over its segments).
     public var indexTerms: Int = 0
+    /// Index segments (1 after an import; writes add small ones that get merged).
+    public var indexSegments: Int = 0
+    /// Written reports not yet tokenized into a segment (a search flushes them first).
+    public var indexPendingDocs: Int = 0
 
     /// compressedBytes / rawBytes (0 for an empty store).
     public var compressionRatio: Double {

@@ -18,7 +18,7 @@ extension ReportStore {
     /// - Throws: `QueryError` for a malformed query; `StoreError` `.corrupt` if a hit's text is damaged.
     public func search(_ queryText: String, limit: Int, offset: Int, fold: Bool) throws -> SearchPage {
         let query = try Query.parse(queryText, fold: fold)
-        guard let index = searchIndex else { return SearchPage(total: 0, hits: []) }
+        let index = currentIndex()
         let results = retiredAny
             ? index.search(query, limit: limit, offset: offset, isLive: isLive)
             : index.search(query, limit: limit, offset: offset, isLive: { _ in true })
@@ -53,7 +53,7 @@ extension ReportStore {
     /// - Throws: `QueryError` for a malformed query.
     public func count(_ queryText: String, fold: Bool) throws -> Int {
         let query = try Query.parse(queryText, fold: fold)
-        guard let index = searchIndex else { return 0 }
+        let index = currentIndex()
         return retiredAny ? index.count(query, isLive: isLive) : index.count(query, isLive: { _ in true })
     }
 }

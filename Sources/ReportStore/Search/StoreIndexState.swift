@@ -1,14 +1,73 @@
-// StoreIndexState: the search index as the store holds it under its lock.
-// (Placeholder shape until index segments land: the imported corpus's index only.)
+// StoreIndexState: the search index as the store holds it under its lock — immutable
+// segments (ReportIndex's IndexSegment: the imported corpus is one, recent writes are small
+// ones that get merged) plus the texts of writes not yet tokenized.
+//
+// Invariants: segments cover ascending, disjoint doc ranges; pending docs are consecutive
+// and above every segment (each put takes the next doc number). A doc replaced or removed
+// stays in its segment until a merge drops it; queries filter it by liveness.
+// A value type, copied (copy-on-write) for snapshots; Sendable.
 import ReportIndex
 
-/// The store's index: immutable parts plus writes not yet indexed.
+/// A report written since the last flush: its doc number and text, waiting to be indexed.
+struct PendingDoc: Sendable {
+    let doc: UInt32
+    let text: [UInt8]
+}
+
+/// The store's index: immutable segments plus writes not yet indexed.
 struct StoreIndexState: Sendable {
-    var main: SearchIndex?
+    var segments: [IndexSegment] = []
+    var pending: [PendingDoc] = []
+    /// Bytes of pending texts (flushes are triggered by count or size).
+    var pendingBytes = 0
+    /// False for stores imported without an index: writes are not indexed either.
+    var enabled = true
 
-    func sections() -> [(name: String, bytes: [UInt8])] { [] }
+    /// Bytes held by the segments (pending texts not included).
+    var byteCount: Int { segments.reduce(0) { $0 + $1.index.byteCount } }
 
+    /// Distinct terms summed over segments.
+    var termCount: Int { segments.reduce(0) { $0 + $1.index.termCount } }
+
+    /// One segment built from pending docs (on the caller's thread).
+    static func segment(of pending: ArraySlice<PendingDoc>) -> IndexSegment? {
+        guard let first = pending.first, let last = pending.last else { return nil }
+        let base = first.doc
+        let slots = Int(last.doc - base) + 1
+        var byOffset = [Int](repeating: -1, count: slots)
+        for (i, doc) in zip(pending.indices, pending) { byOffset[Int(doc.doc - base)] = i }
+        return IndexBuilder.buildSegment(base: base, docCount: slots) { offset in
+            byOffset[offset] >= 0 ? pending[byOffset[offset]].text : nil
+        }
+    }
+
+    /// Every segment, pending docs flushed into one more, as snapshot sections `index.<n>`.
+    func sections() -> [(name: String, bytes: [UInt8])] {
+        var all = segments
+        if let tail = Self.segment(of: pending[...]) { all.append(tail) }
+        return all.enumerated().map { ("index.\($0.offset)", $0.element.serialized()) }
+    }
+
+    /// Reads the `index.<n>` sections back and checks they fit the store's doc slots.
     static func decode(_ sections: [String: [UInt8]], segmentCount: Int, slots: Int) throws(StoreError) -> StoreIndexState {
-        StoreIndexState(main: nil)
+        var segments: [IndexSegment] = []
+        segments.reserveCapacity(segmentCount)
+        var floor: UInt32 = 0
+        for n in 0..<segmentCount {
+            guard let bytes = sections["index.\(n)"] else { throw StoreImage.corrupt("section index.\(n) is missing") }
+            let segment: IndexSegment
+            do {
+                segment = try IndexSegment(serialized: bytes)
+            } catch {
+                throw StoreImage.corrupt("index.\(n): \(error)")
+            }
+            let range = segment.docRange
+            guard range.lowerBound >= floor, range.upperBound <= UInt32(slots) else {
+                throw StoreImage.corrupt("index.\(n): doc range \(range) overlaps another segment or lies past the \(slots) doc slots")
+            }
+            floor = range.upperBound
+            segments.append(segment)
+        }
+        return StoreIndexState(segments: segments, enabled: segmentCount > 0 || slots == 0)
     }
 }

@@ -1,0 +1,140 @@
+// The index follows writes: after any mix of puts, replacements and removals, search and
+// count give exactly what a fresh import of the resulting reports gives; many small writes
+// end up in few segments; and a frozen store restores (from its snapshot sections) to the
+// same texts and the same answers, while damaged sections are refused, never trapped on.
+import Foundation
+import Testing
+@testable import ReportStore
+
+@Suite("ReportStore: index follows writes; snapshot sections round-trip")
+struct StoreWriteIndexTests {
+    func id(_ s: String) -> ReportID { ReportID(s)! }
+
+    /// A text whose title carries a unique number, so queries can single reports out.
+    func text(_ seed: UInt64, edition: Int = 0) -> [UInt8] {
+        Array("Bản \(edition) ".utf8) + Fixtures.report(seed: seed, paragraphs: 1 + Int(seed % 3))
+    }
+
+    func jsonLines(_ reports: [String: [UInt8]]) throws -> [UInt8] {
+        var data: [UInt8] = []
+        for (key, value) in reports.sorted(by: { $0.key < $1.key }) {
+            let object = ["id": key, "text": String(decoding: value, as: UTF8.self)]
+            data += Array(try JSONSerialization.data(withJSONObject: object)) + [0x0A]
+        }
+        return data
+    }
+
+    static let queries = [
+        "17", "số 23", "\"kẹt xe\"", "ket xe", "thà*", "\"ủy ban\" -17", "Bản 1", "bản 2 OR 31", "title:\"tin tức\" 8",
+        "sốt -\"xuất huyết\"", "du khách", "lai suat", "\"Tin tức số 40\"", "ngập OR hoa", "title:5",
+    ]
+
+    /// Every matching id (all pages) and the count, for one query.
+    func answer(_ store: ReportStore, _ query: String) throws -> (Set<String>, Int) {
+        let page = try store.search(query, limit: 10_000, offset: 0, fold: false)
+        #expect(page.total == page.hits.count)
+        return (Set(page.hits.map(\.id.rawValue)), try store.count(query, fold: false))
+    }
+
+    @Test("after puts, replacements and removals, search equals a fresh import of the result")
+    func searchFollowsWrites() throws {
+        var reports: [String: [UInt8]] = [:]
+        for i in 0..<60 { reports["r\(i)"] = text(UInt64(i)) }
+        let (store, _) = ReportStore.load([.jsonLines(data: try jsonLines(reports), name: "start")])
+        var rng = SplitMix64(seed: 99)
+        for step in 0..<400 {
+            let key = "r\(rng.next() % 90)"
+            switch rng.next() % 4 {
+            case 0:
+                if store.remove(id: id(key)) { reports[key] = nil }
+            default:
+                let value = text(rng.next() % 70, edition: step % 4)
+                try store.put(id: id(key), text: value)
+                reports[key] = value
+            }
+            // Query in the middle too, so flushes happen between writes.
+            if step % 97 == 0 { _ = try answer(store, "17") }
+        }
+        let (fresh, _) = ReportStore.load([.jsonLines(data: try jsonLines(reports), name: "end")])
+        for query in Self.queries {
+            let (got, count) = try answer(store, query)
+            let (want, wantCount) = try answer(fresh, query)
+            #expect(got == want, "query \(query)")
+            #expect(count == wantCount, "query \(query)")
+        }
+        store.waitForIndexMaintenance()
+        for query in Self.queries {
+            #expect(try answer(store, query).0 == answer(fresh, query).0, "after merges: query \(query)")
+        }
+    }
+
+    @Test("thousands of small puts are merged into a handful of segments")
+    func segmentsStayFew() throws {
+        let store = ReportStore()
+        for i in 0..<3000 { try store.put(id: id("p\(i)"), text: Array("Tin \(i)\nnội dung \(i % 7)".utf8)) }
+        #expect(try store.count("\"nội dung 3\"", fold: false) == 3000 / 7 + (3000 % 7 > 3 ? 1 : 0))
+        store.waitForIndexMaintenance()
+        let stats = store.statistics
+        #expect(stats.indexPendingDocs == 0)
+        #expect(stats.indexSegments <= 8, "\(stats.indexSegments) segments")
+        #expect(try store.count("tin", fold: false) == 3000)
+    }
+
+    @Test("a frozen store restores to the same texts and answers, with later writes intact")
+    func sectionsRoundTrip() throws {
+        var reports: [String: [UInt8]] = [:]
+        for i in 0..<40 { reports["s\(i)"] = text(UInt64(i)) }
+        let (store, _) = ReportStore.load([.jsonLines(data: try jsonLines(reports), name: "start")])
+        try store.put(id: id("s3"), text: text(77, edition: 2))
+        try store.put(id: id("new"), text: text(78, edition: 3))
+        #expect(store.remove(id: id("s5")))
+        let sections = store.freeze().sections()
+        // Writes after the freeze are not in the sections.
+        try store.put(id: id("later"), text: text(79))
+        let restored = try ReportStore.restore(sections: Dictionary(uniqueKeysWithValues: sections.map { ($0.name, $0.bytes) }))
+        #expect(restored.count == store.count - 1)
+        #expect(try restored.text(for: id("later")) == nil)
+        for key in store.reportIDs() where key.rawValue != "later" {
+            #expect(try restored.text(for: key) == store.text(for: key))
+        }
+        #expect(restored.dictionary == store.dictionary)
+        #expect(store.remove(id: id("later")))
+        for query in Self.queries {
+            #expect(try answer(restored, query).0 == answer(store, query).0, "query \(query)")
+        }
+        // The restored store takes writes and indexes them.
+        try restored.put(id: id("after-restore"), text: Array("Tin sau khôi phục\nđộc nhất".utf8))
+        #expect(try restored.count("độc nhất", fold: false) == 1)
+    }
+
+    @Test("damaged or missing sections are refused with .corrupt, never trapped on")
+    func damagedSections() throws {
+        var reports: [String: [UInt8]] = [:]
+        for i in 0..<12 { reports["d\(i)"] = text(UInt64(i)) }
+        let (store, _) = ReportStore.load([.jsonLines(data: try jsonLines(reports), name: "start")])
+        try store.put(id: id("d1"), text: text(50))
+        let sections = Dictionary(uniqueKeysWithValues: store.freeze().sections().map { ($0.name, $0.bytes) })
+        for name in sections.keys.sorted() {
+            var missing = sections
+            missing[name] = nil
+            #expect(throws: StoreError.self, "without \(name)") { try ReportStore.restore(sections: missing) }
+            let bytes = sections[name]!
+            for cut in Set([0, 1, bytes.count / 2, max(0, bytes.count - 1)]) where cut < bytes.count {
+                var truncated = sections
+                truncated[name] = Array(bytes[..<cut])
+                #expect(throws: StoreError.self, "\(name) cut at \(cut)") { try ReportStore.restore(sections: truncated) }
+            }
+        }
+        // A flipped byte in a table either is refused or restores without trapping.
+        for name in ["store.meta", "store.entries", "store.ids"] {
+            let bytes = sections[name]!
+            for offset in 0..<bytes.count {
+                var flipped = sections
+                flipped[name]![offset] ^= 0x40
+                if let restored = try? ReportStore.restore(sections: flipped) {
+                    for key in restored.reportIDs() { _ = try? restored.text(for: key) }
+                }
+            }
+        }
+    }
+}
