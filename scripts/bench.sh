@@ -11,7 +11,7 @@ if [ ! -d "$corpus" ]; then
   exit 0
 fi
 corpus="$(cd "$corpus" && pwd)"
-scripts/ensure-deps.sh
+scripts/ensure-deps.sh --bench
 swift build -c release 2>&1 | grep -E 'error|Build complete' || true
 bin="$(swift build -c release --show-bin-path)"
 work="$(mktemp -d /tmp/reportd-bench.XXXXXX)"
