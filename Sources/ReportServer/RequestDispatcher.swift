@@ -92,26 +92,26 @@ struct RequestDispatcher: Sendable {
         let lengthIndex = out.writeResponseHeader(opcode: header.opcode, requestID: header.requestID)
         out.writeStatus(.ok)
         if !single { out.writeInteger(UInt32(ids.count), endianness: .big) }
+        let currentDictionary = raw ? store.dictionaryID : 0
         for id in ids {
             // An id that fails validation cannot name a stored report: it is missing.
             let reportID = ReportID(id)
-            if raw {
-                if let reportID, let unit = store.compressedText(for: reportID) {
-                    out.writeReportItemDeflate(
-                        dictionaryID: unit.dictionaryID, textLength: UInt32(unit.textLength), bytes: unit.bytes)
+            // RAW: the stored unit as it is — unless it was made with a dictionary the store has
+            // just replaced (clients hold only the current one, from DICTIONARY): then as text.
+            if raw, let reportID, let unit = store.compressedText(for: reportID), unit.dictionaryID == currentDictionary {
+                out.writeReportItemDeflate(
+                    dictionaryID: unit.dictionaryID, textLength: UInt32(unit.textLength), bytes: unit.bytes)
+                continue
+            }
+            do {
+                if let reportID, let text = try store.text(for: reportID) {
+                    out.writeReportItemPlain(text)
                     continue
                 }
-            } else {
-                do {
-                    if let reportID, let text = try store.text(for: reportID) {
-                        out.writeReportItemPlain(text)
-                        continue
-                    }
-                } catch {
-                    out.moveWriterIndex(to: start)
-                    write(.failure(.dataCorrupt, error.description), for: header, into: &out)
-                    return
-                }
+            } catch {
+                out.moveWriterIndex(to: start)
+                write(.failure(.dataCorrupt, error.description), for: header, into: &out)
+                return
             }
             if single {
                 out.moveWriterIndex(to: start)

@@ -1,5 +1,7 @@
-// ReportStore: the corpus in memory, one raw-deflate unit per report, all units made with one
-// preset dictionary trained at import. The entry point the server calls.
+// ReportStore: the corpus in memory, one raw-deflate unit per report, made with a preset
+// dictionary trained at import (or, for a store filled by writes, trained once enough reports
+// have arrived; units made with the previous dictionary are recompressed in the background).
+// The entry point the server calls.
 //
 // Invariants:
 // - Each live report has a dense UInt32 doc number; numbers 0..<n go to the imported reports
@@ -21,44 +23,63 @@ public final class ReportStore: Sendable {
         var docs: [ReportID: UInt32]
         var ids: [ReportID?]
         var index: StoreIndexState
+        /// Codec slots (a unit's `Entry.codec`); nil once no unit uses it. Slots are never reused.
+        var codecs: [Codec?]
+        /// The slot new writes compress with.
+        var current: UInt8
     }
 
-    /// The preset dictionary every unit was compressed with (raw deflate needs it to inflate).
-    public let dictionary: [UInt8]
+    /// The preset dictionary new writes are compressed with (raw deflate needs it to inflate).
+    public var dictionary: [UInt8] { currentCodec.dictionary }
     /// CRC-32 of `dictionary`: lets a client check it holds the right dictionary.
-    public let dictionaryID: UInt32
+    public var dictionaryID: UInt32 { currentCodec.id }
+    var currentCodec: Codec { state.withLock { $0.codecs[Int($0.current)]! } }
+    /// A dictionary retraining is queued or running.
+    let retraining = Atomic<Bool>(false)
     /// Serialises index flushes (tokenizing pending writes into a segment).
     let flushLock = Mutex<Void>(())
     /// Runs segment merges one at a time, off the request threads.
     let maintenance = DispatchQueue(label: "reportd.index-maintenance", qos: .utility)
     let mergeScheduled = Atomic<Bool>(false)
     private let maxReportBytes: Int
-    private let level: Int
-    private let memLevel: Int
+    let level: Int
+    let memLevel: Int
     let state: Mutex<State>
-    private let inflaters: InflaterPool
-    private let deflaters: DeflaterPool
+    let trainer: DictionaryTrainer
+    let dictionarySize: Int
 
-    private init(
-        dictionary: [UInt8], options: ImportOptions, arena: CompressedArena, ids: [ReportID?],
-        index: StoreIndexState = StoreIndexState()
+    /// - Parameter codecs: (slot, dictionary, reports it was trained on); the last is current.
+    init(
+        codecs: [(slot: UInt8, dictionary: [UInt8], trainedOn: Int)], options: ImportOptions, arena: CompressedArena,
+        ids: [ReportID?], index: StoreIndexState = StoreIndexState()
     ) {
-        self.dictionary = dictionary
-        dictionaryID = Checksum.crc32(dictionary)
         maxReportBytes = min(max(options.maxReportBytes, 0), Int(UInt32.max))
         level = options.level
         memLevel = options.memLevel
+        trainer = options.trainer
+        dictionarySize = options.dictionarySize
         var docs: [ReportID: UInt32] = [:]
         docs.reserveCapacity(ids.count)
         for (doc, id) in ids.enumerated() { if let id { docs[id] = UInt32(doc) } }
-        state = Mutex(State(arena: arena, docs: docs, ids: ids, index: index))
-        inflaters = InflaterPool(dictionary: dictionary)
-        deflaters = DeflaterPool(dictionary: dictionary, level: options.level, memLevel: options.memLevel)
+        var slots = [Codec?](repeating: nil, count: Int(codecs.map(\.slot).max() ?? 0) + 1)
+        for c in codecs {
+            slots[Int(c.slot)] = Codec(dictionary: c.dictionary, trainedOn: c.trainedOn, level: options.level, memLevel: options.memLevel)
+        }
+        state = Mutex(
+            State(arena: arena, docs: docs, ids: ids, index: index, codecs: slots, current: codecs.last?.slot ?? 0))
     }
 
-    /// An empty store whose puts compress with `dictionary` (which may be empty).
+    private convenience init(
+        dictionary: [UInt8], trainedOn: Int, options: ImportOptions, arena: CompressedArena, ids: [ReportID?],
+        index: StoreIndexState = StoreIndexState()
+    ) {
+        self.init(codecs: [(0, dictionary, trainedOn)], options: options, arena: arena, ids: ids, index: index)
+    }
+
+    /// An empty store whose puts compress with `dictionary` (which may be empty: then the store
+    /// trains one once enough reports have been written).
     public convenience init(dictionary: [UInt8] = [], options: ImportOptions = ImportOptions()) {
-        self.init(dictionary: dictionary, options: options, arena: CompressedArena(), ids: [])
+        self.init(dictionary: dictionary, trainedOn: dictionary.isEmpty ? 0 : Int.max, options: options, arena: CompressedArena(), ids: [])
     }
 
     /// Reads every source, trains the dictionary on a sample, compresses all reports in
@@ -115,7 +136,7 @@ public final class ReportStore: Sendable {
         let loaded = ids.count
         corpus = RawCorpus()  // release the raw texts before trimming the heap
         let store = ReportStore(
-            dictionary: dictionary, options: options, arena: arena, ids: ids,
+            dictionary: dictionary, trainedOn: ids.count, options: options, arena: arena, ids: ids,
             index: StoreIndexState(segments: searchIndex.map { [IndexSegment(base: 0, index: $0)] } ?? [], enabled: options.buildsSearchIndex))
         HeapTrimmer.trim()
         let summary = ImportSummary(
@@ -134,7 +155,10 @@ public final class ReportStore: Sendable {
         var settings = options
         settings.level = image.level
         settings.memLevel = image.memLevel
-        return ReportStore(dictionary: image.dictionary, options: settings, arena: image.arena, ids: image.ids, index: image.index)
+        let store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: image.index)
+        // Units still made with an older dictionary are recompressed in the background.
+        if image.codecs.count > 1 { store.scheduleRetraining(force: false) }
+        return store
     }
 
     /// A consistent copy of the whole store at this instant, O(1) under the lock; the caller
@@ -142,8 +166,8 @@ public final class ReportStore: Sendable {
     public func freeze() -> FrozenStore {
         state.withLock { s in
             FrozenStore(
-                dictionary: dictionary, dictionaryID: dictionaryID, level: level, memLevel: memLevel, arena: s.arena,
-                ids: s.ids, index: s.index)
+                codecs: s.codecs.enumerated().compactMap { slot, codec in codec.map { (UInt8(slot), $0) } },
+                current: s.current, level: level, memLevel: memLevel, arena: s.arena, ids: s.ids, index: s.index)
         }
     }
 
@@ -152,25 +176,27 @@ public final class ReportStore: Sendable {
     /// The text of `id`, byte for byte as imported or put; nil when there is no such report.
     /// - Throws: `.corrupt` when the stored unit is damaged.
     public func text(for id: ReportID) throws(StoreError) -> [UInt8]? {
-        guard let (chunk, e) = location(id) else { return nil }
-        return try inflaters.inflate(
+        guard let (chunk, e, codec) = location(id) else { return nil }
+        return try codec.inflaters.inflate(
             chunk.bytes(at: Int(e.offset), count: Int(e.length)), textLength: Int(e.textLength), crc: e.crc)
     }
 
     /// The text of doc number `doc`; nil when it is not live.
     /// - Throws: `.corrupt` when the stored unit is damaged.
     public func text(forDoc doc: UInt32) throws(StoreError) -> [UInt8]? {
-        guard let (chunk, e) = location(doc) else { return nil }
-        return try inflaters.inflate(
+        guard let (chunk, e, codec) = location(doc) else { return nil }
+        return try codec.inflaters.inflate(
             chunk.bytes(at: Int(e.offset), count: Int(e.length)), textLength: Int(e.textLength), crc: e.crc)
     }
 
-    /// The stored unit of `id` (raw deflate with `dictionary`), for clients that inflate.
+    /// The stored unit of `id` (raw deflate with the dictionary `dictionaryID` names), for
+    /// clients that inflate. Its dictionary is not the current one only for a moment after the
+    /// store retrained its dictionary; callers then serve the text instead.
     public func compressedText(for id: ReportID) -> CompressedReport? {
-        guard let (chunk, e) = location(id) else { return nil }
+        guard let (chunk, e, codec) = location(id) else { return nil }
         return CompressedReport(
             bytes: Array(chunk.bytes(at: Int(e.offset), count: Int(e.length))), textLength: Int(e.textLength),
-            crc32: e.crc, dictionaryID: dictionaryID)
+            crc32: e.crc, dictionaryID: codec.id)
     }
 
     /// Text length and CRC-32 of `id` as recorded at write time, without inflating.
@@ -201,7 +227,8 @@ public final class ReportStore: Sendable {
         state.withLock { s in
             StoreStatistics(
                 reportCount: s.arena.liveCount, rawBytes: s.arena.liveRawBytes,
-                compressedBytes: s.arena.liveCompressedBytes, dictionaryBytes: dictionary.count,
+                compressedBytes: s.arena.liveCompressedBytes,
+                dictionaryBytes: s.codecs.reduce(0) { $0 + ($1?.dictionary.count ?? 0) },
                 garbageBytes: s.arena.garbageBytes, arenaCapacityBytes: s.arena.capacityBytes,
                 docNumberLimit: s.arena.entries.count, indexBytes: s.index.byteCount,
                 indexTerms: s.index.termCount, indexSegments: s.index.segments.count, indexPendingDocs: s.index.pending.count)
@@ -210,8 +237,8 @@ public final class ReportStore: Sendable {
 
     /// ID to unit in one lock hold: a replacement between two lookups would otherwise make a
     /// live report look missing.
-    private func location(_ id: ReportID) -> (ArenaChunk, Entry)? {
-        state.withLock { s in s.docs[id].flatMap { s.arena.entry($0) }.map { (s.arena.chunk(of: $0), $0) } }
+    private func location(_ id: ReportID) -> (ArenaChunk, Entry, Codec)? {
+        state.withLock { s in s.docs[id].flatMap { s.arena.entry($0) }.map { (s.arena.chunk(of: $0), $0, s.codecs[Int($0.codec)]!) } }
     }
 
     /// Whether `doc` is live, for filtering index results. Lock-free when nothing was ever
@@ -225,8 +252,8 @@ public final class ReportStore: Sendable {
         state.withLock { s in s.ids.count != s.docs.count }
     }
 
-    private func location(_ doc: UInt32) -> (ArenaChunk, Entry)? {
-        state.withLock { s in s.arena.entry(doc).map { (s.arena.chunk(of: $0), $0) } }
+    func location(_ doc: UInt32) -> (ArenaChunk, Entry, Codec)? {
+        state.withLock { s in s.arena.entry(doc).map { (s.arena.chunk(of: $0), $0, s.codecs[Int($0.codec)]!) } }
     }
 
     // MARK: Writing
@@ -254,8 +281,10 @@ public final class ReportStore: Sendable {
                 throw StoreError(.invalidUTF8, "report \(id): text is not valid UTF-8")
             }
         }
+        let (slot, codec) = state.withLock { ($0.current, $0.codecs[Int($0.current)]!) }
         return PreparedReport(
-            id: id, text: text, unit: try deflaters.compress(text), crc: Checksum.crc32(text), dictionaryID: dictionaryID)
+            id: id, text: text, unit: try codec.deflaters.compress(text), crc: Checksum.crc32(text), codec: codec,
+            slot: slot)
     }
 
     /// Adds or replaces the prepared report in one step under the lock. The new text gets a
@@ -263,13 +292,20 @@ public final class ReportStore: Sendable {
     /// - Returns: the report's new doc number.
     @discardableResult
     public func apply(_ report: PreparedReport) -> UInt32 {
-        precondition(report.dictionaryID == dictionaryID, "a PreparedReport applied to a store it was not prepared by")
+        var report = report
         let (doc, due) = state.withLock { s -> (UInt32, Bool) in
+            if s.codecs.indices.contains(Int(report.slot)) ? s.codecs[Int(report.slot)] !== report.codec : true {
+                // Prepared by another store, or with a codec this store has since retired:
+                // compress again with the current one (rare; under the lock).
+                let codec = s.codecs[Int(s.current)]!
+                let unit = (try? codec.deflaters.compress(report.text)) ?? []
+                report = PreparedReport(id: report.id, text: report.text, unit: unit, crc: report.crc, codec: codec, slot: s.current)
+            }
             if let old = s.docs[report.id] {
                 s.arena.retire(old)
                 s.ids[Int(old)] = nil
             }
-            let doc = s.arena.append(unit: report.unit, textLength: report.text.count, crc: report.crc)
+            let doc = s.arena.append(unit: report.unit, textLength: report.text.count, crc: report.crc, codec: report.slot)
             s.docs[report.id] = doc
             s.ids.append(report.id)
             if s.index.enabled {
@@ -279,6 +315,7 @@ public final class ReportStore: Sendable {
             return (doc, s.index.pending.count >= Self.flushDocs || s.index.pendingBytes >= Self.flushBytes)
         }
         if due { scheduleIndexMaintenance() }
+        if retrainingDue() { scheduleRetraining(force: false) }
         return doc
     }
 

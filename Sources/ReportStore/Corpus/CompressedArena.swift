@@ -1,6 +1,6 @@
 // CompressedArena: the store's compressed bytes and its per-doc entry table.
 //
-//   entries[doc] = (chunk, offset, length, textLength, crc32)   5 x UInt32 = 20 bytes a report
+//   entries[doc] = (chunk, offset, length, textLength, crc32, codec)   24 bytes a report
 //   chunks[c]    = ArenaChunk: units back to back
 //
 // Invariant: a live entry points at `length` bytes of an existing chunk; a retired entry has
@@ -15,6 +15,8 @@ struct Entry: Sendable {
     var length: UInt32
     var textLength: UInt32
     var crc: UInt32
+    /// The store's codec slot whose dictionary the unit was made with.
+    var codec: UInt8 = 0
 
     var isLive: Bool { chunk != Entry.retired }
 }
@@ -56,19 +58,36 @@ struct CompressedArena {
     func chunk(of e: Entry) -> ArenaChunk { chunks[Int(e.chunk)] }
 
     /// Stores a unit under a new doc number and returns it.
-    mutating func append(unit: [UInt8], textLength: Int, crc: UInt32) -> UInt32 {
-        if chunks.last.map({ $0.free < unit.count }) ?? true {
-            chunks.append(ArenaChunk(capacity: max(Self.writeChunkSize, unit.count)))
-        }
-        let c = chunks.count - 1
-        let offset = unit.withUnsafeBytes { chunks[c].append($0) }
+    mutating func append(unit: [UInt8], textLength: Int, crc: UInt32, codec: UInt8) -> UInt32 {
+        let (c, offset) = store(unit)
         entries.append(
             Entry(chunk: UInt32(c), offset: UInt32(offset), length: UInt32(unit.count),
-                  textLength: UInt32(textLength), crc: crc))
+                  textLength: UInt32(textLength), crc: crc, codec: codec))
         liveCount += 1
         liveRawBytes += textLength
         liveCompressedBytes += unit.count
         return UInt32(entries.count - 1)
+    }
+
+    /// Replaces a live doc's unit by the same text compressed with another codec; the old
+    /// bytes become garbage. The doc number and text do not change.
+    mutating func recompress(_ doc: UInt32, unit: [UInt8], codec: UInt8) {
+        guard let old = entry(doc) else { return }
+        let (c, offset) = store(unit)
+        entries[Int(doc)] = Entry(
+            chunk: UInt32(c), offset: UInt32(offset), length: UInt32(unit.count), textLength: old.textLength,
+            crc: old.crc, codec: codec)
+        liveCompressedBytes += unit.count - Int(old.length)
+        garbageBytes += Int(old.length)
+    }
+
+    /// Copies `unit` into the write chunk (a new one when it does not fit).
+    private mutating func store(_ unit: [UInt8]) -> (chunk: Int, offset: Int) {
+        if chunks.last.map({ $0.free < unit.count }) ?? true {
+            chunks.append(ArenaChunk(capacity: max(Self.writeChunkSize, unit.count)))
+        }
+        let c = chunks.count - 1
+        return (c, unit.withUnsafeBytes { chunks[c].append($0) })
     }
 
     /// Retires a doc number; its bytes become garbage.

@@ -1,6 +1,6 @@
 // PreparedReport: a write made ready outside the store's lock — the text validated and
-// compressed with the store's dictionary — so that applying it is a short table update.
-// Only the store that prepared it may apply it (the unit needs that store's dictionary).
+// compressed with the store's current dictionary — so that applying it is a short table
+// update. Applied to a store whose codec has changed since, it is compressed again.
 // Immutable value; safe anywhere.
 
 /// A validated, compressed report waiting to be applied with `ReportStore.apply(_:)`.
@@ -11,5 +11,7 @@ public struct PreparedReport: Sendable {
     public let text: [UInt8]
     let unit: [UInt8]
     let crc: UInt32
-    let dictionaryID: UInt32
+    /// The codec that made `unit`, and its slot in the store.
+    let codec: Codec
+    let slot: UInt8
 }

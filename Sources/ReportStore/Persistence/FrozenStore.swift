@@ -5,8 +5,9 @@
 
 /// A point-in-time copy of a store, for writing a snapshot.
 public struct FrozenStore: Sendable {
-    let dictionary: [UInt8]
-    let dictionaryID: UInt32
+    /// Codecs in use, by slot; `current` is the one new writes used.
+    let codecs: [(slot: UInt8, codec: Codec)]
+    let current: UInt8
     let level: Int
     let memLevel: Int
     let arena: CompressedArena

@@ -1,9 +1,11 @@
 // StoreImage: the byte layout of a store in a snapshot, and its validating decoder.
 //
-//   store.meta        "RDSTORE1" | u32 slots | u32 live | u64 live raw bytes | u32 dictionary CRC |
-//                     u32 level | u32 memLevel | u32 index segment count
-//   store.dictionary  the preset dictionary
-//   store.entries     per doc slot: u32 unit length (0xFFFFFFFF: retired) | u32 text length | u32 crc32
+//   store.meta          "RDSTORE1" | u32 slots | u32 live | u64 live raw bytes | u32 current codec |
+//                       u32 level | u32 memLevel | u32 index segment count
+//   store.dictionaries  u32 count, then per codec: u8 slot | u32 reports trained on (0xFFFFFFFF:
+//                       for good) | u32 CRC-32 | u32 length | the preset dictionary; current last
+//   store.entries       per doc slot: u32 unit length (0xFFFFFFFF: retired) | u32 text length |
+//                       u32 crc32 | u8 codec slot
 //   store.units       the live units back to back, in doc order
 //   store.ids         per doc slot: u8 length (0: retired) | UTF-8 id
 //   index.<n>         index segment n (ReportIndex's IndexSegment serialization)
@@ -22,7 +24,7 @@ enum StoreImage {
     static func encode(_ frozen: FrozenStore) -> [(name: String, bytes: [UInt8])] {
         let entries = frozen.arena.entries
         var table = [UInt8]()
-        table.reserveCapacity(entries.count * 12)
+        table.reserveCapacity(entries.count * 13)
         var units = [UInt8]()
         units.reserveCapacity(frozen.arena.liveCompressedBytes)
         for e in entries {
@@ -34,6 +36,7 @@ enum StoreImage {
             }
             table.appendLE(e.textLength)
             table.appendLE(e.crc)
+            table.append(e.codec)
         }
         var ids = [UInt8]()
         ids.reserveCapacity(entries.count * 10)
@@ -46,23 +49,33 @@ enum StoreImage {
             }
         }
         let segments = frozen.index.sections()
+        var dictionaries: [UInt8] = []
+        let ordered = frozen.codecs.filter { $0.slot != frozen.current } + frozen.codecs.filter { $0.slot == frozen.current }
+        dictionaries.appendLE(UInt32(ordered.count))
+        for (slot, codec) in ordered {
+            dictionaries.append(slot)
+            dictionaries.appendLE(UInt32(clamping: codec.trainedOn))
+            dictionaries.appendLE(codec.id)
+            dictionaries.appendLE(UInt32(codec.dictionary.count))
+            dictionaries += codec.dictionary
+        }
         var meta = magic
         meta.appendLE(UInt32(entries.count))
         meta.appendLE(UInt32(frozen.arena.liveCount))
         meta.appendLE(UInt64(frozen.arena.liveRawBytes))
-        meta.appendLE(frozen.dictionaryID)
+        meta.appendLE(UInt32(frozen.current))
         meta.appendLE(UInt32(frozen.level))
         meta.appendLE(UInt32(frozen.memLevel))
         meta.appendLE(UInt32(segments.count))
         return [
-            ("store.meta", meta), ("store.dictionary", frozen.dictionary), ("store.entries", table),
+            ("store.meta", meta), ("store.dictionaries", dictionaries), ("store.entries", table),
             ("store.units", units), ("store.ids", ids),
         ] + segments
     }
 
     /// What `decode` hands to the store's initializer.
     struct Decoded {
-        var dictionary: [UInt8]
+        var codecs: [(slot: UInt8, dictionary: [UInt8], trainedOn: Int)]
         var arena: CompressedArena
         var ids: [ReportID?]
         var index: StoreIndexState
@@ -77,15 +90,32 @@ enum StoreImage {
         }
         var meta = LEReader(try section("store.meta"))
         guard meta.take(magic.count) == magic[...] else { throw corrupt("store.meta: bad magic") }
-        guard let slots = meta.u32(), let live = meta.u32(), let liveRaw = meta.u64(), let dictionaryID = meta.u32(),
+        guard let slots = meta.u32(), let live = meta.u32(), let liveRaw = meta.u64(), let current = meta.u32(),
             let level = meta.u32(), let memLevel = meta.u32(), let segmentCount = meta.u32(), meta.isAtEnd
         else { throw corrupt("store.meta: wrong length") }
         guard (0...9).contains(level), (1...9).contains(memLevel) else { throw corrupt("store.meta: bad zlib settings") }
-        let dictionary = try section("store.dictionary")
-        guard Checksum.crc32(dictionary) == dictionaryID else { throw corrupt("store.dictionary: checksum mismatch") }
+        var dictionaryReader = LEReader(try section("store.dictionaries"))
+        guard let codecCount = dictionaryReader.u32(), (1...255).contains(codecCount) else {
+            throw corrupt("store.dictionaries: bad count")
+        }
+        var codecs: [(slot: UInt8, dictionary: [UInt8], trainedOn: Int)] = []
+        for _ in 0..<codecCount {
+            guard let slot = dictionaryReader.u8(), let trainedOn = dictionaryReader.u32(), let crc = dictionaryReader.u32(),
+                let length = dictionaryReader.u32(), let bytes = dictionaryReader.take(Int(length))
+            else { throw corrupt("store.dictionaries: ends inside a dictionary") }
+            let dictionary = Array(bytes)
+            guard Checksum.crc32(dictionary) == crc, !codecs.contains(where: { $0.slot == slot }) else {
+                throw corrupt("store.dictionaries: dictionary \(slot) is damaged or repeated")
+            }
+            codecs.append((slot, dictionary, trainedOn == UInt32.max ? Int.max : Int(trainedOn)))
+        }
+        guard dictionaryReader.isAtEnd, codecs.last?.slot == UInt8(clamping: current), current <= 255 else {
+            throw corrupt("store.dictionaries: the current dictionary is not last")
+        }
+        let known = Set(codecs.map(\.slot))
 
         var table = LEReader(try section("store.entries"))
-        guard table.remaining == Int(slots) * 12 else { throw corrupt("store.entries: \(table.remaining) bytes for \(slots) slots") }
+        guard table.remaining == Int(slots) * 13 else { throw corrupt("store.entries: \(table.remaining) bytes for \(slots) slots") }
         let units = try section("store.units")
         var entries: [Entry] = []
         entries.reserveCapacity(Int(slots))
@@ -93,13 +123,14 @@ enum StoreImage {
         var liveCount = 0
         var rawTotal: UInt64 = 0
         for _ in 0..<slots {
-            let length = table.u32()!, textLength = table.u32()!, crc = table.u32()!
+            let length = table.u32()!, textLength = table.u32()!, crc = table.u32()!, codec = table.u8()!
             if length == retiredLength {
                 entries.append(Entry(chunk: Entry.retired, offset: 0, length: 0, textLength: textLength, crc: crc))
                 continue
             }
             guard length <= units.count - offset else { throw corrupt("store.entries: units overrun store.units") }
-            entries.append(Entry(chunk: 0, offset: UInt32(offset), length: length, textLength: textLength, crc: crc))
+            guard known.contains(codec) else { throw corrupt("store.entries: a unit names dictionary \(codec), which is not stored") }
+            entries.append(Entry(chunk: 0, offset: UInt32(offset), length: length, textLength: textLength, crc: crc, codec: codec))
             offset += Int(length)
             liveCount += 1
             rawTotal += UInt64(textLength)
@@ -131,7 +162,7 @@ enum StoreImage {
         let chunk = ArenaChunk(capacity: units.count)
         units.withUnsafeBytes { _ = chunk.append($0) }
         return Decoded(
-            dictionary: dictionary, arena: CompressedArena(chunks: [chunk], entries: entries), ids: ids, index: index,
+            codecs: codecs, arena: CompressedArena(chunks: [chunk], entries: entries), ids: ids, index: index,
             level: Int(level), memLevel: Int(memLevel))
     }
 
