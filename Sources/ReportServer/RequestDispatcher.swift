@@ -294,6 +294,7 @@ struct RequestDispatcher: Sendable {
             entry("raw_bytes", s.rawBytes),
             entry("compressed_bytes", s.compressedBytes),
             entry("dictionary_bytes", s.dictionaryBytes),
+            entry("dictionaries", s.dictionaries),
             entry("garbage_bytes", s.garbageBytes),
             entry("index_bytes", s.indexBytes),
             entry("index_terms", s.indexTerms),

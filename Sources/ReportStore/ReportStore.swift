@@ -231,7 +231,8 @@ public final class ReportStore: Sendable {
                 dictionaryBytes: s.codecs.reduce(0) { $0 + ($1?.dictionary.count ?? 0) },
                 garbageBytes: s.arena.garbageBytes, arenaCapacityBytes: s.arena.capacityBytes,
                 docNumberLimit: s.arena.entries.count, indexBytes: s.index.byteCount,
-                indexTerms: s.index.termCount, indexSegments: s.index.segments.count, indexPendingDocs: s.index.pending.count)
+                indexTerms: s.index.termCount, indexSegments: s.index.segments.count, indexPendingDocs: s.index.pending.count,
+                dictionaries: s.codecs.reduce(0) { $0 + ($1 == nil ? 0 : 1) })
         }
     }
 

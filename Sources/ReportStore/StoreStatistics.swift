@@ -25,6 +25,8 @@ public struct StoreStatistics: Sendable, Equatable {
     public var indexSegments: Int = 0
     /// Written reports not yet tokenized into a segment (a search flushes them first).
     public var indexPendingDocs: Int = 0
+    /// Preset dictionaries in use: 1, or 2 while units are recompressed after a retraining.
+    public var dictionaries: Int = 1
 
     /// compressedBytes / rawBytes (0 for an empty store).
     public var compressionRatio: Double {
