@@ -313,7 +313,10 @@ public final class ReportStore: Sendable {
                 s.index.pending.append(PendingDoc(doc: doc, text: report.text))
                 s.index.pendingBytes += report.text.count
             }
-            return (doc, s.index.pending.count >= Self.flushDocs || s.index.pendingBytes >= Self.flushBytes)
+            return (
+                doc,
+                s.index.pending.count >= Self.flushDocs || s.index.pendingBytes >= Self.flushBytes || Self.isWasteful(s.arena)
+            )
         }
         if due { scheduleIndexMaintenance() }
         if retrainingDue() { scheduleRetraining(force: false) }
@@ -323,12 +326,25 @@ public final class ReportStore: Sendable {
     /// Removes `id`; its doc number is retired. Returns false when there was no such report.
     @discardableResult
     public func remove(id: ReportID) -> Bool {
-        state.withLock { s in
-            guard let doc = s.docs.removeValue(forKey: id) else { return false }
+        let (removed, wasteful) = state.withLock { s -> (Bool, Bool) in
+            guard let doc = s.docs.removeValue(forKey: id) else { return (false, false) }
             s.arena.retire(doc)
             s.ids[Int(doc)] = nil
-            return true
+            return (true, Self.isWasteful(s.arena))
         }
+        if wasteful { scheduleIndexMaintenance() }
+        return removed
+    }
+
+    /// Whether replaced and removed units hold enough memory to be worth a compaction: more than
+    /// a quarter of the live compressed bytes, and at least 1 MiB.
+    static func isWasteful(_ arena: CompressedArena) -> Bool {
+        arena.garbageBytes >= 1 << 20 && arena.garbageBytes * 4 > arena.liveCompressedBytes
+    }
+
+    /// Compacts the arena when `isWasteful` says so (from the maintenance queue).
+    func compactIfWasteful() {
+        if state.withLock({ Self.isWasteful($0.arena) }) { compact() }
     }
 
     /// Rewrites the arena with only live units, freeing the garbage of replaced and removed

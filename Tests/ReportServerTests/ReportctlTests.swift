@@ -1,6 +1,9 @@
 // Integration tests: reportctl as a user runs it — exact bytes on stdout, JSON Lines
 // for batches from stdin, and the documented exit codes.
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @Suite("reportctl end to end")
@@ -30,6 +33,49 @@ struct ReportctlTests {
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    @Test("put, import, del and snapshot: writes survive a restart; exit codes 1 for a missing id, 65 for a refused report")
+    func writeCommands() throws {
+        let source = try DaemonProcess.makeCorpus([
+            "9001": Array("Tin một\nnội dung một".utf8), "9002": Array("Tin hai\nnội dung hai".utf8),
+        ])
+        let batch = try DaemonProcess.makeCorpus(Dictionary(uniqueKeysWithValues: (0..<50).map {
+            ("b\($0)", Array("Tin lô \($0)\nbáo cáo số \($0)".utf8))
+        }))
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("reportctl-data-\(UUID().uuidString)")
+        defer { for dir in [source, batch, data] { try? FileManager.default.removeItem(at: dir) } }
+        var daemon: DaemonProcess? = try DaemonProcess(arguments: ["--data-dir", data.path])
+        let socket = daemon!.socketPath
+        let put = try Self.reportctl(["--socket", socket, "put", source.appendingPathComponent("9001.txt").path, source.appendingPathComponent("9002.txt").path])
+        #expect(put.status == 0, "\(put.stderr)")
+        #expect(String(decoding: put.stdout, as: UTF8.self).contains("stored 2 reports"))
+        let stdinPut = try Self.reportctl(["--socket", socket, "put", "--id", "9003", "-"], stdin: Data("Tin ba\ntừ stdin".utf8))
+        #expect(stdinPut.status == 0, "\(stdinPut.stderr)")
+        let imported = try Self.reportctl(["--socket", socket, "--json", "import", batch.path, "--quiet"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(String(decoding: imported.stdout, as: UTF8.self).split(separator: "\n").count == 50)
+        let refused = try Self.reportctl(["--socket", socket, "put", "--id", "rỗng", "-"], stdin: Data())
+        #expect(refused.status == 65, "empty text: \(refused.stderr)")
+        let deleted = try Self.reportctl(["--socket", socket, "del", "9002", "không-có"])
+        #expect(deleted.status == 1)
+        #expect(deleted.stderr.contains("không-có"))
+        #expect(try Self.reportctl(["--socket", socket, "snapshot"]).status == 0)
+        let after = try Self.reportctl(["--socket", socket, "put", "--id", "9004", "-"], stdin: Data("Sau ảnh chụp\nxong".utf8))
+        #expect(after.status == 0)
+        // kill -9: the snapshot plus the log must hold every acknowledged write.
+        kill(daemon!.process.processIdentifier, SIGKILL)
+        daemon!.process.waitUntilExit()
+        daemon = nil
+        let restarted = try DaemonProcess(arguments: ["--data-dir", data.path])
+        let get = try Self.reportctl(["--socket", restarted.socketPath, "get", "9001", "9003", "9004", "b7", "9002", "--json"])
+        let lines = String(decoding: get.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(get.status == 1, "9002 was deleted")
+        #expect(lines.count == 5)
+        #expect(lines[1].contains("từ stdin") && lines[2].contains("Sau ảnh chụp") && lines[3].contains("báo cáo số 7"))
+        #expect(lines[4].contains("\"found\":false"))
+        let count = try Self.reportctl(["--socket", restarted.socketPath, "search", "\"báo cáo số\"", "--count"])
+        #expect(String(decoding: count.stdout, as: UTF8.self).hasPrefix("50"), "\(String(decoding: count.stdout, as: UTF8.self))")
     }
 
     @Test("get ID prints the report's exact bytes")

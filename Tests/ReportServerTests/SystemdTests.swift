@@ -166,6 +166,12 @@ struct SystemdTests {
         let denied = try asNobody(["reload"])
         #expect(denied.0 == 70)
         #expect(denied.1.contains("not allowed"))
+        for command in [["del", "1001"], ["snapshot"], ["put", "--id", "x", corpus.appendingPathComponent("1001.txt").path]] {
+            let refused = try asNobody(command)
+            #expect(refused.0 == 70, "\(command): \(refused.1)")
+            #expect(refused.1.contains("not allowed"), "\(command): \(refused.1)")
+        }
+        #expect(try ReportClient(socketPath: daemon.socketPath).get("1001") == .plain(ByteBuffer(bytes: Fixtures.reports["1001"]!)))
         let root = try ReportClient(socketPath: daemon.socketPath)
         #expect(try root.connection.call(.reload) == .done)
         #expect(try root.connection.call(.shutdown) == .done)

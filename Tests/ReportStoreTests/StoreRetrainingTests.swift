@@ -23,7 +23,8 @@ struct StoreRetrainingTests {
         let after = store.statistics
         #expect(!store.dictionary.isEmpty)
         #expect(after.compressionRatio < before.compressionRatio * 0.9, "ratio \(before.compressionRatio) -> \(after.compressionRatio)")
-        #expect(after.garbageBytes == 0)
+        // The replaced units are garbage until it is worth a compaction (>= 1 MiB and a quarter).
+        #expect(after.garbageBytes < 1 << 20 || after.garbageBytes * 4 <= after.compressedBytes)
         #expect(after.dictionaryBytes == store.dictionary.count)
         for i in 0..<1_200 { #expect(try store.text(for: id("w\(i)")) == text(i)) }
         // Writes after the switch use the new dictionary; search still sees everything.

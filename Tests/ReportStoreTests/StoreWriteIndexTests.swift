@@ -80,6 +80,21 @@ struct StoreWriteIndexTests {
         #expect(try store.count("tin", fold: false) == 3000)
     }
 
+    @Test("replaced and removed texts are compacted away in the background, texts unchanged")
+    func garbageIsCompacted() throws {
+        let store = ReportStore(dictionary: Array("Tin tức số báo cáo".utf8))
+        for round in 0..<3 {
+            for i in 0..<400 { try store.put(id: id("g\(i)"), text: Fixtures.randomBytes(2_000, seed: UInt64(round * 1000 + i)).map { 0x41 + $0 % 26 }) }
+        }
+        for i in 0..<100 { #expect(store.remove(id: id("g\(i)"))) }
+        store.waitForIndexMaintenance()
+        let stats = store.statistics
+        #expect(stats.garbageBytes * 4 <= stats.compressedBytes || stats.garbageBytes < 1 << 20, "garbage \(stats.garbageBytes) of \(stats.compressedBytes)")
+        for i in 100..<400 {
+            #expect(try store.text(for: id("g\(i)")) == Fixtures.randomBytes(2_000, seed: UInt64(2000 + i)).map { 0x41 + $0 % 26 })
+        }
+    }
+
     @Test("a frozen store restores to the same texts and answers, with later writes intact")
     func sectionsRoundTrip() throws {
         var reports: [String: [UInt8]] = [:]

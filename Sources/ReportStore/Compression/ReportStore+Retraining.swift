@@ -106,6 +106,6 @@ extension ReportStore {
                 }
             }
         }
-        if statistics.garbageBytes > statistics.compressedBytes / 4 { compact() }
+        compactIfWasteful()
     }
 }

@@ -3,7 +3,8 @@
 // texts into a new small segment, either before a query (so a search sees every write made
 // before it) or in the background once enough are waiting; background merges keep the
 // segment count logarithmic (merge the newest two while the newer is at least half the size
-// of the older, like a binary counter), dropping replaced and removed docs as they go.
+// of the older, like a binary counter), dropping replaced and removed docs as they go; the same
+// job compacts the arena once replaced and removed texts hold a quarter of its live bytes.
 // Thread-safe: flushes are serialised by `flushLock`, merges run on one serial queue, and
 // segments are swapped in under the store lock by identity.
 import Dispatch
@@ -47,6 +48,7 @@ extension ReportStore {
             mergeScheduled.store(false, ordering: .releasing)
             flushPendingWrites()
             while mergeOnce() {}
+            compactIfWasteful()
         }
     }
 
