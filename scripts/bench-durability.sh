@@ -7,20 +7,8 @@
 # Prints figures; asserts nothing.
 # Usage: scripts/bench-durability.sh [CORPUS_DIR]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-corpus="${1:-${REPORTD_CORPUS:-../shared/corpus/vn-news-dev}}"
-if [ ! -d "$corpus" ]; then
-  echo "bench-durability: corpus $corpus not found; skipping (give a directory of .txt reports)"
-  exit 0
-fi
-corpus="$(cd "$corpus" && pwd)"
-scripts/ensure-deps.sh --bench
-swift build -c release 2>&1 | grep -E 'error|Build complete' || true
-bin="$(swift build -c release --show-bin-path)"
-work="$(mktemp -d /tmp/reportd-bench-durability.XXXXXX)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+bench_name=bench-durability
+source "$(dirname "$0")/bench-setup.sh"
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -30,8 +18,6 @@ wait_ready() { for _ in $(seq 1 6000); do ctl ping >/dev/null 2>&1 && return 0; 
 stop_reportd() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
 snapshot_bytes() { stat -c %s "$1"/snapshot-*.rdsnap | sort -n | tail -1; }
 
-raw=$(cat "$corpus"/*.txt | wc -c)
-files=$(ls "$corpus" | grep -c '\.txt$')
 echo "corpus: $corpus ($files reports, $raw bytes)"
 echo "machine: $(nproc) cores; $(date -u +%FT%TZ); data directories on $(df --output=fstype "$work" | tail -1)"
 echo

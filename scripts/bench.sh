@@ -4,26 +4,12 @@
 # same run as the peer. Prints figures; asserts nothing.
 # Usage: scripts/bench.sh [CORPUS_DIR]   (default: ../shared/corpus/vn-news-dev or $REPORTD_CORPUS)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-corpus="${1:-${REPORTD_CORPUS:-../shared/corpus/vn-news-dev}}"
-if [ ! -d "$corpus" ]; then
-  echo "bench: corpus $corpus not found; skipping (give a directory of .txt reports)"
-  exit 0
-fi
-corpus="$(cd "$corpus" && pwd)"
-scripts/ensure-deps.sh --bench
-swift build -c release 2>&1 | grep -E 'error|Build complete' || true
-bin="$(swift build -c release --show-bin-path)"
-work="$(mktemp -d /tmp/reportd-bench.XXXXXX)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+bench_name=bench
+source "$(dirname "$0")/bench-setup.sh"
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 wait_sock() { for _ in $(seq 1 3000); do [ -S "$1" ] && return 0; sleep 0.01; done; echo "bench: $1 did not appear" >&2; return 1; }
 
-raw=$(cat "$corpus"/*.txt | wc -c)
-files=$(ls "$corpus" | grep -c '\.txt$')
 echo "corpus: $corpus ($files reports, $raw bytes)"
 echo "machine: $(nproc) cores; $(date -u +%FT%TZ)"
 echo
