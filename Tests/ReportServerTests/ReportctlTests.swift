@@ -78,6 +78,28 @@ struct ReportctlTests {
         #expect(String(decoding: count.stdout, as: UTF8.self).hasPrefix("50"), "\(String(decoding: count.stdout, as: UTF8.self))")
     }
 
+    @Test("with a data directory, --import and reload write only new and changed reports, and keep PUTs")
+    func importIntoDataDirectory() throws {
+        let source = try DaemonProcess.makeCorpus([
+            "a": Array("Tin A\nbản đầu".utf8), "b": Array("Tin B\nbản đầu".utf8),
+        ])
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("reportctl-reload-\(UUID().uuidString)")
+        defer { for dir in [source, data] { try? FileManager.default.removeItem(at: dir) } }
+        let daemon = try DaemonProcess(arguments: ["--data-dir", data.path, "--import", source.path])
+        let socket = daemon.socketPath
+        #expect(try Self.reportctl(["--socket", socket, "put", "--id", "c", "-"], stdin: Data("Tin C\nqua PUT".utf8)).status == 0)
+        try Data("Tin A\nbản sửa".utf8).write(to: source.appendingPathComponent("a.txt"))
+        try Data("Tin D\nbản mới".utf8).write(to: source.appendingPathComponent("d.txt"))
+        let reload = try Self.reportctl(["--socket", socket, "reload"])
+        #expect(reload.status == 0, "\(reload.stderr)")
+        let get = try Self.reportctl(["--socket", socket, "--json", "get", "a", "b", "c", "d"])
+        let lines = String(decoding: get.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(get.status == 0)
+        #expect(lines.count == 4 && lines[0].contains("bản sửa") && lines[1].contains("bản đầu") && lines[2].contains("qua PUT") && lines[3].contains("bản mới"))
+        _ = daemon.stop()
+        #expect(daemon.stderrText().contains("import: 2 new or changed reports written, 1 unchanged"), "\(daemon.stderrText())")
+    }
+
     @Test("get ID prints the report's exact bytes")
     func getPrintsExactBytes() throws {
         let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
