@@ -7,9 +7,11 @@
 // - Each live report has a dense UInt32 doc number; numbers 0..<n go to the imported reports
 //   in import order; put() of a new text (new ID or replacement) takes the next number; a
 //   retired number is never reused during the store's lifetime.
-// - `state` (ID table + arena entry table) changes only under its Mutex, and every change is
-//   a single step there: a reader sees a report either wholly before or wholly after a write.
+// - `state` (ID table, arena entry table, codecs, index segments and pending writes) changes
+//   only under its Mutex, and every change is a single step there: a reader sees a report —
+//   its text and its index entry — either wholly before or wholly after a write.
 //   Unit bytes are written before their entry is published and never change afterwards.
+// - Every live entry names a codec slot that is present (slots are dropped only when unused).
 // Thread-safe: any number of readers and writers may call concurrently. Reads hold the lock
 // only for a dictionary lookup; inflating runs outside it with a pooled Inflater.
 import Dispatch
