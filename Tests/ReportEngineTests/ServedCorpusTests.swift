@@ -127,6 +127,47 @@ struct ServedCorpusTests {
         for (id, text) in expected { #expect(try Self.text(reopened, id) == text) }
     }
 
+    @Test("readers running during writes and snapshots see whole reports, old or new, never a mix")
+    func readersNeverSeeHalfAWrite() throws {
+        let path = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let corpus = try Self.open(path, policy: .no)
+        defer { corpus.close() }
+        /// Version v of report k: its lines all name (k, v), and the search word names v.
+        func version(_ k: Int, _ v: Int) -> String {
+            "Báo cáo \(k) phiên bản \(v)\n" + String(repeating: "dòng \(k)-\(v) phienban\(v)\n", count: 20 + v % 7)
+        }
+        for k in 0..<20 { try Self.put(corpus, "k\(k)", version(k, 0)) }
+        let stop = Atomic<Bool>(false)
+        let mixed = Atomic<Int>(0)
+        let reads = Atomic<Int>(0)
+        let readers = DispatchGroup()
+        for r in 0..<3 {
+            DispatchQueue.global().async(group: readers) {
+                var k = r
+                while !stop.load(ordering: .relaxed) {
+                    k = (k + 7) % 20
+                    guard let text = try? Self.text(corpus, "k\(k)") else { mixed.add(1, ordering: .relaxed); continue }
+                    let lines = text.split(separator: "\n")
+                    let v = lines.first.flatMap { $0.split(separator: " ").last }.map(String.init) ?? "?"
+                    if !lines.dropFirst().allSatisfy({ $0 == "dòng \(k)-\(v) phienban\(v)" }) { mixed.add(1, ordering: .relaxed) }
+                    reads.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        for v in 1...30 {
+            for k in 0..<20 { try Self.put(corpus, "k\(k)", version(k, v)) }
+            if v % 10 == 0 { _ = try corpus.snapshot() }
+        }
+        stop.store(true, ordering: .relaxed)
+        readers.wait()
+        #expect(mixed.load(ordering: .relaxed) == 0)
+        #expect(reads.load(ordering: .relaxed) > 0)
+        // The index agrees: each report is found by its last version's word only.
+        #expect(try corpus.store.count("phienban30", fold: false) == 20)
+        #expect(try corpus.store.count("phienban29", fold: false) == 0)
+    }
+
     @Test("a refused write changes nothing and is not logged")
     func refusedWrites() throws {
         let path = Self.directory()
