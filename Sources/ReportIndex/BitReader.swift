@@ -29,6 +29,12 @@ struct BitReader {
         return Int(value)
     }
 
+    /// Skips `width` bits (0...56).
+    @inline(__always)
+    mutating func skip(_ width: Int) {
+        bit += width
+    }
+
     /// Counts zeros up to and including the terminating one; returns the zero count.
     @inline(__always)
     mutating func readUnary() -> Int {

@@ -134,6 +134,20 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// Calls `body(doc, tf, inTitle)` for each doc of term `id` (see PostingCodec.decodeCounts).
+    @inline(__always)
+    func forEachCount(_ id: Int, _ body: (UInt32, UInt32, UInt32) -> Void) {
+        let offset = dictionary.entry(id).postingOffset
+        postings.withUnsafeBufferPointer { base in
+            docLengths.withUnsafeBufferPointer { lengths in
+                titleLengths.withUnsafeBufferPointer { titles in
+                    PostingCodec.decodeCounts(
+                        base.baseAddress!, offset: offset, docSlots: docSlots, docLengths: lengths, titleLengths: titles, body)
+                }
+            }
+        }
+    }
+
     // MARK: Queries
 
     /// Ranked page of matching live docs: score descending, then doc number ascending.
