@@ -44,7 +44,16 @@ public enum Snippeter {
             let n = String(decoding: word.folded, as: UTF8.self).unicodeScalars.count
             return (n, word.isPrefix ? Int.max : 3 * n)
         }
-        let wanted: (Int) -> Bool = { count in bounds.contains { count >= $0.0 && count <= $0.1 } }
+        // Then a token must fold to a word's folded form (or start with it, for a prefix): exact
+        // spellings fold alike too. QuickFold tells this from the raw bytes for most tokens, so
+        // only candidates are normalised; it declines (and the token is normalised) when unsure.
+        var folded: [UInt8] = []
+        folded.reserveCapacity(64)
+        let wanted: (UnsafeBufferPointer<UInt8>, Range<Int>, Int) -> Bool = { text, range, count in
+            guard bounds.contains(where: { count >= $0.0 && count <= $0.1 }) else { return false }
+            guard QuickFold.fold(text, range, into: &folded) else { return true }
+            return words.contains { $0.isPrefix ? folded.starts(with: $0.folded) : folded == $0.folded }
+        }
         // Early stop: once every leaf has matched somewhere, a window holding all of them exists
         // within the next maxBytes; nothing later can score higher on distinct leaves, so the
         // scan ends there instead of tokenising the rest of a long report.

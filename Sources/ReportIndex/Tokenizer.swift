@@ -40,11 +40,13 @@ public enum Tokenizer {
 
         /// Calls `emit(termUTF8, byteRange)` for each token in order.
         /// Calls `emit` with each token's normalised UTF-8 and its byte range. When `wanted` is
-        /// given, a token whose scalar count (before normalisation) it rejects is emitted with an
-        /// empty term and not normalised — the snippeter's cheap filter for tokens that cannot
-        /// match any query word. `stop`, checked before each token, ends the scan early.
+        /// given, a token it rejects (it gets the text, the token's byte range and its scalar count
+        /// before normalisation) is emitted with an empty term and not normalised — the
+        /// snippeter's cheap filter for tokens that cannot match any query word. `stop`, checked
+        /// before each token, ends the scan early.
         mutating func scan(
-            _ text: UnsafeBufferPointer<UInt8>, wanted: ((Int) -> Bool)? = nil, stop: (() -> Bool)? = nil,
+            _ text: UnsafeBufferPointer<UInt8>, wanted: ((UnsafeBufferPointer<UInt8>, Range<Int>, Int) -> Bool)? = nil,
+            stop: (() -> Bool)? = nil,
             _ emit: ([UInt8], Range<Int>) -> Void
         ) {
             var index = 0
@@ -98,7 +100,7 @@ public enum Tokenizer {
                     if kind == 0 { break }
                 }
                 if let wanted {
-                    guard wanted(count) else {
+                    guard wanted(text, start..<position, count) else {
                         emit([], start..<position)
                         index = position
                         continue
