@@ -26,7 +26,7 @@ extension PostingCodec {
                 let position = readTruncatedBinary(&reader, size: length)
                 if position < title { inTitle = 1 }
             } else {
-                let kPos = riceK(total: length, count: tf)
+                let kPos = riceKFast(total: length, count: tf)
                 var position = -1
                 var remaining = tf
                 // Positions ascend: count the title ones, then only skip the rest.

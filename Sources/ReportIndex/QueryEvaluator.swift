@@ -64,13 +64,13 @@ struct QueryEvaluator {
         let weight = UInt32(SearchIndex.titleWeight)
         var hits = LeafHits()
         if resolved.count == 1 {
-            let id = resolved[0].id
+            let offset = resolved[0].offset
             if !titleOnly {
-                let df = index.documentFrequency(id)
+                let df = index.documentFrequency(atOffset: offset)
                 hits.docs.reserveCapacity(df)
                 hits.tf.reserveCapacity(df)
             }
-            index.forEachCount(id) { doc, tf, inTitle in
+            index.forEachCount(atOffset: offset) { doc, tf, inTitle in
                 if titleOnly && inTitle == 0 { return }
                 hits.docs.append(doc)
                 hits.tf.append(titleOnly ? inTitle * weight : inTitle * weight + (tf - inTitle))
@@ -79,11 +79,17 @@ struct QueryEvaluator {
         } else if resolved.count > 1 {
             // Sum by doc slot: O(doc slots + postings), no sort and no merge of the lists.
             // flags: 1 = matched (under titleOnly: in the title), 2 = holds an exact spelling.
-            var tfs = [UInt32](repeating: 0, count: index.docSlots)
-            var flags = [UInt8](repeating: 0, count: index.docSlots)
-            for (id, isExact) in resolved {
-                let exactFlag: UInt8 = isExact ? 2 : 0
-                index.forEachCount(id) { doc, tf, inTitle in
+            let tfs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: index.docSlots)
+            let flags = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: index.docSlots)
+            tfs.initialize(repeating: 0)
+            flags.initialize(repeating: 0)
+            defer {
+                tfs.deallocate()
+                flags.deallocate()
+            }
+            for term in resolved {
+                let exactFlag: UInt8 = term.exact ? 2 : 0
+                index.forEachCount(atOffset: term.offset) { doc, tf, inTitle in
                     let d = Int(doc)
                     if titleOnly {
                         tfs[d] &+= inTitle * weight
@@ -106,9 +112,9 @@ struct QueryEvaluator {
     /// Union of the postings of every term the word resolves to, with positions (phrase words).
     func positionalHits(_ word: QueryTerm) -> DecodedPosting {
         let resolved = index.resolve(word, fold: fold)
-        if resolved.count == 1 { return index.posting(resolved[0].id) }
+        if resolved.count == 1 { return index.posting(atOffset: resolved[0].offset) }
         if resolved.isEmpty { return DecodedPosting() }
-        return merge(resolved.map { index.posting($0.id) })
+        return merge(resolved.map { index.posting(atOffset: $0.offset) })
     }
 
     /// Union of several terms' postings by bucketing on doc number: O(doc slots + positions), no sort

@@ -30,4 +30,18 @@ struct PostingCountsTests {
             #expect(actual.elementsEqual(expected, by: ==), "term \(id)")
         }
     }
+
+    @Test("riceKFast equals riceK")
+    func riceKFast() {
+        for total in 0..<3000 {
+            for count in 1..<400 {
+                #expect(PostingCodec.riceKFast(total: total, count: count) == PostingCodec.riceK(total: total, count: count))
+            }
+        }
+        for total in [1 << 20, (1 << 24) - 1, 12_345_678, 99_999] {
+            for count in [1, 2, 3, 7, 100, 65_535, 1 << 23] {
+                #expect(PostingCodec.riceKFast(total: total, count: count) == PostingCodec.riceK(total: total, count: count))
+            }
+        }
+    }
 }
