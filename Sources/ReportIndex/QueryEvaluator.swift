@@ -5,6 +5,7 @@
 // are decoded to counts (PostingCodec+Counts), and a word that resolves to several terms (folding,
 // prefixes) sums them in one array over the doc slots. Invariant: every doc list is strictly
 // ascending. One evaluator per query; not shared between threads (the index it reads is).
+import Dispatch
 import Foundation
 
 /// Matches of one scoring leaf: per doc its title-weighted tf (title occurrences count
@@ -18,14 +19,21 @@ struct LeafHits {
 
 /// Evaluates and scores one query.
 struct QueryEvaluator {
+    /// Posting bytes from which a word's expansion is decoded on two threads.
+    static let parallelExpansionBytes = 16 << 10
+
     let index: SearchIndex
     let fold: Bool
+    /// Posting bytes of one word (or of a phrase's words) from which decoding is split over two
+    /// threads; tests pass 0 and Int.max to compare both paths.
+    let parallelBytes: Int
     /// Leaves that score, in evaluation order.
     private(set) var scoringLeaves: [LeafHits] = []
 
-    init(index: SearchIndex, fold: Bool) {
+    init(index: SearchIndex, fold: Bool, parallelBytes: Int = QueryEvaluator.parallelExpansionBytes) {
         self.index = index
         self.fold = fold
+        self.parallelBytes = parallelBytes
     }
 
     /// Sorted docs matching `node`; when `positive`, its leaves are kept for scoring.
@@ -77,41 +85,60 @@ struct QueryEvaluator {
             }
             hits.exact = [Bool](repeating: resolved[0].exact, count: hits.docs.count)
         } else if resolved.count > 1 {
-            // Sum by doc slot: O(doc slots + postings), no sort and no merge of the lists.
-            // flags: 1 = matched (under titleOnly: in the title), 2 = holds an exact spelling.
-            let tfs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: index.docSlots)
-            let flags = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: index.docSlots)
-            tfs.initialize(repeating: 0)
-            flags.initialize(repeating: 0)
-            defer {
-                tfs.deallocate()
-                flags.deallocate()
-            }
-            for term in resolved {
-                let exactFlag: UInt8 = term.exact ? 2 : 0
-                index.forEachCount(atOffset: term.offset) { doc, tf, inTitle in
-                    let d = Int(doc)
-                    if titleOnly {
-                        tfs[d] &+= inTitle * weight
-                        flags[d] |= exactFlag | (inTitle > 0 ? 1 : 0)
-                    } else {
-                        tfs[d] &+= inTitle * weight + (tf - inTitle)
-                        flags[d] |= exactFlag | 1
-                    }
+            // Sum by doc slot: O(doc slots + postings), no sort and no merge of the lists. A
+            // large expansion is split by posting bytes between two workers (decoding is most of
+            // a prefix query's time and the terms are independent), then their sums are added.
+            let slots = index.docSlots
+            let totalBytes = resolved.reduce(0) { $0 + $1.bytes }
+            var half = resolved.count
+            if totalBytes >= parallelBytes {
+                half = 0
+                var bytes = 0
+                while bytes * 2 < totalBytes {
+                    bytes += resolved[half].bytes
+                    half += 1
                 }
             }
-            for doc in flags.indices where flags[doc] & 1 != 0 {
-                hits.docs.append(UInt32(doc))
-                hits.tf.append(tfs[doc])
-                hits.exact.append(flags[doc] & 2 != 0)
+            let shares = half < resolved.count ? [resolved[..<half], resolved[half...]] : [resolved[...]]
+            let counts = shares.map { _ in SlotCounts(slots: slots) }
+            if shares.count == 1 {
+                counts[0].add(shares[0], of: index, titleOnly: titleOnly)
+            } else {
+                let index = self.index
+                DispatchQueue.concurrentPerform(iterations: shares.count) { i in
+                    counts[i].add(shares[i], of: index, titleOnly: titleOnly)
+                }
+                for other in counts.dropFirst() { counts[0].absorb(other) }
+            }
+            counts[0].forEachMatched { doc, tf, exact in
+                hits.docs.append(doc)
+                hits.tf.append(tf)
+                hits.exact.append(exact)
             }
         }
         return hits
     }
 
-    /// Union of the postings of every term the word resolves to, with positions (phrase words).
-    func positionalHits(_ word: QueryTerm) -> DecodedPosting {
-        let resolved = index.resolve(word, fold: fold)
+    /// Positional hits of each phrase word; with large postings, decoded on two threads (words
+    /// alternate between them; each word's decode and merge stays on one).
+    func positionalParts(_ words: [QueryTerm]) -> [DecodedPosting] {
+        let resolved = words.map { index.resolve($0, fold: fold) }
+        let totalBytes = resolved.reduce(0) { total, terms in terms.reduce(total) { $0 + $1.bytes } }
+        guard words.count > 1, totalBytes >= parallelBytes else {
+            return resolved.map { positionalHits($0) }
+        }
+        let results = WorkerResults(repeating: DecodedPosting(), count: words.count)
+        let evaluator = self
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            for w in stride(from: worker, to: resolved.count, by: 2) {
+                results.set(w, evaluator.positionalHits(resolved[w]))
+            }
+        }
+        return results.values
+    }
+
+    /// Union of the postings of every term a word resolved to, with positions (phrase words).
+    func positionalHits(_ resolved: [(id: Int, exact: Bool, offset: Int, bytes: Int)]) -> DecodedPosting {
         if resolved.count == 1 { return index.posting(atOffset: resolved[0].offset) }
         if resolved.isEmpty { return DecodedPosting() }
         return merge(resolved.map { index.posting(atOffset: $0.offset) })
@@ -162,7 +189,7 @@ struct QueryEvaluator {
     /// its number of phrase starts, title ones weighted (phrase hits never straddle the boundary,
     /// so the start decides the region).
     func phraseHits(_ words: [QueryTerm], titleOnly: Bool) -> LeafHits {
-        let parts = words.map { positionalHits($0) }
+        let parts = positionalParts(words)
         var docs = parts[0].docs
         for part in parts.dropFirst() { docs = Self.intersect(docs, part.docs) }
         var cursors = [Int](repeating: 0, count: parts.count)

@@ -104,18 +104,19 @@ public final class SearchIndex: Sendable {
     }
 
     /// Terms a query word matches: id, whether it is the exact spelling, and where its posting
-    /// starts (taken from the dictionary walk, so callers need not look each id up again).
+    /// starts and how many bytes it takes (taken from the dictionary walk, so callers need not look
+    /// each id up again).
     /// Prefixes are capped at Query.maxPrefixExpansion terms: those in most docs, ties by id
     /// (dictionary order).
-    func resolve(_ word: QueryTerm, fold: Bool) -> [(id: Int, exact: Bool, offset: Int)] {
+    func resolve(_ word: QueryTerm, fold: Bool) -> [(id: Int, exact: Bool, offset: Int, bytes: Int)] {
         let exactOnly = word.isAccented && !fold
         let range = foldedRange(word.folded, whole: !word.isPrefix)
-        var terms: [(id: Int, exact: Bool, offset: Int)] = []
+        var terms: [(id: Int, exact: Bool, offset: Int, bytes: Int)] = []
         dictionary.forEach(in: range) { entry in
             let t = dictionary.term(entry)
             let same = t.elementsEqual(word.term)
             if exactOnly && !(word.isPrefix ? t.starts(with: word.term) : same) { return }
-            terms.append((entry.id, word.isAccented && same, entry.postingOffset))
+            terms.append((entry.id, word.isAccented && same, entry.postingOffset, entry.nextPosting - entry.postingOffset))
         }
         if word.isPrefix && terms.count > Query.maxPrefixExpansion {
             let ranked = terms.map { (term: $0, df: documentFrequency(atOffset: $0.offset)) }
