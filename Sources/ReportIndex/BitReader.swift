@@ -16,23 +16,23 @@ struct BitReader {
     /// 64 bits starting at the current bit; at least 57 of them are meaningful.
     @inline(__always)
     private func window() -> UInt64 {
-        let raw = UnsafeRawPointer(base + (bit >> 3)).loadUnaligned(as: UInt64.self)
-        return UInt64(bigEndian: raw) << UInt64(bit & 7)
+        let raw = UnsafeRawPointer(base + (bit &>> 3)).loadUnaligned(as: UInt64.self)
+        return UInt64(bigEndian: raw) &<< UInt64(bit & 7)
     }
 
     /// Reads `width` bits (0...56).
     @inline(__always)
     mutating func read(_ width: Int) -> Int {
         guard width > 0 else { return 0 }
-        let value = window() >> UInt64(64 - width)
-        bit += width
-        return Int(value)
+        let value = window() &>> UInt64(64 &- width)
+        bit &+= width
+        return Int(truncatingIfNeeded: value)
     }
 
     /// Skips `width` bits (0...56).
     @inline(__always)
     mutating func skip(_ width: Int) {
-        bit += width
+        bit &+= width
     }
 
     /// Counts zeros up to and including the terminating one; returns the zero count.
@@ -42,24 +42,24 @@ struct BitReader {
         while true {
             let zeros = window().leadingZeroBitCount
             if zeros < 56 {
-                bit += zeros + 1
-                return count + zeros
+                bit &+= zeros &+ 1
+                return count &+ zeros
             }
-            bit += 56
-            count += 56
+            bit &+= 56
+            count &+= 56
         }
     }
 
     @inline(__always)
     mutating func readRice(k: Int) -> Int {
         let quotient = readUnary()
-        return quotient << k | read(k)
+        return quotient &<< k | read(k)
     }
 
     @inline(__always)
     mutating func readGamma() -> Int {
         let n = readUnary()
-        return 1 << n | read(n)
+        return 1 &<< n | read(n)
     }
 
     /// Reads a LEB128 varint at a byte boundary.

@@ -17,7 +17,7 @@ extension PostingCodec {
         let kDoc = riceK(total: docSlots, count: df)
         var doc = -1
         for _ in 0..<df {
-            doc += reader.readRice(k: kDoc) + 1
+            doc &+= reader.readRice(k: kDoc) &+ 1
             let tf = reader.readGamma()
             let length = Int(docLengths[doc])
             let title = Int(titleLengths[doc])
@@ -31,17 +31,17 @@ extension PostingCodec {
                 var remaining = tf
                 // Positions ascend: count the title ones, then only skip the rest.
                 while remaining > 0 && position < title {
-                    position += reader.readRice(k: kPos) + 1
-                    if position < title { inTitle += 1 }
-                    remaining -= 1
+                    position &+= reader.readRice(k: kPos) &+ 1
+                    if position < title { inTitle &+= 1 }
+                    remaining &-= 1
                 }
                 while remaining > 0 {
                     _ = reader.readUnary()
                     reader.skip(kPos)
-                    remaining -= 1
+                    remaining &-= 1
                 }
             }
-            body(UInt32(doc), UInt32(tf), UInt32(inTitle))
+            body(UInt32(truncatingIfNeeded: doc), UInt32(truncatingIfNeeded: tf), UInt32(truncatingIfNeeded: inTitle))
         }
     }
 }

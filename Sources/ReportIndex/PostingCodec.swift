@@ -56,11 +56,11 @@ enum PostingCodec {
 
     @inline(__always)
     static func readTruncatedBinary(_ reader: inout BitReader, size: Int) -> Int {
-        let k = Int.bitWidth - size.leadingZeroBitCount - 1
-        let short = (1 << (k + 1)) - size
+        let k = Int.bitWidth &- size.leadingZeroBitCount &- 1
+        let short = (1 &<< (k &+ 1)) &- size
         let value = reader.read(k)
         if value < short { return value }
-        return (value << 1 | reader.read(1)) - short
+        return (value &<< 1 | reader.read(1)) &- short
     }
 
     /// Document frequency stored at the head of the posting at `offset`.
@@ -81,7 +81,7 @@ enum PostingCodec {
         result.offsets.reserveCapacity(df + 1)
         var doc = -1
         for _ in 0..<df {
-            doc += reader.readRice(k: kDoc) + 1
+            doc &+= reader.readRice(k: kDoc) &+ 1
             let tf = reader.readGamma()
             let length = Int(docLengths[doc])
             if tf == 1 {
@@ -90,7 +90,7 @@ enum PostingCodec {
                 let kPos = riceKFast(total: length, count: tf)
                 var position = -1
                 for _ in 0..<tf {
-                    position += reader.readRice(k: kPos) + 1
+                    position &+= reader.readRice(k: kPos) &+ 1
                     result.positions.append(UInt32(position))
                 }
             }
