@@ -50,6 +50,32 @@ struct BitReader {
         }
     }
 
+    /// Skips `count` Rice codes of parameter `k` (k <= 56). Codes are consumed from one loaded
+    /// window while they lie wholly inside its 57 meaningful bits, so a run of short codes costs
+    /// one memory load instead of one per code; a longer code falls back to readUnary.
+    @inline(__always)
+    mutating func skipRice(_ count: Int, k: Int) {
+        var remaining = count
+        while remaining > 0 {
+            var w = window()
+            var used = 0
+            while remaining > 0 {
+                let need = w.leadingZeroBitCount &+ 1 &+ k
+                if used &+ need > 57 { break }
+                w = w &<< UInt64(need)
+                used &+= need
+                remaining &-= 1
+            }
+            if used == 0 {
+                _ = readUnary()
+                bit &+= k
+                remaining &-= 1
+            } else {
+                bit &+= used
+            }
+        }
+    }
+
     @inline(__always)
     mutating func readRice(k: Int) -> Int {
         let quotient = readUnary()

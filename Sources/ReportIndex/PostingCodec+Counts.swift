@@ -35,11 +35,7 @@ extension PostingCodec {
                     if position < title { inTitle &+= 1 }
                     remaining &-= 1
                 }
-                while remaining > 0 {
-                    _ = reader.readUnary()
-                    reader.skip(kPos)
-                    remaining &-= 1
-                }
+                reader.skipRice(remaining, k: kPos)
             }
             body(UInt32(truncatingIfNeeded: doc), UInt32(truncatingIfNeeded: tf), UInt32(truncatingIfNeeded: inTitle))
         }
