@@ -1,0 +1,41 @@
+// BitReader.skipRice against reading the same codes one by one: after any run of Rice codes (short
+// ones that share a window, and quotients long enough to need the one-by-one fallback) both stop
+// at the same bit.
+import Testing
+
+@testable import ReportIndex
+
+@Suite("Bit reader")
+struct BitReaderTests {
+    @Test("skipRice ends where readRice does, for short and long codes")
+    func skipRiceMatchesReadRice() {
+        var rng = SplitMix64(seed: 42_4242)
+        for k in [0, 1, 3, 7, 12, 20] {
+            var writer = BitWriter()
+            var runs: [Int] = []
+            for _ in 0..<300 {
+                let count = Int(rng.next() % 9)
+                runs.append(count)
+                for _ in 0..<count {
+                    // Mostly small quotients, sometimes 40...200 zeros (past one window).
+                    let quotient = rng.next() % 10 == 0 ? 40 + Int(rng.next() % 160) : Int(rng.next() % 4)
+                    writer.writeRice(quotient << k | Int(rng.next() % (1 << UInt64(k))), k: k)
+                }
+                writer.writeGamma(5)  // a marker between runs
+            }
+            writer.finish()
+            let bytes = writer.bytes + [UInt8](repeating: 0, count: 8)
+            bytes.withUnsafeBufferPointer { buffer in
+                var skipping = BitReader(base: buffer.baseAddress!, byteOffset: 0)
+                var reading = BitReader(base: buffer.baseAddress!, byteOffset: 0)
+                for count in runs {
+                    skipping.skipRice(count, k: k)
+                    for _ in 0..<count { _ = reading.readRice(k: k) }
+                    #expect(skipping.bit == reading.bit, "k \(k)")
+                    #expect(skipping.readGamma() == 5)
+                    #expect(reading.readGamma() == 5)
+                }
+            }
+        }
+    }
+}
