@@ -76,6 +76,34 @@ struct BitReader {
         }
     }
 
+    /// Reads `count` Rice codes of parameter `k` (k <= 56), passing each value to `body` in
+    /// order; like skipRice, codes that lie wholly inside one loaded window are taken from it.
+    @inline(__always)
+    mutating func readRiceRun(_ count: Int, k: Int, _ body: (Int) -> Void) {
+        var remaining = count
+        while remaining > 0 {
+            var w = window()
+            var used = 0
+            while remaining > 0 {
+                let zeros = w.leadingZeroBitCount
+                let need = zeros &+ 1 &+ k
+                if used &+ need > 57 { break }
+                // zeros + 1 <= 57 here, so the shifts stay below 64.
+                let low = k == 0 ? 0 : Int(truncatingIfNeeded: (w &<< UInt64(zeros &+ 1)) &>> UInt64(64 &- k))
+                body(zeros &<< k | low)
+                w = w &<< UInt64(need)
+                used &+= need
+                remaining &-= 1
+            }
+            if used == 0 {
+                body(readRice(k: k))
+                remaining &-= 1
+            } else {
+                bit &+= used
+            }
+        }
+    }
+
     @inline(__always)
     mutating func readRice(k: Int) -> Int {
         let quotient = readUnary()

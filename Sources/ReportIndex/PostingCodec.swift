@@ -89,9 +89,9 @@ enum PostingCodec {
             } else {
                 let kPos = riceKFast(total: length, count: tf)
                 var position = -1
-                for _ in 0..<tf {
-                    position &+= reader.readRice(k: kPos) &+ 1
-                    result.positions.append(UInt32(position))
+                reader.readRiceRun(tf, k: kPos) { gap in
+                    position &+= gap &+ 1
+                    result.positions.append(UInt32(truncatingIfNeeded: position))
                 }
             }
             result.docs.append(UInt32(doc))
