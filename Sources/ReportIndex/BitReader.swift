@@ -16,17 +16,23 @@ struct BitReader {
     /// 64 bits starting at the current bit; at least 57 of them are meaningful.
     @inline(__always)
     private func window() -> UInt64 {
-        let raw = UnsafeRawPointer(base + (bit >> 3)).loadUnaligned(as: UInt64.self)
-        return UInt64(bigEndian: raw) << UInt64(bit & 7)
+        let raw = UnsafeRawPointer(base + (bit &>> 3)).loadUnaligned(as: UInt64.self)
+        return UInt64(bigEndian: raw) &<< UInt64(bit & 7)
     }
 
     /// Reads `width` bits (0...56).
     @inline(__always)
     mutating func read(_ width: Int) -> Int {
         guard width > 0 else { return 0 }
-        let value = window() >> UInt64(64 - width)
-        bit += width
-        return Int(value)
+        let value = window() &>> UInt64(64 &- width)
+        bit &+= width
+        return Int(truncatingIfNeeded: value)
+    }
+
+    /// Skips `width` bits (0...56).
+    @inline(__always)
+    mutating func skip(_ width: Int) {
+        bit &+= width
     }
 
     /// Counts zeros up to and including the terminating one; returns the zero count.
@@ -36,24 +42,78 @@ struct BitReader {
         while true {
             let zeros = window().leadingZeroBitCount
             if zeros < 56 {
-                bit += zeros + 1
-                return count + zeros
+                bit &+= zeros &+ 1
+                return count &+ zeros
             }
-            bit += 56
-            count += 56
+            bit &+= 56
+            count &+= 56
+        }
+    }
+
+    /// Skips `count` Rice codes of parameter `k` (k <= 56). Codes are consumed from one loaded
+    /// window while they lie wholly inside its 57 meaningful bits, so a run of short codes costs
+    /// one memory load instead of one per code; a longer code falls back to readUnary.
+    @inline(__always)
+    mutating func skipRice(_ count: Int, k: Int) {
+        var remaining = count
+        while remaining > 0 {
+            var w = window()
+            var used = 0
+            while remaining > 0 {
+                let need = w.leadingZeroBitCount &+ 1 &+ k
+                if used &+ need > 57 { break }
+                w = w &<< UInt64(need)
+                used &+= need
+                remaining &-= 1
+            }
+            if used == 0 {
+                _ = readUnary()
+                bit &+= k
+                remaining &-= 1
+            } else {
+                bit &+= used
+            }
+        }
+    }
+
+    /// Reads `count` Rice codes of parameter `k` (k <= 56), passing each value to `body` in
+    /// order; like skipRice, codes that lie wholly inside one loaded window are taken from it.
+    @inline(__always)
+    mutating func readRiceRun(_ count: Int, k: Int, _ body: (Int) -> Void) {
+        var remaining = count
+        while remaining > 0 {
+            var w = window()
+            var used = 0
+            while remaining > 0 {
+                let zeros = w.leadingZeroBitCount
+                let need = zeros &+ 1 &+ k
+                if used &+ need > 57 { break }
+                // zeros + 1 <= 57 here, so the shifts stay below 64.
+                let low = k == 0 ? 0 : Int(truncatingIfNeeded: (w &<< UInt64(zeros &+ 1)) &>> UInt64(64 &- k))
+                body(zeros &<< k | low)
+                w = w &<< UInt64(need)
+                used &+= need
+                remaining &-= 1
+            }
+            if used == 0 {
+                body(readRice(k: k))
+                remaining &-= 1
+            } else {
+                bit &+= used
+            }
         }
     }
 
     @inline(__always)
     mutating func readRice(k: Int) -> Int {
         let quotient = readUnary()
-        return quotient << k | read(k)
+        return quotient &<< k | read(k)
     }
 
     @inline(__always)
     mutating func readGamma() -> Int {
         let n = readUnary()
-        return 1 << n | read(n)
+        return 1 &<< n | read(n)
     }
 
     /// Reads a LEB128 varint at a byte boundary.

@@ -1,29 +1,39 @@
-// QueryEvaluator: runs a Query tree on a SearchIndex with decoded postings: each leaf becomes a
-// LeafHits (docs, per-doc positions of its matches, exact-spelling flags), nodes combine sorted doc
-// lists (AND = intersection minus exclusions, OR = union), and BM25 scores the final docs from the
-// leaves that were not under an exclusion. Invariant: every doc list is strictly ascending.
-// One evaluator per query; not shared between threads (the index it reads is).
+// QueryEvaluator: runs a Query tree on a SearchIndex: each leaf becomes a LeafHits (docs, per-doc
+// title-weighted term frequency, exact-spelling flags), nodes combine sorted doc lists (AND =
+// intersection minus exclusions, OR = union), and BM25 scores the final docs from the leaves that
+// were not under an exclusion. Only phrase words are decoded with positions; a plain word's postings
+// are decoded to counts (PostingCodec+Counts), and a word that resolves to several terms (folding,
+// prefixes) sums them in one array over the doc slots. Invariant: every doc list is strictly
+// ascending. One evaluator per query; not shared between threads (the index it reads is).
+import Dispatch
 import Foundation
 
-/// Matches of one leaf: positions are token positions of the match (phrase: its first token).
+/// Matches of one scoring leaf: per doc its title-weighted tf (title occurrences count
+/// SearchIndex.titleWeight times; a phrase counts its starts) and whether it matched an exact spelling.
 struct LeafHits {
     var docs: [UInt32] = []
-    var offsets: [Int32] = [0]
-    var positions: [UInt32] = []
+    var tf: [UInt32] = []
     var exact: [Bool] = []
     var exactMatters = false
 }
 
 /// Evaluates and scores one query.
 struct QueryEvaluator {
+    /// Posting bytes from which a word's expansion is decoded on two threads.
+    static let parallelExpansionBytes = 16 << 10
+
     let index: SearchIndex
     let fold: Bool
+    /// Posting bytes of one word (or of a phrase's words) from which decoding is split over two
+    /// threads; tests pass 0 and Int.max to compare both paths.
+    let parallelBytes: Int
     /// Leaves that score, in evaluation order.
     private(set) var scoringLeaves: [LeafHits] = []
 
-    init(index: SearchIndex, fold: Bool) {
+    init(index: SearchIndex, fold: Bool, parallelBytes: Int = QueryEvaluator.parallelExpansionBytes) {
         self.index = index
         self.fold = fold
+        self.parallelBytes = parallelBytes
     }
 
     /// Sorted docs matching `node`; when `positive`, its leaves are kept for scoring.
@@ -54,37 +64,99 @@ struct QueryEvaluator {
         }
     }
 
-    /// Union of the postings of every term the word resolves to, optionally title-only.
+    /// Union of the postings of every term the word resolves to (optionally title-only), as counts.
+    /// Under `titleOnly` a doc needs a title occurrence and only those count; its exact flag comes
+    /// from any exact-spelling term in it, as when the union is restricted after merging.
     func termHits(_ word: QueryTerm, titleOnly: Bool) -> LeafHits {
         let resolved = index.resolve(word, fold: fold)
+        let weight = UInt32(SearchIndex.titleWeight)
         var hits = LeafHits()
         if resolved.count == 1 {
-            let posting = index.posting(resolved[0].id)
-            hits.docs = posting.docs
-            hits.offsets = posting.offsets
-            hits.positions = posting.positions
-            hits.exact = [Bool](repeating: resolved[0].exact, count: posting.docs.count)
+            let offset = resolved[0].offset
+            if !titleOnly {
+                let df = index.documentFrequency(atOffset: offset)
+                hits.docs.reserveCapacity(df)
+                hits.tf.reserveCapacity(df)
+            }
+            index.forEachCount(atOffset: offset) { doc, tf, inTitle in
+                if titleOnly && inTitle == 0 { return }
+                hits.docs.append(doc)
+                hits.tf.append(titleOnly ? inTitle * weight : inTitle * weight + (tf - inTitle))
+            }
+            hits.exact = [Bool](repeating: resolved[0].exact, count: hits.docs.count)
         } else if resolved.count > 1 {
-            hits = merge(resolved.map { (index.posting($0.id), $0.exact) })
+            // Sum by doc slot: O(doc slots + postings), no sort and no merge of the lists. A
+            // large expansion is split by posting bytes between two workers (decoding is most of
+            // a prefix query's time and the terms are independent), then their sums are added.
+            let slots = index.docSlots
+            let totalBytes = resolved.reduce(0) { $0 + $1.bytes }
+            var half = resolved.count
+            if totalBytes >= parallelBytes {
+                half = 0
+                var bytes = 0
+                while bytes * 2 < totalBytes {
+                    bytes += resolved[half].bytes
+                    half += 1
+                }
+            }
+            let shares = half < resolved.count ? [resolved[..<half], resolved[half...]] : [resolved[...]]
+            let counts = shares.map { _ in SlotCounts(slots: slots) }
+            if shares.count == 1 {
+                counts[0].add(shares[0], of: index, titleOnly: titleOnly)
+            } else {
+                let index = self.index
+                DispatchQueue.concurrentPerform(iterations: shares.count) { i in
+                    counts[i].add(shares[i], of: index, titleOnly: titleOnly)
+                }
+                for other in counts.dropFirst() { counts[0].absorb(other) }
+            }
+            counts[0].forEachMatched { doc, tf, exact in
+                hits.docs.append(doc)
+                hits.tf.append(tf)
+                hits.exact.append(exact)
+            }
         }
-        return titleOnly ? restrictToTitle(hits) : hits
+        return hits
+    }
+
+    /// Positional hits of each phrase word; with large postings, decoded on two threads (words
+    /// alternate between them; each word's decode and merge stays on one).
+    func positionalParts(_ words: [QueryTerm]) -> [DecodedPosting] {
+        let resolved = words.map { index.resolve($0, fold: fold) }
+        let totalBytes = resolved.reduce(0) { total, terms in terms.reduce(total) { $0 + $1.bytes } }
+        guard words.count > 1, totalBytes >= parallelBytes else {
+            return resolved.map { positionalHits($0) }
+        }
+        let results = WorkerResults(repeating: DecodedPosting(), count: words.count)
+        let evaluator = self
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            for w in stride(from: worker, to: resolved.count, by: 2) {
+                results.set(w, evaluator.positionalHits(resolved[w]))
+            }
+        }
+        return results.values
+    }
+
+    /// Union of the postings of every term a word resolved to, with positions (phrase words).
+    func positionalHits(_ resolved: [(id: Int, exact: Bool, offset: Int, bytes: Int)]) -> DecodedPosting {
+        if resolved.count == 1 { return index.posting(atOffset: resolved[0].offset) }
+        if resolved.isEmpty { return DecodedPosting() }
+        return merge(resolved.map { index.posting(atOffset: $0.offset) })
     }
 
     /// Union of several terms' postings by bucketing on doc number: O(doc slots + positions), no sort
     /// of the whole list. Positions of different terms never coincide, so nothing is deduplicated.
-    private func merge(_ postings: [(DecodedPosting, Bool)]) -> LeafHits {
+    private func merge(_ postings: [DecodedPosting]) -> DecodedPosting {
         let slots = index.docSlots
         var counts = [Int32](repeating: 0, count: slots + 1)
-        var exact = [Bool](repeating: false, count: slots)
         var sources = [UInt8](repeating: 0, count: slots)
-        for (posting, isExact) in postings {
+        for posting in postings {
             for (i, doc) in posting.docs.enumerated() {
                 counts[Int(doc) + 1] += posting.offsets[i + 1] - posting.offsets[i]
-                if isExact { exact[Int(doc)] = true }
                 if sources[Int(doc)] < 2 { sources[Int(doc)] += 1 }
             }
         }
-        var hits = LeafHits()
+        var hits = DecodedPosting()
         hits.offsets.removeAll()
         var running: Int32 = 0
         for doc in 0..<slots {
@@ -93,13 +165,12 @@ struct QueryEvaluator {
             if count > 0 {
                 hits.docs.append(UInt32(doc))
                 hits.offsets.append(running)
-                hits.exact.append(exact[doc])
             }
             running += count
         }
         hits.offsets.append(running)
         var positions = [UInt32](repeating: 0, count: Int(running))
-        for (posting, _) in postings {
+        for posting in postings {
             for (i, doc) in posting.docs.enumerated() {
                 for o in Int(posting.offsets[i])..<Int(posting.offsets[i + 1]) {
                     positions[Int(counts[Int(doc)])] = posting.positions[o]
@@ -114,40 +185,23 @@ struct QueryEvaluator {
         return hits
     }
 
-    /// Keeps only matches at title positions (a phrase start p qualifies when its last token is too:
-    /// phrase hits are built region-consistent, so checking the start suffices).
-    private func restrictToTitle(_ hits: LeafHits) -> LeafHits {
-        var result = LeafHits()
-        result.exactMatters = hits.exactMatters
-        for (i, doc) in hits.docs.enumerated() {
-            let title = index.titleLengths[Int(doc)]
-            let before = result.positions.count
-            for o in Int(hits.offsets[i])..<Int(hits.offsets[i + 1]) where hits.positions[o] < title {
-                result.positions.append(hits.positions[o])
-            }
-            if result.positions.count > before {
-                result.docs.append(doc)
-                result.offsets.append(Int32(result.positions.count))
-                result.exact.append(hits.exact[i])
-            }
-        }
-        return result
-    }
-
-    /// Docs where the words occur consecutively inside one region (title or body).
+    /// Docs where the words occur consecutively inside one region (title or body); a doc's tf is
+    /// its number of phrase starts, title ones weighted (phrase hits never straddle the boundary,
+    /// so the start decides the region).
     func phraseHits(_ words: [QueryTerm], titleOnly: Bool) -> LeafHits {
-        let parts = words.map { termHits($0, titleOnly: false) }
+        let parts = positionalParts(words)
         var docs = parts[0].docs
         for part in parts.dropFirst() { docs = Self.intersect(docs, part.docs) }
         var cursors = [Int](repeating: 0, count: parts.count)
         var result = LeafHits()
         let span = UInt32(words.count - 1)
+        let weight = UInt32(SearchIndex.titleWeight)
         for doc in docs {
             for p in parts.indices {
                 while parts[p].docs[cursors[p]] != doc { cursors[p] += 1 }
             }
             let title = index.titleLengths[Int(doc)]
-            let before = result.positions.count
+            var tf: UInt32 = 0
             let first = parts[0]
             let i0 = cursors[0]
             for o in Int(first.offsets[i0])..<Int(first.offsets[i0 + 1]) {
@@ -166,11 +220,11 @@ struct QueryEvaluator {
                         break
                     }
                 }
-                if all { result.positions.append(start) }
+                if all { tf += inTitle ? weight : 1 }
             }
-            if result.positions.count > before {
+            if tf > 0 {
                 result.docs.append(doc)
-                result.offsets.append(Int32(result.positions.count))
+                result.tf.append(tf)
                 result.exact.append(false)
             }
         }
@@ -190,10 +244,7 @@ struct QueryEvaluator {
                 while j < leaf.docs.count && leaf.docs[j] < doc { j += 1 }
                 guard j < leaf.docs.count, leaf.docs[j] == doc else { continue }
                 let title = index.titleLengths[Int(doc)]
-                var tf: UInt32 = 0
-                for o in Int(leaf.offsets[j])..<Int(leaf.offsets[j + 1]) {
-                    tf += leaf.positions[o] < title ? weight : 1
-                }
+                let tf = leaf.tf[j]
                 let length = Double(index.docLengths[Int(doc)] + (weight - 1) * title)
                 let norm = SearchIndex.k1 * (1 - SearchIndex.b + SearchIndex.b * length / index.averageWeightedLength)
                 let t = Double(tf)

@@ -103,33 +103,63 @@ public final class SearchIndex: Sendable {
         return start..<low
     }
 
-    /// Term ids a query word matches, with whether each is its exact spelling. Prefixes are capped
-    /// at Query.maxPrefixExpansion terms: those in most docs, ties by id (dictionary order).
-    func resolve(_ word: QueryTerm, fold: Bool) -> [(id: Int, exact: Bool)] {
+    /// Terms a query word matches: id, whether it is the exact spelling, and where its posting
+    /// starts and how many bytes it takes (taken from the dictionary walk, so callers need not look
+    /// each id up again).
+    /// Prefixes are capped at Query.maxPrefixExpansion terms: those in most docs, ties by id
+    /// (dictionary order).
+    func resolve(_ word: QueryTerm, fold: Bool) -> [(id: Int, exact: Bool, offset: Int, bytes: Int)] {
         let exactOnly = word.isAccented && !fold
         let range = foldedRange(word.folded, whole: !word.isPrefix)
-        var ids: [Int] = []
-        var exact: Set<Int> = []
+        var terms: [(id: Int, exact: Bool, offset: Int, bytes: Int)] = []
         dictionary.forEach(in: range) { entry in
             let t = dictionary.term(entry)
             let same = t.elementsEqual(word.term)
             if exactOnly && !(word.isPrefix ? t.starts(with: word.term) : same) { return }
-            ids.append(entry.id)
-            if word.isAccented && same { exact.insert(entry.id) }
+            terms.append((entry.id, word.isAccented && same, entry.postingOffset, entry.nextPosting - entry.postingOffset))
         }
-        if word.isPrefix && ids.count > Query.maxPrefixExpansion {
-            let ranked = ids.map { (id: $0, df: documentFrequency($0)) }
-                .sorted { $0.df != $1.df ? $0.df > $1.df : $0.id < $1.id }
-            ids = ranked.prefix(Query.maxPrefixExpansion).map(\.id).sorted()
+        if word.isPrefix && terms.count > Query.maxPrefixExpansion {
+            let ranked = terms.map { (term: $0, df: documentFrequency(atOffset: $0.offset)) }
+                .sorted { $0.df != $1.df ? $0.df > $1.df : $0.term.id < $1.term.id }
+            terms = ranked.prefix(Query.maxPrefixExpansion).map(\.term).sorted { $0.id < $1.id }
         }
-        return ids.map { id in (id, exact.contains(id)) }
+        return terms
+    }
+
+    /// Document frequency of the posting at byte `offset`.
+    func documentFrequency(atOffset offset: Int) -> Int {
+        postings.withUnsafeBufferPointer { PostingCodec.documentFrequency($0.baseAddress!, offset: offset) }
     }
 
     /// Decodes the posting list of term `id`.
     func posting(_ id: Int) -> DecodedPosting {
+        posting(atOffset: dictionary.entry(id).postingOffset)
+    }
+
+    /// Decodes the posting list at byte `offset`.
+    func posting(atOffset offset: Int) -> DecodedPosting {
         postings.withUnsafeBufferPointer { base in
             docLengths.withUnsafeBufferPointer { lengths in
-                PostingCodec.decode(base.baseAddress!, offset: dictionary.entry(id).postingOffset, docSlots: docSlots, docLengths: lengths)
+                PostingCodec.decode(base.baseAddress!, offset: offset, docSlots: docSlots, docLengths: lengths)
+            }
+        }
+    }
+
+    /// Calls `body(doc, tf, inTitle)` for each doc of term `id` (see PostingCodec.decodeCounts).
+    @inline(__always)
+    func forEachCount(_ id: Int, _ body: (UInt32, UInt32, UInt32) -> Void) {
+        forEachCount(atOffset: dictionary.entry(id).postingOffset, body)
+    }
+
+    /// Calls `body(doc, tf, inTitle)` for each doc of the posting at byte `offset`.
+    @inline(__always)
+    func forEachCount(atOffset offset: Int, _ body: (UInt32, UInt32, UInt32) -> Void) {
+        postings.withUnsafeBufferPointer { base in
+            docLengths.withUnsafeBufferPointer { lengths in
+                titleLengths.withUnsafeBufferPointer { titles in
+                    PostingCodec.decodeCounts(
+                        base.baseAddress!, offset: offset, docSlots: docSlots, docLengths: lengths, titleLengths: titles, body)
+                }
             }
         }
     }

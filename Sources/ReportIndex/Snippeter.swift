@@ -44,7 +44,13 @@ public enum Snippeter {
             let n = String(decoding: word.folded, as: UTF8.self).unicodeScalars.count
             return (n, word.isPrefix ? Int.max : 3 * n)
         }
-        let wanted: (Int) -> Bool = { count in bounds.contains { count >= $0.0 && count <= $0.1 } }
+        // Then a token must fold to a word's folded form (or start with it, for a prefix): exact
+        // spellings fold alike too. QuickFold tells this from the raw bytes for most tokens, so
+        // only candidates are normalised; it declines (and the token is normalised) when unsure.
+        let folded = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: QuickFold.capacity)
+        defer { folded.deallocate() }
+        let wordFolds = words.map(\.folded)
+        let wordIsPrefix = words.map(\.isPrefix)
         // Early stop: once every leaf has matched somewhere, a window holding all of them exists
         // within the next maxBytes; nothing later can score higher on distinct leaves, so the
         // scan ends there instead of tokenising the rest of a long report.
@@ -54,7 +60,19 @@ public enum Snippeter {
         var scanned = 0
         var scanner = Tokenizer.Scanner()
         text.withUnsafeBufferPointer { buffer in
-            scanner.scan(buffer, wanted: wanted, stop: { scanned > completeAt }) { term, range in
+            scanner.scan(
+                buffer,
+                wanted: { text, range, count in
+                    guard bounds.contains(where: { count >= $0.0 && count <= $0.1 }) else { return false }
+                    guard let length = QuickFold.fold(text, range, into: folded) else { return true }
+                    let token = UnsafeBufferPointer(rebasing: folded[..<length])
+                    for w in wordFolds.indices {
+                        let word = wordFolds[w]
+                        if wordIsPrefix[w] ? token.starts(with: word) : token.elementsEqual(word) { return true }
+                    }
+                    return false
+                }, stop: { scanned > completeAt }
+            ) { term, range in
                 guard range.lowerBound >= bodyStart else { return }
                 var bits: UInt64 = 0
                 if !words.isEmpty && !term.isEmpty {

@@ -39,18 +39,32 @@ public enum Tokenizer {
         }
 
         /// Calls `emit(termUTF8, byteRange)` for each token in order.
-        /// Calls `emit` with each token's normalised UTF-8 and its byte range. When `wanted` is
-        /// given, a token whose scalar count (before normalisation) it rejects is emitted with an
-        /// empty term and not normalised — the snippeter's cheap filter for tokens that cannot
-        /// match any query word. `stop`, checked before each token, ends the scan early.
+        mutating func scan(_ text: UnsafeBufferPointer<UInt8>, _ emit: ([UInt8], Range<Int>) -> Void) {
+            scan(text, filtered: false, wanted: { _, _, _ in true }, stop: { false }, emit)
+        }
+
+        /// Calls `emit` with each token's normalised UTF-8 and its byte range. A token `wanted`
+        /// rejects (it gets the text, the token's byte range and its scalar count before
+        /// normalisation) is emitted with an empty term and not normalised — the snippeter's cheap
+        /// filter for tokens that cannot match any query word. `stop`, checked before each token,
+        /// ends the scan early. The closures are non-escaping, so what they capture is not boxed
+        /// and checked for exclusive access on every token.
         mutating func scan(
-            _ text: UnsafeBufferPointer<UInt8>, wanted: ((Int) -> Bool)? = nil, stop: (() -> Bool)? = nil,
-            _ emit: ([UInt8], Range<Int>) -> Void
+            _ text: UnsafeBufferPointer<UInt8>, wanted: (UnsafeBufferPointer<UInt8>, Range<Int>, Int) -> Bool,
+            stop: () -> Bool, _ emit: ([UInt8], Range<Int>) -> Void
+        ) {
+            scan(text, filtered: true, wanted: wanted, stop: stop, emit)
+        }
+
+        @inline(__always)
+        private mutating func scan(
+            _ text: UnsafeBufferPointer<UInt8>, filtered: Bool, wanted: (UnsafeBufferPointer<UInt8>, Range<Int>, Int) -> Bool,
+            stop: () -> Bool, _ emit: ([UInt8], Range<Int>) -> Void
         ) {
             var index = 0
             let end = text.count
             while index < end {
-                if let stop, stop() { return }
+                if stop() { return }
                 // Skip separators.
                 var start = index
                 var value: UInt32 = 0
@@ -72,7 +86,7 @@ public enum Tokenizer {
                 if start >= end { return }
                 // With a filter, scalars are only counted on the first pass and collected
                 // (by a second pass) for the tokens it accepts.
-                let collecting = wanted == nil
+                let collecting = !filtered
                 let first = (value, length)
                 if collecting { scalars.removeAll(keepingCapacity: true) }
                 var count = 0
@@ -97,8 +111,8 @@ public enum Tokenizer {
                     }
                     if kind == 0 { break }
                 }
-                if let wanted {
-                    guard wanted(count) else {
+                if filtered {
+                    guard wanted(text, start..<position, count) else {
                         emit([], start..<position)
                         index = position
                         continue

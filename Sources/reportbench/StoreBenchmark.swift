@@ -1,6 +1,8 @@
 // StoreBenchmark: `reportbench store`: imports the dev corpus into a ReportStore and prints
-// import time, compression ratio, RSS growth, GET latency and single-thread inflate rate.
-// Runs on one thread except for the import's own workers.
+// import time, compression ratio, RSS growth, GET latency and single-thread inflate rate; with
+// --queries, also in-process store search latency per query class (ranking, titles and snippets
+// without the socket, to set beside `reportbench search`). Runs on one thread except for the
+// import's and search's own workers.
 import ArgumentParser
 import Foundation
 import ReportStore
@@ -33,6 +35,12 @@ struct StoreBenchmark: ParsableCommand {
 
     @Option(help: "Trainer hash table size, log2 buckets.")
     var hashBits: Int?
+
+    @Option(help: "Query set (class<TAB>query per line) to time store.search on, in process.")
+    var queries: String?
+
+    @Option(help: "Timed runs per query with --queries.")
+    var repetitions = 20
 
     func run() throws {
         let dir = corpus ?? ProcessInfo.processInfo.environment["REPORTD_CORPUS"] ?? "../shared/corpus/vn-news-dev"
@@ -115,6 +123,30 @@ struct StoreBenchmark: ParsableCommand {
         let seconds = (ContinuousClock.now - t0).microseconds / 1e6
         print(String(format: "inflate 1 thread  %.0f reports/s, %.1f MB/s (%d bytes; check %d)",
                      Double(stats.reportCount) / seconds, Double(bytes) / seconds / 1e6, bytes, checksum))
+        if let queries { try measureSearch(store, queries: queries) }
+    }
+
+    /// p50/p99 of store.search (limit 10) per query class, after one warm-up run per query.
+    private func measureSearch(_ store: ReportStore, queries: String) throws {
+        var classes: [String] = []
+        var samples: [String: [Double]] = [:]
+        for line in try String(contentsOfFile: queries, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            guard fields.count == 2 else { continue }
+            if samples[fields[0]] == nil { classes.append(fields[0]) }
+            _ = try store.search(fields[1], limit: 10, offset: 0, fold: false)
+            for _ in 0..<repetitions {
+                let t0 = ContinuousClock.now
+                _ = try store.search(fields[1], limit: 10, offset: 0, fold: false)
+                samples[fields[0], default: []].append((ContinuousClock.now - t0).microseconds)
+            }
+        }
+        print("store.search      class, p50 µs, p99 µs (limit 10, \(repetitions) runs per query, in process)")
+        for name in classes {
+            let sorted = samples[name]!.sorted()
+            print(String(format: "  %@ %10.1f %10.1f", name.padding(toLength: 9, withPad: " ", startingAt: 0),
+                         sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)]))
+        }
     }
 
     /// Resident set size from /proc/self/statm (0 where it does not exist).

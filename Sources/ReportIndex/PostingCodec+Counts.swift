@@ -1,0 +1,43 @@
+// PostingCodec+Counts: a decoder of the same posting layout (PostingCodec.swift) that yields, per
+// doc, only what BM25 and title: need: the term frequency and how many of the positions lie in the
+// title. Positions are read to be skipped (Rice codes have no length prefix) and compared with the
+// doc's title length, never stored, so a term that is not part of a phrase costs no position
+// arrays. Invariant: (tf, inTitle) equal the count of all positions and of positions < title
+// length in the full decode. Stateless; safe concurrently.
+
+extension PostingCodec {
+    /// Calls `body(doc, tf, inTitle)` for each doc of the posting at `offset`, ascending.
+    @inline(__always)
+    static func decodeCounts(
+        _ base: UnsafePointer<UInt8>, offset: Int, docSlots: Int, docLengths: UnsafeBufferPointer<UInt32>,
+        titleLengths: UnsafeBufferPointer<UInt32>, _ body: (UInt32, UInt32, UInt32) -> Void
+    ) {
+        var reader = BitReader(base: base, byteOffset: offset)
+        let df = reader.readVarint()
+        let kDoc = riceK(total: docSlots, count: df)
+        var doc = -1
+        for _ in 0..<df {
+            doc &+= reader.readRice(k: kDoc) &+ 1
+            let tf = reader.readGamma()
+            let length = Int(docLengths[doc])
+            let title = Int(titleLengths[doc])
+            var inTitle = 0
+            if tf == 1 {
+                let position = readTruncatedBinary(&reader, size: length)
+                if position < title { inTitle = 1 }
+            } else {
+                let kPos = riceKFast(total: length, count: tf)
+                var position = -1
+                var remaining = tf
+                // Positions ascend: count the title ones, then only skip the rest.
+                while remaining > 0 && position < title {
+                    position &+= reader.readRice(k: kPos) &+ 1
+                    if position < title { inTitle &+= 1 }
+                    remaining &-= 1
+                }
+                reader.skipRice(remaining, k: kPos)
+            }
+            body(UInt32(truncatingIfNeeded: doc), UInt32(truncatingIfNeeded: tf), UInt32(truncatingIfNeeded: inTitle))
+        }
+    }
+}

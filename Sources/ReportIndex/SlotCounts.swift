@@ -1,0 +1,59 @@
+// SlotCounts: one thread's share of a multi-term expansion (folded or prefix word), summed by doc
+// slot: the title-weighted tf of every term in the share and flags (1 = matched, under title:
+// in the title; 2 = holds an exact spelling). Invariant: tf and flags have one element per doc
+// slot of the index, zero for docs no term of the share touched. Each instance is written by one
+// thread at a time (the evaluator hands one to each worker and reads them after they finish).
+
+/// Per-doc-slot sums of a set of terms' postings.
+final class SlotCounts: @unchecked Sendable {
+    let tf: UnsafeMutableBufferPointer<UInt32>
+    let flags: UnsafeMutableBufferPointer<UInt8>
+
+    init(slots: Int) {
+        tf = .allocate(capacity: slots)
+        flags = .allocate(capacity: slots)
+        tf.initialize(repeating: 0)
+        flags.initialize(repeating: 0)
+    }
+
+    deinit {
+        tf.deallocate()
+        flags.deallocate()
+    }
+
+    /// Adds the postings at `terms`' offsets (see QueryEvaluator.termHits for the weighting).
+    func add(_ terms: ArraySlice<(id: Int, exact: Bool, offset: Int, bytes: Int)>, of index: SearchIndex, titleOnly: Bool) {
+        let weight = UInt32(SearchIndex.titleWeight)
+        let tf = self.tf
+        let flags = self.flags
+        for term in terms {
+            let exactFlag: UInt8 = term.exact ? 2 : 0
+            index.forEachCount(atOffset: term.offset) { doc, count, inTitle in
+                let d = Int(doc)
+                if titleOnly {
+                    tf[d] &+= inTitle * weight
+                    flags[d] |= exactFlag | (inTitle > 0 ? 1 : 0)
+                } else {
+                    tf[d] &+= inTitle * weight + (count - inTitle)
+                    flags[d] |= exactFlag | 1
+                }
+            }
+        }
+    }
+
+    /// Calls `body(doc, tf, exact)` for each matched slot, ascending. (Reading through a method
+    /// keeps this object, and so its buffers, alive for the whole walk.)
+    func forEachMatched(_ body: (UInt32, UInt32, Bool) -> Void) {
+        for doc in flags.indices where flags[doc] & 1 != 0 {
+            body(UInt32(doc), tf[doc], flags[doc] & 2 != 0)
+        }
+    }
+
+    /// Adds another share's sums into this one.
+    func absorb(_ other: SlotCounts) {
+        for d in tf.indices {
+            tf[d] &+= other.tf[d]
+            flags[d] |= other.flags[d]
+        }
+    }
+}

@@ -1,0 +1,47 @@
+// PostingCodec.decodeCounts against the full decode: for every term of a generated corpus, the
+// per-doc tf and title-position count it reports equal those counted from the decoded positions.
+import Testing
+
+@testable import ReportIndex
+
+@Suite("Posting counts")
+struct PostingCountsTests {
+    @Test("decodeCounts gives the docs, tf and title counts of the full decode for every term")
+    func countsMatchFullDecode() {
+        var generator = CorpusGenerator(seed: 7_310_022)
+        var builder = IndexBuilder()
+        var doc: UInt32 = 0
+        for _ in 0..<300 {
+            builder.add(doc: doc, text: Array(generator.document().utf8))
+            doc += generator.chance(10) ? 4 : 1
+        }
+        let index = builder.build()
+        #expect(index.termCount > 100)
+        for id in 0..<index.termCount {
+            let full = index.posting(id)
+            var expected: [(UInt32, UInt32, UInt32)] = []
+            for (i, d) in full.docs.enumerated() {
+                let positions = full.positions[Int(full.offsets[i])..<Int(full.offsets[i + 1])]
+                let title = index.titleLengths[Int(d)]
+                expected.append((d, UInt32(positions.count), UInt32(positions.filter { $0 < title }.count)))
+            }
+            var actual: [(UInt32, UInt32, UInt32)] = []
+            index.forEachCount(id) { actual.append(($0, $1, $2)) }
+            #expect(actual.elementsEqual(expected, by: ==), "term \(id)")
+        }
+    }
+
+    @Test("riceKFast equals riceK")
+    func riceKFast() {
+        for total in 0..<3000 {
+            for count in 1..<400 {
+                #expect(PostingCodec.riceKFast(total: total, count: count) == PostingCodec.riceK(total: total, count: count))
+            }
+        }
+        for total in [1 << 20, (1 << 24) - 1, 12_345_678, 99_999] {
+            for count in [1, 2, 3, 7, 100, 65_535, 1 << 23] {
+                #expect(PostingCodec.riceKFast(total: total, count: count) == PostingCodec.riceK(total: total, count: count))
+            }
+        }
+    }
+}
