@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # run-local.sh: the main job on a fresh machine. Builds reportd and reportctl,
 # generates a sample corpus (the project's own synthetic reports), starts reportd on a
-# socket in a temp dir, queries it with reportctl, and leaves it running until Ctrl-C.
+# socket in a temp dir with a data directory, queries it with reportctl, writes a report,
+# kills reportd with SIGKILL and restarts it to show the write survived, and leaves it
+# running until Ctrl-C.
 # Usage: scripts/run-local.sh [--release] [--corpus DIR] [--no-wait]
 set -eu
 cd "$(dirname "$0")/.."
@@ -29,11 +31,14 @@ if [ -z "$corpus" ]; then
 fi
 sock="$work/reportd.sock"
 export REPORTD_SOCKET="$sock"
-"$bin/reportd" --socket "$sock" --import "$corpus" 2> "$work/reportd.log" &
-pid=$!
+start_reportd() {
+  "$bin/reportd" --socket "$sock" --data-dir "$work/data" --import "$corpus" 2>> "$work/reportd.log" &
+  pid=$!
+  for _ in $(seq 1 300); do "$bin/reportctl" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+  cat "$work/reportd.log"; echo "reportd did not start" >&2; exit 1
+}
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 300); do [ -S "$sock" ] && break; sleep 0.1; done
-[ -S "$sock" ] || { cat "$work/reportd.log"; echo "reportd did not start" >&2; exit 1; }
+start_reportd
 first="$(ls "$corpus" | head -n 1)"; id="${first%.txt}"
 run() { echo; echo "\$ $*"; "$@"; }
 run "$bin/reportctl" ping
@@ -47,6 +52,15 @@ run "$bin/reportctl" search 'Bộ Công Thương' --limit 2
 run "$bin/reportctl" search 'dang uy' --count
 echo; echo "\$ echo no-such-id | reportctl get - --json; echo exit=\$?"
 set +e; echo no-such-id | "$bin/reportctl" get - --json; echo "exit=$?"; set -e
+# Writes: acknowledged once logged; they survive kill -9.
+printf 'Báo cáo thử nghiệm ghi\nMột báo cáo mới, thêm bằng reportctl put.\n' > "$work/9001.txt"
+run "$bin/reportctl" put "$work/9001.txt"
+run "$bin/reportctl" search '"thu nghiem ghi"' --count
+run "$bin/reportctl" snapshot
+echo; echo "\$ kill -9 reportd; reportd --data-dir ... (restart from the snapshot and the log)"
+kill -9 $pid; wait $pid 2>/dev/null || true
+start_reportd
+run "$bin/reportctl" get 9001
 echo; echo "reportd log:"; sed 's/^/  /' "$work/reportd.log"
 if [ "$wait" = 1 ]; then
   echo; echo "reportd is running on $sock (REPORTD_SOCKET is set in this script only)."
