@@ -22,9 +22,12 @@ struct CorpusStartup {
         }
         var options = ImportOptions()
         options.maxReportBytes = settings.maxReportBytes
+        // auto-snapshot-share 0 turns automatic snapshots off: an unreachable log size.
+        let automatic = settings.autoSnapshotShare > 0
         var persistence = PersistenceSettings(
             directory: directory, appendfsync: settings.appendfsync,
-            autoSnapshotShare: settings.autoSnapshotShare > 0 ? settings.autoSnapshotShare : .infinity, repair: repair)
+            autoSnapshotShare: automatic ? settings.autoSnapshotShare : 1,
+            autoSnapshotMinimumLogBytes: automatic ? 4 << 20 : UInt64.max, repair: repair)
         // Crash tests slow every fsync down to widen the window between queueing and syncing.
         if let delay = ProcessInfo.processInfo.environment["REPORTD_TESTING_SYNC_DELAY_MS"].flatMap(Double.init), delay > 0 {
             persistence.testingSyncDelay = delay / 1000
