@@ -153,33 +153,47 @@ public final class ServedCorpus: Sendable {
 
     // MARK: Writes
 
-    /// Adds or replaces report `id`. `completion` runs once, on an unspecified thread: with
-    /// success when the write is applied and (with a data directory) as durable as the fsync
-    /// policy promises; with `.invalidReport` (nothing changed) or `.writeFailed`.
+    /// Adds or replaces report `id`: `prepareWrite` on the caller's thread, then `commit`.
+    /// `completion` runs once, on an unspecified thread: with success when the write is
+    /// applied and (with a data directory) as durable as the fsync policy promises; with
+    /// `.invalidReport` (nothing changed) or `.writeFailed`.
     public func put(id: String, text: [UInt8], completion: @escaping @Sendable (Result<Void, EngineError>) -> Void) {
+        switch prepareWrite(id: id, text: text) {
+        case .success(let write): commit(write, completion: completion)
+        case .failure(let error): completion(.failure(error))
+        }
+    }
+
+    /// Validates and compresses a PUT without touching the corpus: the costly part, which
+    /// callers run on any thread, in parallel, before committing writes in their order.
+    public func prepareWrite(id: String, text: [UInt8]) -> Result<PreparedWrite, EngineError> {
         guard let reportID = ReportID(id) else {
-            return completion(.failure(EngineError(.invalidReport, ReportID.problem(with: id) ?? "invalid report id")))
+            return .failure(EngineError(.invalidReport, ReportID.problem(with: id) ?? "invalid report id"))
         }
-        // Compress outside the lock, on the caller's thread: writers compress in parallel.
         let target = store
-        var prepared: PreparedReport
-        do {
-            prepared = try target.prepare(id: reportID, text: text)
+        do throws(StoreError) {
+            return .success(PreparedWrite(report: try target.prepare(id: reportID, text: text), store: target))
         } catch {
-            return completion(.failure(EngineError(.invalidReport, error.message)))
+            return .failure(EngineError(.invalidReport, error.message))
         }
+    }
+
+    /// Applies a prepared PUT and queues it to the log, under the write lock; `completion` as
+    /// for `put`. Writes are applied (and logged) in the order of the calls to `commit`.
+    public func commit(_ write: PreparedWrite, completion: @escaping @Sendable (Result<Void, EngineError>) -> Void) {
+        var prepared = write.report
         let refused: EngineError? = writer.withLock { _ -> EngineError? in
             if let stopped = failure.withLock({ $0 }) { return stopped }
             let store = self.store
-            if store !== target {
+            if store !== write.store {
                 // A reload swapped the store in between: compress again with its dictionary.
-                do throws(StoreError) { prepared = try store.prepare(id: reportID, text: text) } catch {
+                do throws(StoreError) { prepared = try store.prepare(id: prepared.id, text: prepared.text) } catch {
                     return EngineError(.invalidReport, error.message)
                 }
             }
             store.apply(prepared)
             if let log = persistence?.log {
-                log.append(.put(id: id, text: text)) { [self] result in finish(result, completion) }
+                log.append(.put(id: prepared.id.rawValue, text: prepared.text)) { [self] result in finish(result, completion) }
             }
             return nil
         }

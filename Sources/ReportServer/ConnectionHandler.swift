@@ -23,6 +23,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private let logger: Logger
     /// Set once, right after accept, from SO_PEERCRED.
     var peer = ConnectionPeer(credentials: nil)
+    /// Orders this connection's writes; made on the first write.
+    private var writes: WriteSequencer?
     /// Answers waiting behind an unfinished one: nil bytes = still being worked on.
     private var ordered: [(bytes: ByteBuffer?, count: Int)] = []
     /// Slots of `ordered` already written: the absolute number of `ordered[0]`.
@@ -61,7 +63,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var out = pending ?? context.channel.allocator.buffer(capacity: 4096)
         switch event {
         case .frame(let frame):
-            if let later = dispatcher.respond(to: frame, peer: peer, on: context.eventLoop, into: &out) {
+            if frame.header.opcode == .put || frame.header.opcode == .delete, writes == nil {
+                writes = WriteSequencer(loop: context.eventLoop)
+            }
+            if let later = dispatcher.respond(to: frame, peer: peer, writes: writes, on: context.eventLoop, into: &out) {
                 hold(later, header: frame.header, context: context)
                 return
             }

@@ -2,6 +2,7 @@
 // the store. It is the only place that maps store outcomes to protocol statuses
 // (PROTOCOL.md §4, §6). Stateless apart from shared, thread-safe references, so every
 // event loop uses it concurrently.
+import Dispatch
 import Logging
 import NIOCore
 import ReportEngine
@@ -27,6 +28,7 @@ struct RequestDispatcher: Sendable {
     func respond(
         to frame: Frame,
         peer: ConnectionPeer,
+        writes: WriteSequencer? = nil,
         on eventLoop: any EventLoop,
         into out: inout ByteBuffer
     ) -> EventLoopFuture<Response>? {
@@ -46,7 +48,7 @@ struct RequestDispatcher: Sendable {
             if request.opcode.isPrivileged {
                 if let denial = deny(request.opcode, peer: peer) {
                     response = denial
-                } else if let later = answerPrivileged(request, on: eventLoop) {
+                } else if let later = answerPrivileged(request, writes: writes, on: eventLoop) {
                     return later
                 } else {
                     response = .failure(.unknownOpcode, "\(request.opcode) is not served by this reportd")
@@ -136,29 +138,47 @@ struct RequestDispatcher: Sendable {
         return .failure(.permissionDenied, "\(opcode) is not allowed for \(peer.description); see write-users/write-groups in reportd.conf")
     }
 
-    private func answerPrivileged(_ request: Request, on eventLoop: any EventLoop) -> EventLoopFuture<Response>? {
+    private func answerPrivileged(
+        _ request: Request, writes: WriteSequencer?, on eventLoop: any EventLoop
+    ) -> EventLoopFuture<Response>? {
+        let corpus = self.corpus
         switch request {
         case .put(let id, let text):
-            // Answered once the write is as durable as --appendfsync promises; pipelined PUTs
-            // share fsyncs (group commit) and are answered in request order.
+            // Compressed on a worker thread, committed in this connection's order, answered once
+            // the write is as durable as --appendfsync promises; pipelined PUTs compress on all
+            // cores and share fsyncs (group commit). Answers go out in request order.
             let promise = eventLoop.makePromise(of: Response.self)
-            corpus.put(id: id, text: Array(text.readableBytesView)) { result in
-                promise.succeed(Self.response(to: result.map { true }))
+            let prepared = eventLoop.makePromise(of: Result<PreparedWrite, EngineError>.self)
+            let bytes = Array(text.readableBytesView)
+            DispatchQueue.global().async { prepared.succeed(corpus.prepareWrite(id: id, text: bytes)) }
+            let commit: @Sendable () -> EventLoopFuture<Void> = {
+                prepared.futureResult.map { result in
+                    switch result {
+                    case .success(let write):
+                        corpus.commit(write) { promise.succeed(Self.response(to: $0.map { true })) }
+                    case .failure(let error):
+                        promise.succeed(Self.response(to: .failure(error)))
+                    }
+                }
             }
+            if let writes { writes.enqueue(commit) } else { _ = commit() }
             return promise.futureResult
         case .delete(let id):
             let promise = eventLoop.makePromise(of: Response.self)
-            corpus.delete(id: id) { result in
-                if case .success(false) = result {
-                    promise.succeed(.failure(.notFound, "report \(id) not found"))
-                } else {
-                    promise.succeed(Self.response(to: result))
+            let delete: @Sendable () -> EventLoopFuture<Void> = {
+                corpus.delete(id: id) { result in
+                    if case .success(false) = result {
+                        promise.succeed(.failure(.notFound, "report \(id) not found"))
+                    } else {
+                        promise.succeed(Self.response(to: result))
+                    }
                 }
+                return eventLoop.makeSucceededVoidFuture()
             }
+            if let writes { writes.enqueue(delete) } else { _ = delete() }
             return promise.futureResult
         case .snapshot:
             let promise = eventLoop.makePromise(of: Response.self)
-            let corpus = self.corpus
             let logger = self.logger
             Task {
                 do throws(EngineError) {

@@ -4,6 +4,9 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import NIOCore
+import ReportClient
+import ReportProtocol
 import Testing
 
 @Suite("reportctl end to end")
@@ -76,6 +79,38 @@ struct ReportctlTests {
         #expect(lines[4].contains("\"found\":false"))
         let count = try Self.reportctl(["--socket", restarted.socketPath, "search", "\"báo cáo số\"", "--count"])
         #expect(String(decoding: count.stdout, as: UTF8.self).hasPrefix("50"), "\(String(decoding: count.stdout, as: UTF8.self))")
+    }
+
+    @Test("pipelined writes on one connection apply in the order sent, though compressed in parallel")
+    func pipelinedWritesKeepTheirOrder() throws {
+        let daemon = try DaemonProcess(arguments: [])
+        let connection = try ReportConnection(path: daemon.socketPath)
+        var expected: [String: String?] = [:]
+        for round in 0..<300 {
+            let id = "o\(round % 7)"
+            if round % 5 == 4 {
+                _ = connection.send(.delete(id: id))
+                expected[id] = .some(nil)
+            } else {
+                // Sizes vary so that compressing a later write can finish before an earlier one.
+                let text = "Tin \(round)\n" + String(repeating: "nội dung \(round) ", count: round % 3 == 0 ? 2_000 : 3)
+                _ = connection.send(.put(id: id, text: ByteBuffer(string: text)))
+                expected[id] = .some(text)
+            }
+        }
+        for _ in 0..<300 {
+            let response = try connection.receive().response
+            if case .failure(let status, _) = response { #expect(status == .notFound) }
+        }
+        let client = try ReportClient(socketPath: daemon.socketPath)
+        for (id, text) in expected {
+            let item = try client.get(id)
+            if let text {
+                #expect(item == .plain(ByteBuffer(string: text)), "\(id)")
+            } else {
+                #expect(item == .missing, "\(id)")
+            }
+        }
     }
 
     @Test("with a data directory, --import and reload write only new and changed reports, and keep PUTs")
