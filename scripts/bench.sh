@@ -40,6 +40,8 @@ echo
 
 echo "== SEARCH over the socket (reportbench search, scripts/queries.tsv)"
 "$bin/reportbench" search --socket "$work/r.sock" --queries scripts/queries.tsv | sed 's/^/  /'
+echo "  -- the same queries asking for ids and scores only (flag IDS_ONLY), like FTS5's rowid page below:"
+"$bin/reportbench" search --socket "$work/r.sock" --queries scripts/queries.tsv --ids-only | sed 's/^/  /'
 echo
 if command -v python3 >/dev/null 2>&1; then
   echo "== SQLite FTS5 in-process on the same reports and queries (scripts/bench_fts5.py)"

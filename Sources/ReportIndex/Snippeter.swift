@@ -9,6 +9,9 @@ public struct Snippet: Sendable, Equatable {
     public let text: String
     /// UTF-8 byte ranges within `text` of every matched token, ascending.
     public let matches: [Range<Int>]
+
+    /// An empty snippet (for answers that carry ids only).
+    public static let empty = Snippet(text: "", matches: [])
 }
 
 /// Builds snippets (see docs/TEXT-RULES.md, "Snippets").

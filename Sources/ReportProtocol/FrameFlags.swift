@@ -1,7 +1,8 @@
 // FrameFlags: the flag byte at offset 3 of the frame header (PROTOCOL.md §4.3).
 //
 // Bit 0x80 marks a response; bit 0x01 is per-command (RAW on GET/MGET, FOLD on SEARCH/COUNT),
-// so `raw` and `fold` share a value. Other bits are reserved: sent as 0, ignored on receipt.
+// so `raw` and `fold` share a value; bit 0x02 is IDS_ONLY on SEARCH. Other bits are reserved:
+// sent as 0, ignored on receipt.
 // A value type; safe to use from any thread.
 
 /// The flag byte of a frame header (PROTOCOL.md §4.3).
@@ -20,7 +21,9 @@ public struct FrameFlags: OptionSet, Hashable, Sendable {
     public static let raw = FrameFlags(rawValue: 0x01)
     /// 0x01 on SEARCH/COUNT: fold case and Vietnamese diacritics when matching.
     public static let fold = FrameFlags(rawValue: 0x01)
+    /// 0x02 on SEARCH: hits carry id and score only (empty title and snippet, no matches).
+    public static let idsOnly = FrameFlags(rawValue: 0x02)
 
     /// The bits version 1 defines; everything else is reserved.
-    public static let defined: FrameFlags = [.response, .raw]
+    public static let defined: FrameFlags = [.response, .raw, .idsOnly]
 }

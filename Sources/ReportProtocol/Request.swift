@@ -59,7 +59,7 @@ public enum Request: Sendable, Hashable {
     public var flags: FrameFlags {
         switch self {
         case .get(_, let raw), .mget(_, let raw): raw ? .raw : []
-        case .search(let search): search.fold ? .fold : []
+        case .search(let search): (search.fold ? FrameFlags.fold : []).union(search.idsOnly ? .idsOnly : [])
         case .count(_, let fold): fold ? .fold : []
         default: []
         }
@@ -128,7 +128,9 @@ public enum Request: Sendable, Hashable {
             let limit = try body.readWireInteger(UInt32.self, field: "limit")
             let offset = try body.readWireInteger(UInt32.self, field: "offset")
             let query = try body.readWireString(field: "query")
-            request = .search(SearchRequest(query: query, limit: limit, offset: offset, fold: flag01))
+            request = .search(
+                SearchRequest(
+                    query: query, limit: limit, offset: offset, fold: flag01, idsOnly: header.flags.contains(.idsOnly)))
         case .count:  // §5.8
             request = .count(query: try body.readWireString(field: "query"), fold: flag01)
         case .put:  // §5.9

@@ -289,7 +289,8 @@ struct RequestDispatcher: Sendable {
         // PROTOCOL.md §7: a page larger than maxBatchItems is clamped, not refused.
         let limit = Int(min(request.limit, configuration.maxBatchItems))
         do {
-            let page = try store.search(request.query, limit: limit, offset: Int(request.offset), fold: request.fold)
+            let page = try store.search(
+                request.query, limit: limit, offset: Int(request.offset), fold: request.fold, withTexts: !request.idsOnly)
             let hits = page.hits.map { hit in
                 SearchHit(
                     id: hit.id.rawValue, title: hit.title, score: hit.score, snippet: hit.snippet.text,

@@ -25,6 +25,9 @@ struct SearchBenchmark: ParsableCommand {
     @Option(help: "Hits per query (limit).")
     var limit: UInt32 = 10
 
+    @Flag(help: "Ask for ids and scores only (SEARCH flag IDS_ONLY: no titles, no snippets).")
+    var idsOnly = false
+
     func run() throws {
         let lines = try String(contentsOfFile: queries, encoding: .utf8).split(separator: "\n")
         let set: [(String, String)] = lines.compactMap { line in
@@ -41,7 +44,7 @@ struct SearchBenchmark: ParsableCommand {
         for round in 0...rounds {
             for (kind, query) in set {
                 let t0 = ContinuousClock.now
-                let result = try client.search(SearchRequest(query: query, limit: limit, offset: 0, fold: false))
+                let result = try client.search(SearchRequest(query: query, limit: limit, offset: 0, fold: false, idsOnly: idsOnly))
                 let elapsed = ContinuousClock.now - t0
                 if round == 0 {
                     totals[kind, default: 0] += Int(result.totalHits)  // round 0 warms up and counts
@@ -51,7 +54,7 @@ struct SearchBenchmark: ParsableCommand {
                 }
             }
         }
-        print("class      queries  p50 µs    p99 µs    total hits (limit \(limit))")
+        print("class      queries  p50 µs    p99 µs    total hits (limit \(limit)\(idsOnly ? ", ids only" : ", titles and snippets"))")
         for kind in classes {
             let sample = samples[kind] ?? LatencySample()
             let n = set.filter { $0.0 == kind }.count
@@ -62,6 +65,7 @@ struct SearchBenchmark: ParsableCommand {
                     + LatencySample.format(sample.percentile(99)).padding(toLength: 9, withPad: " ", startingAt: 0) + " "
                     + "\(totals[kind] ?? 0)")
         }
+        guard !idsOnly else { return }
         print("\nper query (class, matching reports, query):")
         for (kind, query, total) in perQuery {
             print("  \(kind)\t\(total)\t\(query)")

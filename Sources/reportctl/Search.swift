@@ -22,6 +22,7 @@ struct Search: ParsableCommand {
               reportctl search 'Bộ Công Thương'
               reportctl search '"xây dựng Đảng" -COVID' --limit 20 --json
               reportctl search 'dang uy' --count
+              reportctl search 'bitcoin' --ids-only --limit 1000 --json   # ids and scores only
               printf 'Hà Nội\\n"kinh tế" 2020\\n' | reportctl search - --json
 
             Matches are shown in bold on a terminal and between [ and ] otherwise. \
@@ -47,6 +48,9 @@ struct Search: ParsableCommand {
     @Flag(help: "Also match accented terms without their marks (exact spellings rank first).")
     var fold = false
 
+    @Flag(help: "Print ids and scores only: reportd skips titles and snippets, so a page costs about what ranking costs.")
+    var idsOnly = false
+
     @Option(help: ArgumentHelp("Queries in flight at once with -.", valueName: "n"))
     var window: Int = 16
 
@@ -65,14 +69,14 @@ struct Search: ParsableCommand {
             recorder.append(text)
             return count
                 ? .count(query: text, fold: fold)
-                : .search(SearchRequest(query: text, limit: limit, offset: offset, fold: fold))
+                : .search(SearchRequest(query: text, limit: limit, offset: offset, fold: fold, idsOnly: idsOnly))
         }
         do {
             try client.pipeline(requests, window: window) { (index: Int, response: Response) throws(ClientError) in
                 let text = recorder.take(index)
                 switch response {
                 case .search(let result):
-                    printer.printHits(query: text, result: result)
+                    printer.printHits(query: text, result: result, idsOnly: idsOnly)
                 case .count(let n):
                     printer.printCount(query: text, count: n)
                 case .failure(let status, let message):

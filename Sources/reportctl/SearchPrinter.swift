@@ -19,7 +19,7 @@ struct SearchPrinter {
         self.highlight = highlight
     }
 
-    mutating func printHits(query: String, result: SearchResponse) {
+    mutating func printHits(query: String, result: SearchResponse, idsOnly: Bool = false) {
         if json {
             var line = JSONLine()
             line.string("query", query)
@@ -29,10 +29,12 @@ struct SearchPrinter {
                 if n > 0 { hits.append(UInt8(ascii: ",")) }
                 var object = JSONLine()
                 object.string("id", hit.id)
-                object.string("title", hit.title)
+                if !idsOnly { object.string("title", hit.title) }
                 object.number("score", (hit.score * 1000).rounded() / 1000)
-                object.string("snippet", hit.snippet)
-                object.raw("matches", json: "[" + hit.matches.map { "[\($0.lowerBound),\($0.count)]" }.joined(separator: ",") + "]")
+                if !idsOnly {
+                    object.string("snippet", hit.snippet)
+                    object.raw("matches", json: "[" + hit.matches.map { "[\($0.lowerBound),\($0.count)]" }.joined(separator: ",") + "]")
+                }
                 hits += object.finished().dropLast()
             }
             hits.append(UInt8(ascii: "]"))
@@ -41,6 +43,10 @@ struct SearchPrinter {
             return
         }
         out.write("\(result.totalHits) report\(result.totalHits == 1 ? "" : "s") match \(query)\n")
+        if idsOnly {
+            for hit in result.hits { out.write("\(hit.id)  \(String((hit.score * 100).rounded() / 100))\n") }
+            return
+        }
         for hit in result.hits {
             out.write("\n\(hit.id)  \(String((hit.score * 100).rounded() / 100))  \(hit.title)\n")
             out.write("    " + marked(hit.snippet, hit.matches) + "\n")

@@ -76,6 +76,17 @@ let expectations: [String: Expectation] = [
                         id: "21395276", title: "Mưa lớn ở Huế", score: 2.5, snippet: "Mưa lớn kéo dài",
                         matches: [0..<4, 5..<10])
                 ]))),
+    "search-ids-only-request-5.7": .request(
+        id: 31, .search(SearchRequest(query: "bitcoin", limit: 100, offset: 0, fold: false, idsOnly: true))),
+    "search-ids-only-response-5.7": .response(
+        id: 31, .search,
+        .search(
+            SearchResponse(
+                totalHits: 2,
+                hits: [
+                    SearchHit(id: "21395276", title: "", score: 1.5, snippet: ""),
+                    SearchHit(id: "21395277", title: "", score: 1.25, snippet: ""),
+                ]))),
     "search-bad-query-request-5.7": .request(id: 14, .search(SearchRequest(query: "\"mưa", limit: 10))),
     "search-bad-query-response-5.7": .response(id: 14, .search, .failure(.badQuery, "unterminated quote at 0")),
     // §5.8

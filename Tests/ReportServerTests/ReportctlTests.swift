@@ -81,6 +81,26 @@ struct ReportctlTests {
         #expect(String(decoding: count.stdout, as: UTF8.self).hasPrefix("50"), "\(String(decoding: count.stdout, as: UTF8.self))")
     }
 
+    @Test("search --ids-only answers the same ids and scores as a full search, without titles or snippets")
+    func searchIdsOnly() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        func hits(_ extra: [String]) throws -> [[String: Any]] {
+            let run = try Self.reportctl(["--socket", daemon.socketPath, "--json", "search", "noi OR dang", "--limit", "50"] + extra)
+            #expect(run.status == 0, "\(run.stderr)")
+            let object = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
+            return object?["hits"] as? [[String: Any]] ?? []
+        }
+        let full = try hits([])
+        let idsOnly = try hits(["--ids-only"])
+        #expect(!full.isEmpty)
+        #expect(full.map { $0["id"] as? String } == idsOnly.map { $0["id"] as? String })
+        #expect(full.map { $0["score"] as? Double } == idsOnly.map { $0["score"] as? Double })
+        #expect(full.allSatisfy { $0["title"] != nil && $0["snippet"] != nil })
+        #expect(idsOnly.allSatisfy { $0["title"] == nil && $0["snippet"] == nil })
+    }
+
     @Test("pipelined writes on one connection apply in the order sent, though compressed in parallel")
     func pipelinedWritesKeepTheirOrder() throws {
         let daemon = try DaemonProcess(arguments: [])

@@ -15,8 +15,10 @@ extension ReportStore {
     /// - Parameters:
     ///   - text: the query (docs/TEXT-RULES.md).
     ///   - fold: also match accented terms without their marks (exact spellings rank first).
+    ///   - withTexts: false for ids and scores only (empty titles and snippets): no report is
+    ///     inflated, so the page costs about what ranking costs.
     /// - Throws: `QueryError` for a malformed query; `StoreError` `.corrupt` if a hit's text is damaged.
-    public func search(_ queryText: String, limit: Int, offset: Int, fold: Bool) throws -> SearchPage {
+    public func search(_ queryText: String, limit: Int, offset: Int, fold: Bool, withTexts: Bool = true) throws -> SearchPage {
         let query = try Query.parse(queryText, fold: fold)
         let index = currentIndex()
         let results = retiredAny
@@ -25,6 +27,12 @@ extension ReportStore {
         // Each hit costs one inflate and one snippet scan; the page's hits are independent, so
         // they are built on all cores (a page of 10 on 2 cores takes about half the time).
         let page = results.hits
+        if !withTexts {
+            let hits = page.compactMap { scored in
+                id(forDoc: scored.doc).map { SearchHitResult(id: $0, title: "", score: scored.score, snippet: .empty) }
+            }
+            return SearchPage(total: results.total, hits: hits)
+        }
         let built = UnsafeMutableBufferPointer<Result<SearchHitResult?, Error>>.allocate(capacity: page.count)
         built.initialize(repeating: .success(nil))
         defer { built.deinitialize().deallocate() }
