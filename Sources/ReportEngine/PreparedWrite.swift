@@ -1,12 +1,11 @@
 // PreparedWrite: a PUT validated and compressed by `ServedCorpus.prepareWrite`, waiting for
-// `commit`. It remembers the store it was prepared for, so a commit after a reload (which
-// swaps the store) compresses again rather than mixing dictionaries. Immutable; Sendable.
+// `commit`. Its unit carries the dictionary it was made with, so it can be committed to
+// whichever store is current by then (a reload may have swapped it). Immutable; Sendable.
 import ReportStore
 
 /// A PUT ready to be committed.
 public struct PreparedWrite: Sendable {
     let report: PreparedReport
-    let store: ReportStore
 
     /// The report's id.
     public var id: String { report.id.rawValue }

@@ -95,7 +95,7 @@ public final class ServedCorpus: Sendable {
                     } catch {
                         throw EngineError(
                             .recoveryFailed,
-                            "\(settings.directory): snapshot \(snapshot.generation) verifies but its contents do not load (\(error.message)); it was written by an incompatible reportd, or start with --repair to set it aside")
+                            "\(settings.directory): snapshot \(snapshot.generation) passes its checksums but its contents do not load (\(error.message)): it was written by an incompatible reportd version. Start the reportd that wrote it; --repair cannot help, since the file is not damaged")
                     }
                     report.snapshotGeneration = snapshot.generation
                     report.snapshotReports = store.count
@@ -170,9 +170,8 @@ public final class ServedCorpus: Sendable {
         guard let reportID = ReportID(id) else {
             return .failure(EngineError(.invalidReport, ReportID.problem(with: id) ?? "invalid report id"))
         }
-        let target = store
         do throws(StoreError) {
-            return .success(PreparedWrite(report: try target.prepare(id: reportID, text: text), store: target))
+            return .success(PreparedWrite(report: try store.prepare(id: reportID, text: text)))
         } catch {
             return .failure(EngineError(.invalidReport, error.message))
         }
@@ -181,16 +180,11 @@ public final class ServedCorpus: Sendable {
     /// Applies a prepared PUT and queues it to the log, under the write lock; `completion` as
     /// for `put`. Writes are applied (and logged) in the order of the calls to `commit`.
     public func commit(_ write: PreparedWrite, completion: @escaping @Sendable (Result<Void, EngineError>) -> Void) {
-        var prepared = write.report
+        let prepared = write.report
         let refused: EngineError? = writer.withLock { _ -> EngineError? in
             if let stopped = failure.withLock({ $0 }) { return stopped }
-            let store = self.store
-            if store !== write.store {
-                // A reload swapped the store in between: compress again with its dictionary.
-                do throws(StoreError) { prepared = try store.prepare(id: prepared.id, text: prepared.text) } catch {
-                    return EngineError(.invalidReport, error.message)
-                }
-            }
+            // If a reload swapped the store in between, the unit still carries the dictionary it
+            // was made with; the new store adopts it and recompresses later.
             store.apply(prepared)
             if let log = persistence?.log {
                 log.append(.put(id: prepared.id.rawValue, text: prepared.text)) { [self] result in finish(result, completion) }

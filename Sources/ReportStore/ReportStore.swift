@@ -296,13 +296,18 @@ public final class ReportStore: Sendable {
     @discardableResult
     public func apply(_ report: PreparedReport) -> UInt32 {
         var report = report
+        var needsRecompression = false
         let (doc, due) = state.withLock { s -> (UInt32, Bool) in
-            if s.codecs.indices.contains(Int(report.slot)) ? s.codecs[Int(report.slot)] !== report.codec : true {
-                // Prepared by another store, or with a codec this store has since retired:
-                // compress again with the current one (rare; under the lock).
-                let codec = s.codecs[Int(s.current)]!
-                let unit = (try? codec.deflaters.compress(report.text)) ?? []
-                report = PreparedReport(id: report.id, text: report.text, unit: unit, crc: report.crc, codec: codec, slot: s.current)
+            if !s.codecs.indices.contains(Int(report.slot)) || s.codecs[Int(report.slot)] !== report.codec {
+                // Prepared with a codec this store has since dropped (or by another store): the
+                // unit is valid for that codec, so register it again in a free slot; the
+                // background recompression moves the unit to the current dictionary later.
+                let slot = s.codecs.firstIndex { $0 == nil } ?? s.codecs.count
+                precondition(slot <= Int(UInt8.max), "more than 256 dictionaries in one store")
+                if slot == s.codecs.count { s.codecs.append(report.codec) } else { s.codecs[slot] = report.codec }
+                report = PreparedReport(
+                    id: report.id, text: report.text, unit: report.unit, crc: report.crc, codec: report.codec, slot: UInt8(slot))
+                needsRecompression = true
             }
             if let old = s.docs[report.id] {
                 s.arena.retire(old)
@@ -321,7 +326,7 @@ public final class ReportStore: Sendable {
             )
         }
         if due { scheduleIndexMaintenance() }
-        if retrainingDue() { scheduleRetraining(force: false) }
+        if retrainingDue() || needsRecompression { scheduleRetraining(force: false) }
         return doc
     }
 

@@ -73,4 +73,20 @@ struct StoreRetrainingTests {
         for i in 0..<40 { #expect(try restored.text(for: id("a\(i)")) == text(i)) }
         #expect(restored.dictionary == trained)
     }
+
+    @Test("a write prepared with another dictionary (a reload swapped the store) is adopted, then recompressed")
+    func foreignPreparedWrite() throws {
+        let old = ReportStore(dictionary: Array("Tin tức cũ báo cáo".utf8))
+        let new = ReportStore(dictionary: Array("Bản tin mới hôm nay".utf8))
+        for i in 0..<5 { try new.put(id: id("n\(i)"), text: text(i)) }
+        let prepared = try old.prepare(id: id("foreign"), text: text(99))
+        new.apply(prepared)
+        #expect(try new.text(for: id("foreign")) == text(99))
+        new.waitForIndexMaintenance()
+        let codecs = new.state.withLock { s in Set(s.arena.entries.filter(\.isLive).map(\.codec)) }
+        #expect(codecs.count == 1)
+        #expect(new.state.withLock { $0.codecs.compactMap { $0 }.count } == 1)
+        #expect(try new.text(for: id("foreign")) == text(99))
+        #expect(try new.count("\"Tin tức số 99\"", fold: false) == 1)
+    }
 }

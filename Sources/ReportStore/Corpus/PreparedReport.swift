@@ -1,6 +1,7 @@
 // PreparedReport: a write made ready outside the store's lock — the text validated and
 // compressed with the store's current dictionary — so that applying it is a short table
-// update. Applied to a store whose codec has changed since, it is compressed again.
+// update. It carries its codec, so it stays valid even if the store has switched dictionaries
+// since (the store then recompresses the unit in the background).
 // Immutable value; safe anywhere.
 
 /// A validated, compressed report waiting to be applied with `ReportStore.apply(_:)`.
