@@ -8,6 +8,7 @@ bench_name=bench
 source "$(dirname "$0")/bench-setup.sh"
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+anon_kb() { awk '/^RssAnon/ {print $2}' "/proc/$1/status"; }
 wait_sock() { for _ in $(seq 1 3000); do [ -S "$1" ] && return 0; sleep 0.01; done; echo "bench: $1 did not appear" >&2; return 1; }
 
 echo "corpus: $corpus ($files reports, $raw bytes)"
@@ -18,6 +19,15 @@ echo
 "$bin/reportd" --socket "$work/empty.sock" 2>/dev/null & pids+=($!)
 wait_sock "$work/empty.sock"; sleep 0.3
 empty_kb=$(rss_kb "${pids[-1]}")
+empty_anon_kb=$(anon_kb "${pids[-1]}")
+
+# Text alone (no index), for the foundation issue's memory target.
+"$bin/reportd" --socket "$work/text.sock" --import "$corpus" --no-search-index 2>/dev/null & pids+=($!)
+tpid=${pids[-1]}
+for _ in $(seq 1 3000); do "$bin/reportctl" --socket "$work/text.sock" ping >/dev/null 2>&1 && break; sleep 0.01; done
+sleep 0.5
+text_kb=$(rss_kb "$tpid"); text_anon_kb=$(anon_kb "$tpid")
+kill "$tpid"; wait "$tpid" 2>/dev/null || true
 
 # The loaded daemon: import time is start-to-listening, as an operator waits for it.
 t0=$(date +%s.%N)
@@ -27,6 +37,7 @@ wait_sock "$work/r.sock"
 t1=$(date +%s.%N)
 sleep 0.5
 loaded_kb=$(rss_kb "$dpid")
+loaded_anon_kb=$(anon_kb "$dpid")
 echo "== reportd import"
 grep -E 'imported' "$work/reportd.log" | sed 's/^/  /'
 awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  start to listening: %.2f s (targets: <= 5 s without the index, <= 8 s with it)\n", b - a }'
@@ -36,6 +47,11 @@ awk -v i="$index_bytes" -v r="$raw" 'BEGIN { printf "  index = %.3f x raw (targe
 awk -v e="$empty_kb" -v l="$loaded_kb" -v r="$raw" 'BEGIN {
   g = (l - e) * 1024
   printf "  RSS empty %.1f MB, loaded %.1f MB, growth %.1f MB = %.3f x raw (targets: text alone <= 0.4, text+index <= 0.6)\n", e/1024, l/1024, g/1048576, g / r }'
+awk -v e="$empty_anon_kb" -v l="$loaded_anon_kb" -v r="$raw" 'BEGIN {
+  g = (l - e) * 1024
+  printf "  of which anonymous memory (RssAnon: heap and mappings, not library code pages): growth %.1f MB = %.3f x raw\n", g/1048576, g / r }'
+awk -v e="$empty_kb" -v l="$text_kb" -v ea="$empty_anon_kb" -v la="$text_anon_kb" -v r="$raw" 'BEGIN {
+  printf "  text alone (--no-search-index): RSS growth %.1f MB = %.3f x raw, anonymous %.3f x raw (target <= 0.4)\n", (l-e)/1024, (l-e)*1024/r, (la-ea)*1024/r }'
 echo
 
 echo "== SEARCH over the socket (reportbench search, scripts/queries.tsv)"

@@ -20,7 +20,7 @@ public enum ConfigFile {
     public static let reportdKeys: Set<String> = [
         "socket", "socket-mode", "socket-group", "import", "log-level", "max-report-bytes", "max-connections",
         "max-frame-bytes", "idle-timeout", "max-queued-responses", "write-users", "write-groups", "threads",
-        "data-dir", "appendfsync", "auto-snapshot-share",
+        "data-dir", "appendfsync", "auto-snapshot-share", "search-index",
     ]
 
     /// The keys that may be given on several lines (their values accumulate in order).

@@ -18,9 +18,8 @@ struct CorpusLoader {
     }
 
     /// Imports every source. Bad inputs are logged and skipped; the import as a whole never fails.
-    func load(_ paths: [String], maxReportBytes: Int) -> Outcome {
-        var options = ImportOptions()
-        options.maxReportBytes = maxReportBytes
+    func load(_ paths: [String], options base: ImportOptions) -> Outcome {
+        var options = base
         options.progressInterval = 1
         let logger = self.logger
         let (store, summary) = ReportStore.load(paths.map { ImportSource.path($0) }, options: options) { progress in

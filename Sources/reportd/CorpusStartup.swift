@@ -17,11 +17,10 @@ struct CorpusStartup {
     ///   file, offset and `--repair`).
     func open(_ settings: DaemonSettings, repair: Bool) throws(EngineError) -> ServedCorpus {
         guard let directory = settings.dataDirectory else {
-            let outcome = CorpusLoader(logger: logger).load(settings.imports, maxReportBytes: settings.maxReportBytes)
+            let outcome = CorpusLoader(logger: logger).load(settings.imports, options: settings.importOptions)
             return ServedCorpus(store: outcome.store, logger: logger)
         }
-        var options = ImportOptions()
-        options.maxReportBytes = settings.maxReportBytes
+        let options = settings.importOptions
         // auto-snapshot-share 0 turns automatic snapshots off: an unreachable log size.
         let automatic = settings.autoSnapshotShare > 0
         var persistence = PersistenceSettings(
@@ -56,15 +55,14 @@ struct CorpusStartup {
     @discardableResult
     func applyImports(_ settings: DaemonSettings, to corpus: ServedCorpus) throws(EngineError) -> String {
         if corpus.store.count == 0 {
-            let outcome = CorpusLoader(logger: logger).load(settings.imports, maxReportBytes: settings.maxReportBytes)
+            let outcome = CorpusLoader(logger: logger).load(settings.imports, options: settings.importOptions)
             if outcome.summary.loaded > 0, try corpus.adoptInitialImport(outcome.store) {
                 let message = "import: \(outcome.summary.loaded) reports stored and snapshotted in the data directory"
                 logger.notice("\(message)")
                 return message
             }
         }
-        var options = ImportOptions()
-        options.maxReportBytes = settings.maxReportBytes
+        let options = settings.importOptions
         let changes = corpus.store.changes(from: settings.imports.map { ImportSource.path($0) }, options: options)
         for issue in changes.summary.issues { logger.warning("skipped \(issue)") }
         let written = try corpus.apply(changes)

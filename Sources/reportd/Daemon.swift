@@ -74,7 +74,7 @@ final class Daemon: AdministrativeActions, Sendable {
             }
             // Import off the cooperative pool: it is seconds of CPU-bound work.
             let outcome = await Task.detached {
-                CorpusLoader(logger: logger).load(settings.imports, maxReportBytes: settings.maxReportBytes)
+                CorpusLoader(logger: logger).load(settings.imports, options: settings.importOptions)
             }.value
             guard outcome.unreadableRoots.isEmpty else {
                 throw DaemonError("cannot read \(outcome.unreadableRoots.joined(separator: ", "))")

@@ -4,6 +4,7 @@
 // Immutable once resolved; Sendable.
 import Logging
 import ReportDurability
+import ReportStore
 import ReportServer
 import ServiceSupport
 
@@ -27,6 +28,8 @@ struct DaemonSettings: Sendable, Equatable {
     var appendfsync: FsyncPolicy = .always
     /// Snapshot automatically once the log exceeds this share of the snapshot (0: never).
     var autoSnapshotShare = 1.0
+    /// Build and keep the full-text index (off: GET/MGET only, less memory; SEARCH finds nothing).
+    var searchIndex = true
 
     /// The keys reportd.conf may contain (each is also a flag of the same name).
     static let configKeys = ConfigFile.reportdKeys
@@ -58,6 +61,7 @@ struct DaemonSettings: Sendable, Equatable {
             case "write-users": writeUsers += try entry.listValue()
             case "write-groups": writeGroups += try entry.listValue()
             case "threads": threads = try entry.integerValue(in: 1...1024)
+            case "search-index": searchIndex = try entry.boolValue()
             case "data-dir": dataDirectory = try entry.absolutePathValue()
             case "appendfsync":
                 guard let policy = FsyncPolicy(rawValue: entry.value) else {
@@ -80,6 +84,14 @@ struct DaemonSettings: Sendable, Equatable {
     /// Reads and applies `path`.
     mutating func load(configFile path: String) throws {
         try apply(ConfigFile.load(path: path, knownKeys: Self.configKeys))
+    }
+
+    /// How imports are read, compressed and indexed.
+    var importOptions: ImportOptions {
+        var options = ImportOptions()
+        options.maxReportBytes = maxReportBytes
+        options.buildsSearchIndex = searchIndex
+        return options
     }
 
     /// The listening side's configuration for `listener`.
@@ -122,6 +134,7 @@ struct DaemonSettings: Sendable, Equatable {
             "data-dir = \(dataDirectory ?? "(none: writes are kept in memory only)")",
             "appendfsync = \(appendfsync.rawValue)",
             "auto-snapshot-share = \(autoSnapshotShare)",
+            "search-index = \(searchIndex ? "on" : "off")",
         ]
         return lines.joined(separator: "\n")
     }

@@ -109,6 +109,9 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Snapshot automatically once the log exceeds this share of the snapshot's size (default 1.0; 0 never).", valueName: "share"))
     var autoSnapshotShare: Double?
 
+    @Flag(inversion: .prefixedNo, help: "Build the full-text index (--no-search-index: GET/MGET only, less memory; SEARCH then finds nothing).")
+    var searchIndex: Bool?
+
     @Flag(help: "Repair a damaged data directory before starting: keep every valid record, move damaged files aside (never deletes).")
     var repair = false
 
@@ -148,6 +151,7 @@ struct ReportDaemon: AsyncParsableCommand {
         if let dataDir { settings.dataDirectory = dataDir.hasPrefix("/") ? dataDir : FileManager.default.currentDirectoryPath + "/" + dataDir }
         if let appendfsync { settings.appendfsync = appendfsync }
         if let autoSnapshotShare { settings.autoSnapshotShare = autoSnapshotShare }
+        if let searchIndex { settings.searchIndex = searchIndex }
         _ = try settings.accessPolicy()  // unknown users/groups are configuration errors
         return settings
     }
