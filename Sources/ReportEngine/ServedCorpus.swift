@@ -56,6 +56,14 @@ public final class ServedCorpus: Sendable {
     /// The data directory, when writes are persisted.
     public var dataDirectory: String? { persistence?.directory.path }
 
+    /// The data directory's state; nil without one.
+    public var persistenceStatistics: PersistenceStatistics? {
+        guard let persistence else { return nil }
+        return PersistenceStatistics(
+            snapshotGeneration: persistence.directory.currentSnapshotGeneration, logBytes: persistence.log.size,
+            appendfsync: persistence.directory.options.log.policy, writesStopped: failure.withLock { $0 != nil })
+    }
+
     // MARK: Opening
 
     /// Opens the data directory: repairs it if asked, loads the newest snapshot, replays the

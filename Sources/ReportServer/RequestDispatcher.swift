@@ -334,6 +334,23 @@ struct RequestDispatcher: Sendable {
             entry("limit_max_batch_items", configuration.maxBatchItems),
             entry("limit_max_queued_responses", configuration.maxQueuedResponses),
             entry("limit_idle_timeout_ms", Int((configuration.idleTimeoutSeconds ?? 0) * 1000)),
+        ] + persistenceEntries()
+    }
+
+    /// The data directory's state, when reportd has one (`persistent` = 0 otherwise).
+    private func persistenceEntries() -> [StatsEntry] {
+        guard let p = corpus.persistenceStatistics else { return [StatsEntry(key: "persistent", value: 0)] }
+        let policy: UInt64 = switch p.appendfsync {
+        case .always: 2
+        case .everysec: 1
+        case .no: 0
+        }
+        return [
+            StatsEntry(key: "persistent", value: 1),
+            StatsEntry(key: "snapshot_generation", value: p.snapshotGeneration),
+            StatsEntry(key: "log_bytes", value: p.logBytes),
+            StatsEntry(key: "appendfsync", value: policy),
+            StatsEntry(key: "writes_stopped", value: p.writesStopped ? 1 : 0),
         ]
     }
 }

@@ -43,7 +43,12 @@ final class Daemon: AdministrativeActions, Sendable {
     func statusLine() -> String {
         let stats = corpus.store.statistics
         let rss = ProcessMemory.residentBytes() / 1_000_000
-        return "serving \(stats.reportCount) reports (\(stats.rawBytes / 1_000_000) MB raw, \(stats.compressedBytes / 1_000_000) MB compressed), RSS \(rss) MB"
+        var line = "serving \(stats.reportCount) reports (\(stats.rawBytes / 1_000_000) MB raw, \(stats.compressedBytes / 1_000_000) MB compressed), RSS \(rss) MB"
+        if let p = corpus.persistenceStatistics {
+            line += ", snapshot \(p.snapshotGeneration) + \(p.logBytes / 1_000_000) MB log, appendfsync \(p.appendfsync.rawValue)"
+            if p.writesStopped { line += ", WRITES STOPPED (log write failed)" }
+        }
+        return line
     }
 
     func reload() async throws -> String {

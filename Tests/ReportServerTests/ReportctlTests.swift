@@ -64,6 +64,8 @@ struct ReportctlTests {
         #expect(deleted.status == 1)
         #expect(deleted.stderr.contains("không-có"))
         #expect(try Self.reportctl(["--socket", socket, "snapshot"]).status == 0)
+        let stats = String(decoding: try Self.reportctl(["--socket", socket, "stats"]).stdout, as: UTF8.self)
+        #expect(stats.contains("persistent") && stats.contains("snapshot_generation") && stats.contains("writes_stopped"), "\(stats)")
         let after = try Self.reportctl(["--socket", socket, "put", "--id", "9004", "-"], stdin: Data("Sau ảnh chụp\nxong".utf8))
         #expect(after.status == 0)
         // kill -9: the snapshot plus the log must hold every acknowledged write.
