@@ -18,6 +18,8 @@ public struct PersistenceSettings: Sendable {
     /// write is queued but not yet on disk (crash tests use it to prove nothing is acknowledged
     /// early). 0 in production.
     public var testingSyncDelay: Double = 0
+    /// Testing only: replaces `fdatasync` for the log (to make syncs fail). nil in production.
+    public var testingSyncFunction: (@Sendable (Int32) -> Int32)?
 
     /// - Parameters: see the properties; the defaults are reportd's.
     public init(

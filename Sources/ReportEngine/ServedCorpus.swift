@@ -79,6 +79,7 @@ public final class ServedCorpus: Sendable {
         var report = OpenReport()
         do {
             var logConfiguration = WriteAheadLog.Configuration(policy: settings.appendfsync)
+            if let sync = settings.testingSyncFunction { logConfiguration.syncData = sync }
             if settings.testingSyncDelay > 0 {
                 let delay = UInt32(settings.testingSyncDelay * 1_000_000)
                 logConfiguration.syncData = { fd in
