@@ -18,8 +18,11 @@ enum ReportFiles {
         return FileManager.default.contents(atPath: path).map { Array($0) }
     }
 
-    /// Calls `body` for every report under `path`, in name order.
+    /// Calls `body` for every report under `path`, in name order; `-` is JSON Lines on stdin.
     static func walk(_ path: String, _ body: (Item) -> Void) {
+        if path == "-" {
+            return readJSONLines(FileHandle.standardInput.readDataToEndOfFile(), name: "<stdin>", body)
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             return body(.problem(origin: path, reason: "no such file or directory"))
@@ -47,6 +50,10 @@ enum ReportFiles {
         guard let data = FileManager.default.contents(atPath: path) else {
             return body(.problem(origin: path, reason: "cannot read the file"))
         }
+        readJSONLines(data, name: path, body)
+    }
+
+    private static func readJSONLines(_ data: Data, name path: String, _ body: (Item) -> Void) {
         var lineNumber = 0
         for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1

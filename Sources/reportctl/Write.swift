@@ -114,12 +114,13 @@ struct Import: ParsableCommand {
             Examples:
               reportctl import ./reports
               reportctl import a.jsonl b/ --window 512
+              generate-reports | reportctl import -      # JSON Lines on stdin
             """
     )
 
     @ParentCommand var root: ReportCtl
 
-    @Argument(help: ArgumentHelp("Files or directories.", valueName: "path"))
+    @Argument(help: ArgumentHelp("Files or directories, or - for JSON Lines on stdin.", valueName: "path"))
     var paths: [String]
 
     @Option(help: ArgumentHelp("PUT requests in flight at once.", valueName: "n"))

@@ -58,6 +58,10 @@ struct ReportctlTests {
         let imported = try Self.reportctl(["--socket", socket, "--json", "import", batch.path, "--quiet"])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(String(decoding: imported.stdout, as: UTF8.self).split(separator: "\n").count == 50)
+        let jsonl = Data("{\"id\": \"j1\", \"text\": \"Tin JSON\\nmột\"}\n{\"id\": \"j2\"}\n".utf8)
+        let fromStdin = try Self.reportctl(["--socket", socket, "import", "-", "--quiet"], stdin: jsonl)
+        #expect(fromStdin.status == 65, "one good line, one bad: \(fromStdin.stderr)")
+        #expect(fromStdin.stderr.contains("<stdin>:2"))
         let refused = try Self.reportctl(["--socket", socket, "put", "--id", "rỗng", "-"], stdin: Data())
         #expect(refused.status == 65, "empty text: \(refused.stderr)")
         let deleted = try Self.reportctl(["--socket", socket, "del", "9002", "không-có"])
@@ -73,6 +77,7 @@ struct ReportctlTests {
         daemon!.process.waitUntilExit()
         daemon = nil
         let restarted = try DaemonProcess(arguments: ["--data-dir", data.path])
+        #expect(try Self.reportctl(["--socket", restarted.socketPath, "get", "j1"]).stdout == Data("Tin JSON\nmột".utf8))
         let get = try Self.reportctl(["--socket", restarted.socketPath, "get", "9001", "9003", "9004", "b7", "9002", "--json"])
         let lines = String(decoding: get.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
         #expect(get.status == 1, "9002 was deleted")
