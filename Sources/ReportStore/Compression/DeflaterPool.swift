@@ -2,6 +2,7 @@
 // so concurrent PUTs compress in parallel and a PUT costs deflateReset instead of deflateInit.
 // Invariant: a Deflater is either in the stack or held by exactly one caller.
 // Thread-safe: the stack is guarded by a Mutex; compressing happens outside the lock.
+import Foundation
 import Synchronization
 
 /// A bounded pool of Deflaters for one dictionary and level.
@@ -12,7 +13,12 @@ final class DeflaterPool: Sendable {
     private let memLevel: Int
     private let maxIdle: Int
 
-    init(dictionary: [UInt8], level: Int, memLevel: Int, maxIdle: Int = 8) {
+    /// - Parameter maxIdle: idle deflaters kept; a level-9 deflater holds ~400 KB, so the
+    ///   default keeps one per core (writes compress on at most that many threads at once).
+    init(
+        dictionary: [UInt8], level: Int, memLevel: Int,
+        maxIdle: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    ) {
         self.dictionary = dictionary
         self.level = level
         self.memLevel = memLevel

@@ -2,6 +2,7 @@
 // inflateReset + inflateSetDictionary instead of inflateInit/inflateEnd.
 // Invariant: an Inflater is either in the stack or held by exactly one caller.
 // Thread-safe: the stack is guarded by a Mutex; inflating happens outside the lock.
+import Foundation
 import Synchronization
 
 /// A bounded pool of Inflaters for one dictionary.
@@ -10,7 +11,9 @@ final class InflaterPool: Sendable {
     private let dictionary: [UInt8]
     private let maxIdle: Int
 
-    init(dictionary: [UInt8], maxIdle: Int = 32) {
+    /// - Parameter maxIdle: idle inflaters kept (~40 KB each once used): two per core covers the
+    ///   event loops and the search workers inflating at once.
+    init(dictionary: [UInt8], maxIdle: Int = max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)) {
         self.dictionary = dictionary
         self.maxIdle = maxIdle
     }
