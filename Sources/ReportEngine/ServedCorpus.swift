@@ -267,6 +267,8 @@ public final class ServedCorpus: Sendable {
             }
             let sections = frozen.sections().map { SnapshotSection(name: $0.name, bytes: $0.bytes) }
             try persistence.directory.finishSnapshot(ticket, sections: sections)
+            // The sections (a copy of the corpus) were freed: give their pages back.
+            HeapTrimmer.trim()
             return SnapshotSummary(
                 generation: ticket.generation, reports: frozen.reportCount,
                 bytes: sections.reduce(0) { $0 + $1.bytes.count }, seconds: (ContinuousClock.now - started).seconds)
@@ -337,6 +339,7 @@ public final class ServedCorpus: Sendable {
             }
         }
         group.wait()
+        HeapTrimmer.trim()
         if let error = firstFailure.withLock({ $0 }) {
             throw EngineError(.importFailed, "import stopped: \(error.message)")
         }

@@ -169,6 +169,7 @@ struct ReportDaemon: AsyncParsableCommand {
             print("configuration OK")
             return
         }
+        HeapTrimmer.tuneForLongRunningProcess()
         let level = settings.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

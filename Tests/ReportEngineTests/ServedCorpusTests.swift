@@ -158,6 +158,9 @@ struct ServedCorpusTests {
                 }
             }
         }
+        // Start writing once the readers run (the machine may be busy with other tests).
+        let started = Date()
+        while reads.load(ordering: .relaxed) < 3 && Date().timeIntervalSince(started) < 10 { usleep(1_000) }
         for v in 1...30 {
             for k in 0..<20 { try Self.put(corpus, "k\(k)", version(k, v)) }
             if v % 10 == 0 { _ = try corpus.snapshot() }

@@ -30,6 +30,7 @@ extension ReportStore {
             defer { retraining.store(false, ordering: .releasing) }
             if force || retrainingDue(ignoringFlag: true) { trainNewDictionary() }
             recompressOlderUnits()
+            HeapTrimmer.trim()
         }
     }
 

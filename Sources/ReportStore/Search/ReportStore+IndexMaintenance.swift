@@ -49,6 +49,7 @@ extension ReportStore {
             flushPendingWrites()
             while mergeOnce() {}
             compactIfWasteful()
+            HeapTrimmer.trim()
         }
     }
 
