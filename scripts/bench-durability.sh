@@ -22,6 +22,13 @@ echo "corpus: $corpus ($files reports, $raw bytes)"
 echo "machine: $(nproc) cores; $(date -u +%FT%TZ); data directories on $(df --output=fstype "$work" | tail -1)"
 echo
 
+# An empty daemon, for the baseline RSS.
+"$bin/reportd" --socket "$work/empty.sock" 2>/dev/null & pids+=($!)
+for _ in $(seq 1 3000); do "$bin/reportctl" --socket "$work/empty.sock" ping >/dev/null 2>&1 && break; sleep 0.01; done
+sleep 0.3
+empty_kb=$(awk '/^VmRSS/ {print $2}' "/proc/${pids[-1]}/status"); empty_anon_kb=$(awk '/^RssAnon/ {print $2}' "/proc/${pids[-1]}/status")
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+
 echo "== first start with --import into an empty data directory (full import, then a snapshot)"
 t0=$(now)
 "$bin/reportd" --socket "$work/r.sock" --data-dir "$work/data" --import "$corpus" 2> "$work/first.log" & pids+=($!)
@@ -69,6 +76,11 @@ for policy in always everysec; do
   t1=$(now)
   echo "  background dictionary training + recompression finished $(elapsed "$t0" "$t1") s after the import"
   ctl stats | grep -E '^(compressed_bytes|compression ratio)' | sed 's/^/  /'
+  ctl search kinh --count >/dev/null   # flush the last writes into the index
+  sleep 3                              # let the background merge and its heap trim finish
+  rss=$(awk '/^VmRSS/ {print $2}' "/proc/${pids[-1]}/status"); anon=$(awk '/^RssAnon/ {print $2}' "/proc/${pids[-1]}/status")
+  awk -v l="$rss" -v e="$empty_kb" -v la="$anon" -v ea="$empty_anon_kb" -v r="$raw" 'BEGIN {
+    printf "  RSS growth over an empty reportd after the import: %.1f MB = %.3f x raw (anonymous %.3f)\n", (l-e)/1024, (l-e)*1024/r, (la-ea)*1024/r }'
   ctl snapshot >/dev/null
   size=$(snapshot_bytes "$work/import-$policy")
   awk -v s="$size" -v r="$raw" 'BEGIN { printf "  snapshot after the import: %d bytes = %.3f x raw\n", s, s / r }'
