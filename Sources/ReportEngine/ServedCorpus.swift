@@ -239,14 +239,6 @@ public final class ServedCorpus: Sendable {
         }
     }
 
-    /// `put` for Swift concurrency callers.
-    public func put(id: String, text: [UInt8]) async throws(EngineError) {
-        let result = await withCheckedContinuation { continuation in
-            put(id: id, text: text) { continuation.resume(returning: $0) }
-        }
-        try result.get()
-    }
-
     // MARK: Snapshots
 
     /// Writes a snapshot now, while writes go on: the switch to a new log is made under the

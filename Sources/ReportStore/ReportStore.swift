@@ -159,7 +159,7 @@ public final class ReportStore: Sendable {
         settings.memLevel = image.memLevel
         let store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: image.index)
         // Units still made with an older dictionary are recompressed in the background.
-        if image.codecs.count > 1 { store.scheduleRetraining(force: false) }
+        if image.codecs.count > 1 { store.scheduleRetraining() }
         return store
     }
 
@@ -326,7 +326,7 @@ public final class ReportStore: Sendable {
             )
         }
         if due { scheduleIndexMaintenance() }
-        if retrainingDue() || needsRecompression { scheduleRetraining(force: false) }
+        if retrainingDue() || needsRecompression { scheduleRetraining() }
         return doc
     }
 

@@ -18,30 +18,25 @@ extension ReportStore {
 
     /// Whether the current dictionary was trained on too few of the reports now live.
     func retrainingDue() -> Bool {
-        !retraining.load(ordering: .relaxed) && retrainingDue(ignoringFlag: true)
+        !retraining.load(ordering: .relaxed) && dictionaryIsUndertrained()
     }
 
-    /// Queues a retraining (or, with `force: false` after a restore that left units on an
-    /// older dictionary, just the recompression) on the maintenance queue, once at a time.
-    func scheduleRetraining(force: Bool) {
+    /// Queues a retraining when one is due, and the recompression of units on older
+    /// dictionaries (after a retraining, a restore, or a write prepared with a dropped
+    /// dictionary), on the maintenance queue, once at a time.
+    func scheduleRetraining() {
         guard retraining.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
         maintenance.async { [self] in
             defer { retraining.store(false, ordering: .releasing) }
-            if force || retrainingDue(ignoringFlag: true) { trainNewDictionary() }
+            if dictionaryIsUndertrained() { trainNewDictionary() }
             recompressOlderUnits()
             HeapTrimmer.trim()
         }
     }
 
-    /// Trains on the live reports, waits for every pending recompression, and compresses
-    /// everything again: for tests and tools (the daemon relies on the automatic rule).
-    public func retrainDictionary() {
-        scheduleRetraining(force: true)
-        maintenance.sync {}
-    }
-
-    private func retrainingDue(ignoringFlag: Bool) -> Bool {
+    /// The current dictionary was trained on too few of the live reports (ignoring the flag).
+    private func dictionaryIsUndertrained() -> Bool {
         state.withLock { s in
             let trainedOn = s.codecs[Int(s.current)]!.trainedOn
             return trainedOn < Self.retrainCeiling && s.arena.liveCount >= max(Self.retrainMinimum, 4 * trainedOn)
