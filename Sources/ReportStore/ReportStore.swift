@@ -297,7 +297,7 @@ public final class ReportStore: Sendable {
     public func apply(_ report: PreparedReport) -> UInt32 {
         var report = report
         var needsRecompression = false
-        let (doc, due) = state.withLock { s -> (UInt32, Bool) in
+        let (doc, due, undertrained) = state.withLock { s -> (UInt32, Bool, Bool) in
             if !s.codecs.indices.contains(Int(report.slot)) || s.codecs[Int(report.slot)] !== report.codec {
                 // Prepared with a codec this store has since dropped (or by another store): the
                 // unit is valid for that codec, so register it again in a free slot; the
@@ -322,11 +322,13 @@ public final class ReportStore: Sendable {
             }
             return (
                 doc,
-                s.index.pending.count >= Self.flushDocs || s.index.pendingBytes >= Self.flushBytes || Self.isWasteful(s.arena)
+                s.index.pending.count >= Self.flushDocs || s.index.pendingBytes >= Self.flushBytes || Self.isWasteful(s.arena),
+                Self.isUndertrained(s)
             )
         }
         if due { scheduleIndexMaintenance() }
-        if retrainingDue() || needsRecompression { scheduleRetraining() }
+        // Both checks were made in the lock hold above; scheduling is a no-op while a job runs.
+        if (undertrained && !retraining.load(ordering: .relaxed)) || needsRecompression { scheduleRetraining() }
         return doc
     }
 

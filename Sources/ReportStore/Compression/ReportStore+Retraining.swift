@@ -16,11 +16,6 @@ extension ReportStore {
     /// Reports sampled for training.
     static let retrainSample = 2_000
 
-    /// Whether the current dictionary was trained on too few of the reports now live.
-    func retrainingDue() -> Bool {
-        !retraining.load(ordering: .relaxed) && dictionaryIsUndertrained()
-    }
-
     /// Queues a retraining when one is due, and the recompression of units on older
     /// dictionaries (after a retraining, a restore, or a write prepared with a dropped
     /// dictionary), on the maintenance queue, once at a time.
@@ -35,12 +30,15 @@ extension ReportStore {
         }
     }
 
-    /// The current dictionary was trained on too few of the live reports (ignoring the flag).
+    /// The current dictionary was trained on too few of the live reports.
     private func dictionaryIsUndertrained() -> Bool {
-        state.withLock { s in
-            let trainedOn = s.codecs[Int(s.current)]!.trainedOn
-            return trainedOn < Self.retrainCeiling && s.arena.liveCount >= max(Self.retrainMinimum, 4 * trainedOn)
-        }
+        state.withLock { Self.isUndertrained($0) }
+    }
+
+    /// `dictionaryIsUndertrained` for a caller already holding the lock.
+    static func isUndertrained(_ s: State) -> Bool {
+        let trainedOn = s.codecs[Int(s.current)]!.trainedOn
+        return trainedOn < retrainCeiling && s.arena.liveCount >= max(retrainMinimum, 4 * trainedOn)
     }
 
     /// Trains a dictionary on up to `retrainSample` live reports and makes it current.
