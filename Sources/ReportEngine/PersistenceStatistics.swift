@@ -1,6 +1,6 @@
 // PersistenceStatistics: the data directory's state for STATS and `systemctl status` — the
-// snapshot generation, the log bytes since it, the fsync policy, and whether writes were
-// stopped by a failed log write. Immutable value.
+// snapshot generation, the log bytes since it, the fsync policy, and whether the last log
+// write failed (writes are retried as they come). Immutable value.
 import ReportDurability
 
 /// A moment's view of the data directory.
@@ -11,6 +11,11 @@ public struct PersistenceStatistics: Sendable {
     public var logBytes: UInt64
     /// The fsync policy.
     public var appendfsync: FsyncPolicy
-    /// True after a failed log write: every later write is refused until a restart.
+    /// True while the last log write or sync failed and none has succeeded since (a full
+    /// disk): writes are refused meanwhile, and each new one tries again.
     public var writesStopped: Bool
+    /// Batches of log writes (or background syncs) that failed since reportd started.
+    public var writeFailures: Int
+    /// The last log failure while `writesStopped`; nil otherwise.
+    public var lastWriteError: String?
 }

@@ -2,15 +2,21 @@
 // directory, the write-ahead log and snapshots that make its writes survive a crash.
 //
 // Invariants:
-// - Every write is applied to memory and queued to the log under one lock (`writer`), so the
-//   log's order is the order of the writes in memory, and a snapshot's frozen copy (taken
-//   under the same lock with `beginSnapshot`) holds exactly the writes before its ticket's
-//   LSN (docs/DURABILITY.md §6).
-// - A write is acknowledged (its completion gets success) only once the log says it is as
-//   durable as the fsync policy promises. Readers may see it a moment earlier.
-// - After a failed log write or sync, every later write fails (the log is poisoned and the
-//   memory may hold a write that is not on disk); reads go on.
-// - Without a data directory, writes live in memory only and a reload replaces them.
+// - With a data directory, a write is queued to the log under one lock (`writer`) and applied
+//   to memory only in the log's completion, on the log's writer thread, in LSN order, once the
+//   record is as durable as the fsync policy promises (under `always`, synced). So nobody ever
+//   reads a write that failed, and a write is readable before it is acknowledged: every request
+//   that arrives after the acknowledgement, on any connection, sees it.
+// - A snapshot's frozen copy is taken on the log's writer thread at the log switch (between
+//   the completions before its ticket's LSN and those after), so it holds exactly the writes
+//   before that LSN (docs/DURABILITY.md §6).
+// - A failed log write or sync fails that write and those queued behind it; the log cuts them
+//   off the file and the next write tries again, so writes resume once the disk accepts them.
+//   Reads go on meanwhile.
+// - `pending` knows the writes queued but not applied yet, so a DEL right after a PUT of a new
+//   id (pipelined) is logged, not answered "no such report".
+// - Without a data directory, writes are applied under `writer` and live in memory only; a
+//   reload replaces them.
 // Thread-safe: any number of readers and writers, from any thread; snapshots run one at a time.
 import Dispatch
 import Foundation
@@ -29,8 +35,9 @@ public final class ServedCorpus: Sendable {
     private let current: Mutex<ReportStore>
     /// Orders writes: apply + log append happen together under it.
     private let writer = Mutex<Void>(())
-    /// Set once a logged write fails; later writes are refused with it.
-    private let failure = Mutex<EngineError?>(nil)
+    /// Ids with writes queued to the log but not applied yet: how many, and whether the id
+    /// exists once the last of them is applied.
+    private let pending = Mutex<[ReportID: (count: Int, exists: Bool)]>([:])
     private let persistence: Persistence?
     /// Held for the whole of a snapshot, so snapshots run one at a time.
     private let snapshotGate = NSLock()
@@ -61,7 +68,8 @@ public final class ServedCorpus: Sendable {
         guard let persistence else { return nil }
         return PersistenceStatistics(
             snapshotGeneration: persistence.directory.currentSnapshotGeneration, logBytes: persistence.log.size,
-            appendfsync: persistence.directory.options.log.policy, writesStopped: failure.withLock { $0 != nil })
+            appendfsync: persistence.directory.options.log.policy, writesStopped: persistence.log.lastFailure != nil,
+            writeFailures: persistence.log.failureCount, lastWriteError: persistence.log.lastFailure.map { "\($0)" })
     }
 
     // MARK: Opening
@@ -186,21 +194,25 @@ public final class ServedCorpus: Sendable {
         }
     }
 
-    /// Applies a prepared PUT and queues it to the log, under the write lock; `completion` as
-    /// for `put`. Writes are applied (and logged) in the order of the calls to `commit`.
+    /// Queues a prepared PUT to the log under the write lock and applies it once logged;
+    /// `completion` as for `put`. Writes are applied (and logged) in the order of the calls to
+    /// `commit`.
     public func commit(_ write: PreparedWrite, completion: @escaping @Sendable (Result<Void, EngineError>) -> Void) {
         let prepared = write.report
-        let refused: EngineError? = writer.withLock { _ -> EngineError? in
-            if let stopped = failure.withLock({ $0 }) { return stopped }
-            // If a reload swapped the store in between, the unit still carries the dictionary it
-            // was made with; the new store adopts it and recompresses later.
-            store.apply(prepared)
-            if let log = persistence?.log {
-                log.append(.put(id: prepared.id.rawValue, text: prepared.text)) { [self] result in finish(result, completion) }
+        writer.withLock { _ in
+            guard let log = persistence?.log else {
+                // If a reload swapped the store in between, the unit still carries the dictionary
+                // it was made with; the new store adopts it and recompresses later.
+                store.apply(prepared)
+                return
             }
-            return nil
+            expect(prepared.id, exists: true)
+            log.append(.put(id: prepared.id.rawValue, text: prepared.text)) { [self] result in
+                if case .success = result { store.apply(prepared) }
+                settle(prepared.id)
+                finish(result, completion)
+            }
         }
-        if let refused { return completion(.failure(refused)) }
         if persistence == nil { completion(.success(())) } else { snapshotIfDue() }
     }
 
@@ -208,18 +220,38 @@ public final class ServedCorpus: Sendable {
     /// durable), false when there was no such report (nothing is logged then).
     public func delete(id: String, completion: @escaping @Sendable (Result<Bool, EngineError>) -> Void) {
         guard let reportID = ReportID(id) else { return completion(.success(false)) }
-        let outcome: Result<Bool, EngineError>? = writer.withLock { _ -> Result<Bool, EngineError>? in
-            if let stopped = failure.withLock({ $0 }) { return .failure(stopped) }
-            guard store.remove(id: reportID) else { return .success(false) }
-            guard let log = persistence?.log else { return .success(true) }
-            log.append(.delete(id: id)) { [self] result in finish(result) { completion($0.map { true }) } }
+        let outcome: Bool? = writer.withLock { _ -> Bool? in
+            guard let log = persistence?.log else { return store.remove(id: reportID) }
+            guard pending.withLock({ $0[reportID]?.exists }) ?? (store.docNumber(for: reportID) != nil) else { return false }
+            expect(reportID, exists: false)
+            log.append(.delete(id: id)) { [self] result in
+                let removed = (try? result.get()).map { _ in store.remove(id: reportID) }
+                settle(reportID)
+                finish(result) { completion($0.map { removed ?? false }) }
+            }
             return nil
         }
-        if let outcome { return completion(outcome) }
+        if let outcome { return completion(.success(outcome)) }
         snapshotIfDue()
     }
 
-    /// Completes a logged write; a log failure stops all later writes.
+    /// Notes a write of `id` queued to the log (caller holds `writer`).
+    private func expect(_ id: ReportID, exists: Bool) {
+        pending.withLock { table in
+            let count = (table[id]?.count ?? 0) + 1
+            table[id] = (count, exists)
+        }
+    }
+
+    /// Notes a queued write of `id` completed (applied or failed), after the store changed.
+    private func settle(_ id: ReportID) {
+        pending.withLock { table in
+            guard let entry = table[id] else { return }
+            table[id] = entry.count > 1 ? (entry.count - 1, entry.exists) : nil
+        }
+    }
+
+    /// Completes a logged write; a failed one was neither applied nor kept in the log.
     private func finish(
         _ result: Result<UInt64, DurabilityError>, _ completion: @Sendable (Result<Void, EngineError>) -> Void
     ) {
@@ -227,15 +259,12 @@ public final class ServedCorpus: Sendable {
         case .success:
             completion(.success(()))
         case .failure(let error):
-            let stopped = EngineError(
-                .writeFailed,
-                "the write-ahead log failed (\(error)); reportd accepts no more writes until it is restarted")
-            let first = failure.withLock { current -> Bool in
-                defer { if current == nil { current = stopped } }
-                return current == nil
-            }
-            if first { logger.critical("\(stopped.message)") }
-            completion(.failure(stopped))
+            logger.error("write refused: the write-ahead log failed (\(error)); the next write tries again")
+            completion(
+                .failure(
+                    EngineError(
+                        .writeFailed,
+                        "the write-ahead log failed (\(error)): the write was not made; writes resume once the log can be written")))
         }
     }
 
@@ -254,16 +283,26 @@ public final class ServedCorpus: Sendable {
         defer { snapshotGate.unlock() }
         let started = ContinuousClock.now
         do {
-            let (frozen, ticket) = try writer.withLock { _ in
-                (store.freeze(), try persistence.directory.beginSnapshot())
+            // The copy is taken at the log switch, on the log's thread: every write before the
+            // ticket is applied by then, none after it (writes apply in their log completions).
+            let frozen = Mutex<FrozenStore?>(nil)
+            let ticket = try writer.withLock { _ in
+                try persistence.directory.beginSnapshot { [self] in frozen.withLock { $0 = store.freeze() } }
             }
-            let sections = frozen.sections().map { SnapshotSection(name: $0.name, bytes: $0.bytes) }
-            try persistence.directory.finishSnapshot(ticket, sections: sections)
+            var reports = 0
+            var bytes = 0
+            try persistence.directory.finishSnapshot(ticket) {
+                let copy = frozen.withLock { $0 }!
+                reports = copy.reportCount
+                let sections = copy.sections().map { SnapshotSection(name: $0.name, bytes: $0.bytes) }
+                bytes = sections.reduce(0) { $0 + $1.bytes.count }
+                return sections
+            }
             // The sections (a copy of the corpus) were freed: give their pages back.
             HeapTrimmer.trim()
             return SnapshotSummary(
-                generation: ticket.generation, reports: frozen.reportCount,
-                bytes: sections.reduce(0) { $0 + $1.bytes.count }, seconds: (ContinuousClock.now - started).seconds)
+                generation: ticket.generation, reports: reports, bytes: bytes,
+                seconds: (ContinuousClock.now - started).seconds)
         } catch {
             throw EngineError(.snapshotFailed, "snapshot failed, the data directory still holds every write: \(error)")
         }
@@ -308,7 +347,7 @@ public final class ServedCorpus: Sendable {
     /// dictionary and index are kept). Returns false, changing nothing, if reports exist.
     public func adoptInitialImport(_ imported: ReportStore) throws(EngineError) -> Bool {
         let adopted = writer.withLock { _ -> Bool in
-            guard store.count == 0 else { return false }
+            guard store.count == 0, pending.withLock({ $0.isEmpty }) else { return false }
             current.withLock { $0 = imported }
             return true
         }

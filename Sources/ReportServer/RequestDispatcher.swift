@@ -351,6 +351,7 @@ struct RequestDispatcher: Sendable {
             StatsEntry(key: "log_bytes", value: p.logBytes),
             StatsEntry(key: "appendfsync", value: policy),
             StatsEntry(key: "writes_stopped", value: p.writesStopped ? 1 : 0),
+            StatsEntry(key: "write_failures", value: UInt64(p.writeFailures)),
         ]
     }
 }

@@ -46,7 +46,9 @@ final class Daemon: AdministrativeActions, Sendable {
         var line = "serving \(stats.reportCount) reports (\(stats.rawBytes / 1_000_000) MB raw, \(stats.compressedBytes / 1_000_000) MB compressed), RSS \(rss) MB"
         if let p = corpus.persistenceStatistics {
             line += ", snapshot \(p.snapshotGeneration) + \(p.logBytes / 1_000_000) MB log, appendfsync \(p.appendfsync.rawValue)"
-            if p.writesStopped { line += ", WRITES STOPPED (log write failed)" }
+            if p.writesStopped {
+                line += ", WRITES FAILING (\(p.lastWriteError ?? "log write failed"); each write retries)"
+            }
         }
         return line
     }

@@ -282,4 +282,32 @@ struct DataDirectoryTests {
         #expect(daemon.directory.shouldSnapshot)
         daemon.crash()
     }
+
+    @Test("a snapshot whose log switch failed leaves no gap: the next one takes the same generation and recovers")
+    func failedSwitchKeepsGeneration() throws {
+        let dir = TestDirectory()
+        var daemon = try Daemon(dir.path)
+        try daemon.write(Fixture.records(count: 6, seed: 3))
+        // Something occupies log 1's name: creating it fails, the snapshot is abandoned.
+        let blocker = daemon.directory.layoutNames.logPath(1)
+        Bytes.write([9, 9, 9], to: blocker)
+        let failed = try daemon.directory.beginSnapshot()
+        #expect(failed.generation == 1)
+        #expect(throws: DurabilityError.self) { try daemon.directory.finishSnapshot(failed, sections: daemon.store.sections) }
+        #expect(daemon.log.generation == 0)
+        try FileManager.default.removeItem(atPath: blocker)
+        try daemon.write(Fixture.records(count: 3, seed: 4))
+        let retried = try daemon.directory.beginSnapshot()
+        #expect(retried.generation == 1)
+        let snapshotCopy = daemon.store  // the copy taken with the switch
+        // Writes after the switch go to log 1, the log that follows snapshot 1.
+        try daemon.write([.put(id: "sau", text: Array("sau".utf8))])
+        try daemon.directory.finishSnapshot(retried, sections: snapshotCopy.sections)
+        let expected = daemon.store
+        daemon.crash()
+        let again = try Daemon(dir.path)
+        #expect(again.recovery.baseGeneration == 1)
+        #expect(again.store == expected)
+        again.crash()
+    }
 }

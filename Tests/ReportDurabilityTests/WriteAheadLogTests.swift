@@ -165,20 +165,59 @@ struct WriteAheadLogTests {
         wal.close()
     }
 
-    @Test("a failed sync fails the batch and every later append")
-    func failedSyncPoisons() throws {
+    @Test("a failed sync fails its batch, cuts it off the file, and the next append succeeds once syncs work")
+    func failedSyncRecovers() throws {
         let dir = TestDirectory()
         let probe = SyncProbe()
-        probe.failWith = EIO
         let wal = try WriteAheadLog.create(
             path: dir.file("log.rdlog"), header: .init(generation: 0, firstLSN: 0),
             configuration: .init(syncData: probe.hook))
-        #expect(durabilityError { try wal.append(.delete(id: "a")) }?.code == .io)
+        #expect(try wal.append(.delete(id: "kept")) == 0)
+        probe.failWith = EIO
+        let failed = durabilityError { try wal.append(.delete(id: "refused")) }
+        #expect(failed?.code == .io)
+        #expect(failed?.message.contains("fdatasync") == true)
+        #expect(wal.lastFailure != nil)
+        #expect(wal.failureCount == 1)
+        // Still failing: the retry fails too, and numbering does not advance.
+        #expect(durabilityError { try wal.append(.delete(id: "refused-again")) }?.code == .io)
+        #expect(wal.nextSequenceNumber == 1)
         probe.failWith = 0
-        let later = durabilityError { try wal.append(.delete(id: "b")) }
-        #expect(later?.code == .io)
-        #expect(later?.message.contains("fdatasync") == true)
+        // The disk works again: the next append goes through with the next LSN after "kept".
+        #expect(try wal.append(.delete(id: "after")) == 1)
+        #expect(wal.lastFailure == nil)
+        #expect(wal.failureCount == 2)
         wal.close()
+        let replay = try LogReader.read(path: dir.file("log.rdlog"), allowTornTail: false)
+        #expect(replay.records.map(\.id) == ["kept", "after"])
+        #expect(replay.tornTail == nil)
+    }
+
+    @Test("appends queued behind a failed batch fail too, and none of them reaches the file")
+    func failedBatchFailsTheQueue() throws {
+        let dir = TestDirectory()
+        let probe = SyncProbe()
+        let wal = try WriteAheadLog.create(
+            path: dir.file("log.rdlog"), header: .init(generation: 0, firstLSN: 0),
+            configuration: .init(syncData: probe.hook))
+        probe.failWith = EIO
+        probe.closeGate()
+        let outcomes = ResultBox()
+        let group = DispatchGroup()
+        for i in 0..<20 {
+            group.enter()
+            wal.append(.delete(id: "q\(i)")) { result in
+                if case .success = result { outcomes.fail("q\(i) succeeded") }
+                group.leave()
+            }
+        }
+        probe.open()
+        group.wait()
+        #expect(outcomes.failures.isEmpty)
+        probe.failWith = 0
+        #expect(try wal.append(.delete(id: "first-good")) == 0)
+        wal.close()
+        #expect(try LogReader.read(path: dir.file("log.rdlog"), allowTornTail: false).records.map(\.id) == ["first-good"])
     }
 
     @Test("appends after close fail instead of hanging")
@@ -220,7 +259,11 @@ struct WriteAheadLogTests {
         let dir = TestDirectory()
         Bytes.write([1, 2, 3], to: dir.file("taken.rdlog"))
         let wal = try WriteAheadLog.create(path: dir.file("a.rdlog"), header: .init(generation: 0, firstLSN: 0))
+        let sizeBefore = wal.size
         #expect(durabilityError { try wal.reset(generation: 1, path: dir.file("taken.rdlog")) }?.code == .io)
+        // The failed reset changed neither the generation nor the size of the file appends go to.
+        #expect(wal.generation == 0)
+        #expect(wal.size == sizeBefore)
         try wal.append(.delete(id: "still-here"))
         wal.close()
         #expect(try LogReader.read(path: dir.file("a.rdlog")).records == [.delete(id: "still-here")])

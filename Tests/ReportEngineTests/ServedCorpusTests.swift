@@ -174,30 +174,6 @@ struct ServedCorpusTests {
         #expect(try corpus.store.count("phienban29", fold: false) == 0)
     }
 
-    @Test("a failed log sync fails that write and stops every later one; reads go on")
-    func failedSyncStopsWrites() throws {
-        let path = Self.directory()
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let syncs = Atomic<Int>(0)
-        var settings = PersistenceSettings(directory: path, appendfsync: .always)
-        // The first syncs (log creation, the first writes) succeed; then the disk "fails".
-        settings.testingSyncFunction = { fd in
-            syncs.add(1, ordering: .relaxed).oldValue < 4 ? fdatasync(fd) : -1
-        }
-        let corpus = try ServedCorpus.open(persistence: settings).0
-        defer { corpus.close() }
-        var failures: [EngineError] = []
-        for i in 0..<6 {
-            do { try Self.put(corpus, "f\(i)", "Bản \(i)") } catch let error as EngineError { failures.append(error) }
-        }
-        #expect(!failures.isEmpty)
-        #expect(failures.allSatisfy { $0.code == .writeFailed })
-        #expect(corpus.persistenceStatistics?.writesStopped == true)
-        #expect(throws: EngineError.self) { try Self.put(corpus, "after", "không được") }
-        #expect(throws: EngineError.self) { _ = try Self.delete(corpus, "f0") }
-        #expect(try Self.text(corpus, "f0") == "Bản 0")
-    }
-
     @Test("a refused write changes nothing and is not logged")
     func refusedWrites() throws {
         let path = Self.directory()

@@ -177,8 +177,12 @@ public final class DataDirectory: @unchecked Sendable {
     /// the lock that orders your writes, right where you take the in-memory copy the snapshot
     /// will be built from, so the copy holds exactly the writes before `ticket.nextLSN`.
     /// Returns at once; the new log file is created by the log's writer thread.
+    /// - Parameter atSwitch: runs on the log's writer thread once the new log file is durable,
+    ///   after the completions of every append before the ticket and before those of every
+    ///   append after it: a store that applies writes in their completions can take its copy
+    ///   there (not run when the switch fails).
     /// - Throws: `.io` when no log is open or a snapshot is already in progress.
-    public func beginSnapshot() throws -> SnapshotTicket {
+    public func beginSnapshot(atSwitch: (@Sendable () -> Void)? = nil) throws -> SnapshotTicket {
         state.lock()
         defer { state.unlock() }
         guard let wal else { throw DurabilityError(.io, "no log is open: call openLog(after:) first", path: path) }
@@ -186,7 +190,10 @@ public final class DataDirectory: @unchecked Sendable {
         let generation = wal.generation + 1
         let rotation = OneShot<Result<Void, DurabilityError>>()
         bytesBeforeTicket = olderLogBytes + wal.size
-        let nextLSN = wal.reset(generation: generation, path: layoutNames.logPath(generation)) { rotation.fulfil($0) }
+        let nextLSN = wal.reset(generation: generation, path: layoutNames.logPath(generation)) { result in
+            if case .success = result { atSwitch?() }
+            rotation.fulfil(result)
+        }
         let ticket = SnapshotTicket(generation: generation, nextLSN: nextLSN, rotation: rotation)
         inProgress = ticket
         return ticket
@@ -197,8 +204,15 @@ public final class DataDirectory: @unchecked Sendable {
     /// covers. Blocks; run it off the event loops. On failure the directory is still consistent
     /// (the old snapshot plus both logs) and a later snapshot can be tried.
     public func finishSnapshot(_ ticket: SnapshotTicket, sections: [SnapshotSection]) throws {
+        try finishSnapshot(ticket) { sections }
+    }
+
+    /// `finishSnapshot(_:sections:)` with the sections built by `build` once the new log is
+    /// durable (so after `beginSnapshot`'s `atSwitch` ran).
+    public func finishSnapshot(_ ticket: SnapshotTicket, building build: () throws -> [SnapshotSection]) throws {
         do {
             try ticket.rotation.wait().get()
+            let sections = try build()
             let size = try SnapshotFile.write(
                 sections, generation: ticket.generation, nextLSN: ticket.nextLSN,
                 to: layoutNames.snapshotPath(ticket.generation))

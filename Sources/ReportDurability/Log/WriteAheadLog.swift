@@ -5,10 +5,12 @@
 // share a sync instead of queueing behind one sync each.
 //
 // Invariants: records reach the file in LSN order; an append completes successfully only after
-// its bytes were written (and, under `always`, synced); after a failed write or sync the log is
-// poisoned and every later append fails (a failed fsync cannot be retried safely). A `reset`
-// is ordered with appends: records queued before it land in the old file, which is synced and
-// closed; records after it land in the new file.
+// its bytes were written (and, under `always`, synced). A failed write or sync fails its batch and
+// every append queued behind it; the writer then cuts the file back to the last successful record
+// and syncs it (a failed fsync is never retried on the same bytes), LSNs resume after that record,
+// and the next append tries again: writes resume by themselves once the disk accepts them. A
+// `reset` is ordered with appends: records queued before it land in the old file, which is synced
+// and closed; records after it land in the new file; a failed reset changes no generation.
 //
 // Safe to call concurrently from any thread. Completions run on the writer thread: keep them
 // short (an event-loop `execute` hop, a promise succeed).
@@ -46,7 +48,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     private enum Item {
         case append(lsn: UInt64, frame: [UInt8], completion: Completion?)
         case reset(
-            generation: UInt64, path: String, firstLSN: UInt64,
+            generation: UInt64, path: String, firstLSN: UInt64, bytesBefore: UInt64,
             completion: @Sendable (Result<Void, DurabilityError>) -> Void)
     }
 
@@ -59,17 +61,27 @@ public final class WriteAheadLog: @unchecked Sendable {
     private var currentGeneration: UInt64
     private var closing = false
     private var finished = false
-    private var poison: DurabilityError?
+    /// The last failed write or sync, until an append succeeds again.
+    private var failure: DurabilityError?
+    private var failures = 0
     private var syncs = 0
     // Owned by the writer thread:
     private var file: PosixFile
     private var writeOffset: UInt64
+    /// End of the last record whose append succeeded; bytes past it belong to failed appends.
+    private var committedOffset: UInt64
+    /// The LSN after the last record whose append succeeded.
+    private var committedLSN: UInt64
+    /// A failure left bytes past `committedOffset` or an owed sync: cut and sync before writing.
+    private var needsRepair = false
     private var dirty = false
     private var lastSync = Date()
 
     private init(file: PosixFile, generation: UInt64, offset: UInt64, nextLSN: UInt64, configuration: Configuration) {
         self.file = file
         self.writeOffset = offset
+        self.committedOffset = offset
+        self.committedLSN = nextLSN
         self.nextLSN = nextLSN
         self.bytesInGeneration = offset
         self.currentGeneration = generation
@@ -110,7 +122,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// (`always`) or written to the kernel (`everysec`, `no`). Blocks the calling thread; never
     /// call it on an event loop, use `append(_:completion:)` there.
     /// - Throws: `.invalidArgument` for an unencodable record, `.io` when the log is closed or
-    ///   poisoned by a failed write or sync.
+    ///   the write or sync failed.
     @discardableResult
     public func append(_ record: LogRecord) throws -> UInt64 {
         let done = OneShot<Result<UInt64, DurabilityError>>()
@@ -129,7 +141,7 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     /// Queues `record` and returns at once; `completion` runs on the writer thread when the
     /// record is as durable as the policy promises (or failed). The order of calls is the
-    /// order of LSNs and of records in the file.
+    /// order of LSNs and of records in the file; a failed record leaves no trace in the file.
     public func append(_ record: LogRecord, completion: @escaping Completion) {
         let frame: [UInt8]
         do {
@@ -140,9 +152,9 @@ public final class WriteAheadLog: @unchecked Sendable {
             return completion(.failure(DurabilityError(.io, "\(error)")))
         }
         condition.lock()
-        if let failure = poison ?? (closing ? DurabilityError(.io, "the log is closed") : nil) {
+        if closing {
             condition.unlock()
-            return completion(.failure(failure))
+            return completion(.failure(DurabilityError(.io, "the log is closed")))
         }
         let lsn = nextLSN
         nextLSN += 1
@@ -155,22 +167,25 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Starts a new log file for snapshot `generation` at `path`: appends queued before this call
     /// stay in the old file (synced and closed by the writer), later ones go to the new file.
     /// Returns at once with the LSN the new file starts at; `completion` runs on the writer
-    /// thread once the new file's creation is durable. On failure the log keeps appending to the
-    /// old file.
+    /// thread once the new file's creation is durable, after the completions of every earlier
+    /// append and before those of every later one. On failure the log keeps appending to the
+    /// old file and its generation does not change.
     @discardableResult
     public func reset(
         generation: UInt64, path: String, completion: @escaping @Sendable (Result<Void, DurabilityError>) -> Void
     ) -> UInt64 {
         condition.lock()
         let firstLSN = nextLSN
-        if let failure = poison ?? (closing ? DurabilityError(.io, "the log is closed") : nil) {
+        if closing {
             condition.unlock()
-            completion(.failure(failure))
+            completion(.failure(DurabilityError(.io, "the log is closed")))
             return firstLSN
         }
-        queue.append(.reset(generation: generation, path: path, firstLSN: firstLSN, completion: completion))
+        queue.append(
+            .reset(
+                generation: generation, path: path, firstLSN: firstLSN, bytesBefore: bytesInGeneration,
+                completion: completion))
         bytesInGeneration = UInt64(LogFileHeader.size)
-        currentGeneration = generation
         condition.signal()
         condition.unlock()
         return firstLSN
@@ -191,7 +206,8 @@ public final class WriteAheadLog: @unchecked Sendable {
         return bytesInGeneration
     }
 
-    /// The generation appends currently go to (after the last `reset` call).
+    /// The generation appends go to: that of the last `reset` that succeeded (or of the file
+    /// the log was opened on).
     public var generation: UInt64 {
         condition.lock()
         defer { condition.unlock() }
@@ -210,6 +226,21 @@ public final class WriteAheadLog: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return syncs
+    }
+
+    /// The failure of the last write or sync when no append has succeeded since; nil when the
+    /// log is healthy. Appends are still accepted: each retries.
+    public var lastFailure: DurabilityError? {
+        condition.lock()
+        defer { condition.unlock() }
+        return failure
+    }
+
+    /// How many batches of appends (or background syncs) have failed since the log was opened.
+    public var failureCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return failures
     }
 
     /// Appends queued but not yet taken by the writer (for tests).
@@ -235,13 +266,13 @@ public final class WriteAheadLog: @unchecked Sendable {
         condition.lock()
         while true {
             while queue.isEmpty && !closing {
-                if configuration.policy == .everysec && dirty {
+                if configuration.policy == .everysec && dirty && !needsRepair {
                     let due = lastSync.addingTimeInterval(configuration.everysecInterval)
                     if !condition.wait(until: due) {
                         condition.unlock()
-                        let failure = syncIfDirty()
+                        let syncFailure = syncIfDirty()
                         condition.lock()
-                        if let failure, poison == nil { poison = failure }
+                        if let syncFailure { recordFailure(syncFailure) }
                     }
                 } else {
                     condition.wait()
@@ -250,24 +281,46 @@ public final class WriteAheadLog: @unchecked Sendable {
             if queue.isEmpty && closing { break }
             let batch = queue
             queue = []
-            let poisoned = poison
             condition.unlock()
-            var (completions, failure) = process(batch, poisoned: poisoned)
-            // Under steady load the queue is never empty, so the idle wait above never times
-            // out: `everysec` must also sync here once the interval has passed.
-            if configuration.policy == .everysec, failure == nil, poisoned == nil,
-                Date().timeIntervalSince(lastSync) >= configuration.everysecInterval
-            {
-                failure = syncIfDirty()
+            var completions: [() -> Void]
+            var batchFailure: DurabilityError?
+            var outcome = BatchOutcome()
+            if needsRepair, let repairFailure = repair() {
+                batchFailure = repairFailure
+                completions = Self.fail(batch, with: repairFailure)
+            } else {
+                (completions, batchFailure, outcome) = process(batch)
+                // Under steady load the queue is never empty, so the idle wait above never times
+                // out: `everysec` must also sync here once the interval has passed.
+                if configuration.policy == .everysec, batchFailure == nil,
+                    Date().timeIntervalSince(lastSync) >= configuration.everysecInterval
+                {
+                    batchFailure = syncIfDirty()
+                }
             }
             condition.lock()
-            if let failure, poison == nil { poison = failure }
+            if let generation = outcome.generation { currentGeneration = generation }
+            bytesInGeneration += outcome.restoredBytes
+            if let batchFailure {
+                // Appends queued meanwhile carry LSNs after the failed ones: they fail too, and
+                // the numbering resumes after the last record that reached the file.
+                completions += Self.fail(queue, with: batchFailure)
+                queue = []
+                nextLSN = committedLSN
+                bytesInGeneration = committedOffset
+                recordFailure(batchFailure)
+            } else if outcome.appended {
+                failure = nil
+            }
             condition.unlock()
+            // Cut the failed records off at once, so a restart never replays a refused write.
+            if batchFailure != nil { _ = repair() }
             for complete in completions { complete() }
             condition.lock()
         }
         condition.unlock()
-        // Graceful stop: whatever the policy, leave the file synced.
+        // Graceful stop: whatever the policy, leave the file synced and without failed records.
+        if needsRepair { _ = repair() }
         _ = syncIfDirty()
         file.close()
         condition.lock()
@@ -276,10 +329,56 @@ public final class WriteAheadLog: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Writes one batch. Returns the completions to run (outside the lock) and a new poison.
-    private func process(_ batch: [Item], poisoned: DurabilityError?) -> ([() -> Void], DurabilityError?) {
+    /// Notes a failure (caller holds `condition`); the next batch repairs the file first.
+    private func recordFailure(_ error: DurabilityError) {
+        failure = error
+        failures += 1
+        needsRepair = true
+    }
+
+    /// Completions failing every item.
+    private static func fail(_ items: [Item], with error: DurabilityError) -> [() -> Void] {
+        items.compactMap { item in
+            switch item {
+            case .append(_, _, let completion): completion.map { completion in { completion(.failure(error)) } }
+            case .reset(_, _, _, _, let completion): { completion(.failure(error)) }
+            }
+        }
+    }
+
+    /// Makes the file end at the last successful record again, durably: the records of failed
+    /// appends are cut off and the owed sync is made. Returns the error if it fails.
+    private func repair() -> DurabilityError? {
+        do {
+            try file.truncate(to: committedOffset)
+        } catch let error as DurabilityError {
+            return error
+        } catch {
+            return DurabilityError(.io, "\(error)", path: file.path)
+        }
+        writeOffset = committedOffset
+        dirty = true
+        if let error = syncIfDirty() { return error }
+        needsRepair = false
+        return nil
+    }
+
+    /// What a batch changed besides its completions.
+    private struct BatchOutcome {
+        /// At least one append succeeded.
+        var appended = false
+        /// The generation of a reset that succeeded.
+        var generation: UInt64?
+        /// Bytes of the old file counted again after a failed reset.
+        var restoredBytes: UInt64 = 0
+    }
+
+    /// Writes one batch. Returns the completions to run (outside the lock), the failure that
+    /// stopped it (every item after it fails too), and what it changed.
+    private func process(_ batch: [Item]) -> ([() -> Void], DurabilityError?, BatchOutcome) {
         var completions: [() -> Void] = []
-        var failure = poisoned
+        var failure: DurabilityError?
+        var outcome = BatchOutcome()
         var pending: [UInt8] = []
         var waiting: [(UInt64, Completion?)] = []
 
@@ -287,6 +386,11 @@ public final class WriteAheadLog: @unchecked Sendable {
             guard !waiting.isEmpty else { return }
             if failure == nil {
                 failure = writeAndSync(pending)
+                if failure == nil {
+                    committedOffset = writeOffset
+                    committedLSN = waiting[waiting.count - 1].0 + 1
+                    outcome.appended = true
+                }
             }
             for (lsn, completion) in waiting {
                 guard let completion else { continue }
@@ -302,19 +406,26 @@ public final class WriteAheadLog: @unchecked Sendable {
             case .append(let lsn, let frame, let completion):
                 pending.append(contentsOf: frame)
                 waiting.append((lsn, completion))
-            case .reset(let generation, let path, let firstLSN, let completion):
+            case .reset(let generation, let path, let firstLSN, let bytesBefore, let completion):
                 flush()
                 let result: Result<Void, DurabilityError>
                 if let failure {
                     result = .failure(failure)
+                } else if let syncFailure = syncIfDirty() {
+                    failure = syncFailure
+                    result = .failure(syncFailure)
                 } else {
                     result = switchFile(generation: generation, path: path, firstLSN: firstLSN)
+                }
+                switch result {
+                case .success: outcome.generation = generation
+                case .failure: outcome.restoredBytes += bytesBefore - UInt64(LogFileHeader.size)
                 }
                 completions.append { completion(result) }
             }
         }
         flush()
-        return (completions, failure == poisoned ? nil : failure)
+        return (completions, failure, outcome)
     }
 
     private func writeAndSync(_ bytes: [UInt8]) -> DurabilityError? {
@@ -344,9 +455,8 @@ public final class WriteAheadLog: @unchecked Sendable {
         return nil
     }
 
-    /// The file half of a reset: sync the old file, create the new one durably, switch.
+    /// The file half of a reset (the old file is synced): create the new one durably, switch.
     private func switchFile(generation: UInt64, path: String, firstLSN: UInt64) -> Result<Void, DurabilityError> {
-        if let failure = syncIfDirty() { return .failure(failure) }
         do {
             let newFile = try Self.createFile(
                 path: path, header: LogFileHeader(generation: generation, firstLSN: firstLSN),
@@ -354,6 +464,8 @@ public final class WriteAheadLog: @unchecked Sendable {
             file.close()
             file = newFile
             writeOffset = UInt64(LogFileHeader.size)
+            committedOffset = writeOffset
+            committedLSN = firstLSN
             return .success(())
         } catch let error as DurabilityError {
             // Stay on the old file: the snapshot that asked for the reset is abandoned.
