@@ -344,21 +344,72 @@ public final class ServedCorpus: Sendable {
 
     /// Adopts an imported store when the data directory holds no reports yet, and writes a
     /// snapshot of it at once (so the import is not logged report by report and the trained
-    /// dictionary and index are kept). Returns false, changing nothing, if reports exist.
+    /// dictionary and index are kept), then the import ledger. Returns false, changing
+    /// nothing, if reports exist or the directory has imported before (its ledger is not
+    /// empty: reports deleted since are not brought back).
     public func adoptInitialImport(_ imported: ReportStore) throws(EngineError) -> Bool {
+        if let persistence, let ledger = try readLedger(persistence), !ledger.fingerprints.isEmpty { return false }
         let adopted = writer.withLock { _ -> Bool in
             guard store.count == 0, pending.withLock({ $0.isEmpty }) else { return false }
             current.withLock { $0 = imported }
             return true
         }
-        if adopted, persistence != nil { _ = try snapshot() }
+        if adopted, let persistence {
+            _ = try snapshot()
+            try writeLedger(ImportLedger(fingerprints: Self.ledgerEntries(imported.fingerprints())), persistence)
+        }
         return adopted
     }
 
+    /// Reads `sources` and returns what an import must apply. With a data directory, a source
+    /// report is applied only when it is new or changed since the last import (the ledger in
+    /// the data directory says), so PUTs and DELs made since stay; without one, when its text
+    /// differs from the stored one.
+    /// - Throws: `.importFailed` when the ledger is damaged (the message names the file).
+    public func importChanges(from sources: [ImportSource], options: ImportOptions) throws(EngineError) -> ImportChanges {
+        var last: [ReportID: ReportFingerprint]?
+        if let persistence, let ledger = try readLedger(persistence) {
+            var known: [ReportID: ReportFingerprint] = [:]
+            known.reserveCapacity(ledger.fingerprints.count)
+            for (id, print) in ledger.fingerprints {
+                if let reportID = ReportID(id) { known[reportID] = ReportFingerprint(length: Int(print.length), crc: print.crc) }
+            }
+            last = known
+        }
+        return store.changes(from: sources, options: options, since: last)
+    }
+
+    private func readLedger(_ persistence: Persistence) throws(EngineError) -> ImportLedger? {
+        do {
+            return try persistence.directory.readImportLedger()
+        } catch {
+            throw EngineError(.importFailed, "cannot read the import ledger: \(error)")
+        }
+    }
+
+    private func writeLedger(_ ledger: ImportLedger, _ persistence: Persistence) throws(EngineError) {
+        do {
+            try persistence.directory.writeImportLedger(ledger)
+        } catch {
+            throw EngineError(.importFailed, "the import was applied but its ledger could not be written: \(error)")
+        }
+    }
+
+    private static func ledgerEntries(_ prints: [ReportID: ReportFingerprint]) -> [String: ImportLedger.Fingerprint] {
+        var entries: [String: ImportLedger.Fingerprint] = [:]
+        entries.reserveCapacity(prints.count)
+        for (id, print) in prints {
+            entries[id.rawValue] = ImportLedger.Fingerprint(length: UInt32(clamping: print.length), crc: print.crc)
+        }
+        return entries
+    }
+
     /// Puts every report of `changes` as a logged write, pipelined (group commit), and waits
-    /// for all of them.
+    /// for all of them; then (with a data directory) records the fingerprints of every report
+    /// read in the import ledger, so the next import skips those that did not change.
     /// - Returns: the number written.
-    /// - Throws: `.importFailed` with the first failure; reports before it may be written.
+    /// - Throws: `.importFailed` with the first failure; reports before it may be written, the
+    ///   ledger is not updated.
     public func apply(_ changes: ImportChanges) throws(EngineError) -> Int {
         let group = DispatchGroup()
         let firstFailure = Mutex<EngineError?>(nil)
@@ -373,6 +424,11 @@ public final class ServedCorpus: Sendable {
         HeapTrimmer.trim()
         if let error = firstFailure.withLock({ $0 }) {
             throw EngineError(.importFailed, "import stopped: \(error.message)")
+        }
+        if let persistence {
+            var ledger = try readLedger(persistence) ?? ImportLedger()
+            for (id, print) in Self.ledgerEntries(changes.fingerprints) { ledger.fingerprints[id] = print }
+            try writeLedger(ledger, persistence)
         }
         return changes.reports.count
     }

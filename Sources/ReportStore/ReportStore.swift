@@ -224,6 +224,18 @@ public final class ReportStore: Sendable {
         state.withLock { Array($0.docs.keys) }.sorted()
     }
 
+    /// Length and CRC-32 of every live report, as recorded at write time (no inflating).
+    public func fingerprints() -> [ReportID: ReportFingerprint] {
+        state.withLock { s in
+            var all: [ReportID: ReportFingerprint] = [:]
+            all.reserveCapacity(s.docs.count)
+            for (id, doc) in s.docs {
+                if let e = s.arena.entry(doc) { all[id] = ReportFingerprint(length: Int(e.textLength), crc: e.crc) }
+            }
+            return all
+        }
+    }
+
     /// Sizes at this moment.
     public var statistics: StoreStatistics {
         state.withLock { s in

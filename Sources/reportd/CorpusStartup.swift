@@ -1,8 +1,10 @@
 // CorpusStartup: makes the corpus reportd starts serving, and tells the operator how. Without
 // a data directory: import the sources into memory. With one: recover the snapshot and log
-// (repairing first if asked); then, if the directory held no reports, import the sources in
-// full and snapshot them at once; otherwise apply only the reports that are new or changed,
-// as logged writes — the data directory is the source of truth. Stateless apart from its logger.
+// (repairing first if asked); then, if the directory held no reports and never imported, import
+// the sources in full and snapshot them at once; otherwise apply only the source reports that are
+// new or changed since they were last imported (the directory's import ledger), as logged writes —
+// the data directory is the source of truth: PUTs and DELs are never reverted by an import.
+// Stateless apart from its logger.
 import Foundation
 import Logging
 import ReportEngine
@@ -63,7 +65,7 @@ struct CorpusStartup {
             }
         }
         let options = settings.importOptions
-        let changes = corpus.store.changes(from: settings.imports.map { ImportSource.path($0) }, options: options)
+        let changes = try corpus.importChanges(from: settings.imports.map { ImportSource.path($0) }, options: options)
         for issue in changes.summary.issues { logger.warning("skipped \(issue)") }
         let written = try corpus.apply(changes)
         let message = "import: \(written) new or changed reports written, \(changes.unchanged) unchanged, \(changes.summary.skipped) skipped"

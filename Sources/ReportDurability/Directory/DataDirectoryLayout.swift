@@ -2,6 +2,7 @@
 // (docs/DURABILITY.md, "Files"). A value type; safe anywhere.
 //
 //     LOCK                                   flock; holds the owner's PID
+//     imports.rdimp                          fingerprints of the source reports last imported
 //     snapshot-<generation, 20 digits>.rdsnap
 //     snapshot-<generation>.rdsnap.tmp       a snapshot being written (never authoritative)
 //     log-<generation, 20 digits>.rdlog      the writes since snapshot <generation>
@@ -21,6 +22,7 @@ struct DataDirectoryLayout {
     var temporaries: [String] = []
 
     static let lockName = "LOCK"
+    static let importLedgerName = "imports.rdimp"
 
     static func snapshotName(_ generation: UInt64) -> String { "snapshot-\(padded(generation)).rdsnap" }
     static func logName(_ generation: UInt64) -> String { "log-\(padded(generation)).rdlog" }
