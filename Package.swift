@@ -40,10 +40,10 @@ let package = Package(
         .target(name: "ReportStore", dependencies: ["CZlib", "ReportIndex"]),
         .target(name: "ReportProtocol", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "ServiceSupport"),
-        .target(name: "ReportDurability", dependencies: ["ReportStore"]),
+        .target(name: "ReportDurability", dependencies: ["CZlib"]),
         .target(
             name: "ReportEngine",
-            dependencies: ["ReportStore", "ReportDurability", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["ReportStore", "ReportIndex", "ReportDurability", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "ReportServer",

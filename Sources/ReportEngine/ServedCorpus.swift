@@ -22,6 +22,7 @@ import Dispatch
 import Foundation
 import Logging
 import ReportDurability
+import ReportIndex
 import ReportStore
 import Synchronization
 
@@ -138,10 +139,7 @@ public final class ServedCorpus: Sendable {
     /// Applies logged writes in order. Compression, the costly part, runs on all cores; the
     /// writes are applied one by one in log order afterwards.
     private static func replay(_ records: [LogRecord], into store: ReportStore) throws(EngineError) {
-        let prepared = UnsafeMutableBufferPointer<PreparedReport?>.allocate(capacity: records.count)
-        prepared.initialize(repeating: nil)
-        defer { prepared.deinitialize().deallocate() }
-        let slots = PreparedSlots(prepared)
+        let prepared = WorkerResults<PreparedReport?>(repeating: nil, count: records.count)
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: records.count) { i in
             guard case .put(let id, let text) = records[i] else { return }
@@ -150,7 +148,7 @@ public final class ServedCorpus: Sendable {
                 return
             }
             do throws(StoreError) {
-                slots.buffer[i] = try store.prepare(id: reportID, text: text, validating: false)
+                prepared.set(i, try store.prepare(id: reportID, text: text, validating: false))
             } catch {
                 failures.withLock { $0.append("record \(i) (\(id)): \(error.message)") }
             }
@@ -437,12 +435,6 @@ public final class ServedCorpus: Sendable {
     public func close() {
         persistence?.directory.close()
     }
-}
-
-/// Result slots of the parallel replay; each iteration writes only its own.
-private final class PreparedSlots: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<PreparedReport?>
-    init(_ buffer: UnsafeMutableBufferPointer<PreparedReport?>) { self.buffer = buffer }
 }
 
 extension Duration {

@@ -116,11 +116,7 @@ public struct IndexBuilder {
         }
         // Encode term ranges in parallel.
         let partCount = max(1, min(termCount, 32))
-        final class Part: @unchecked Sendable {
-            var bytes: [UInt8] = []
-            var offsets: [UInt32] = []
-        }
-        let parts = (0..<partCount).map { _ in Part() }
+        let parts = WorkerResults<(bytes: [UInt8], offsets: [UInt32])>(repeating: ([], []), count: partCount)
         docLengths.withUnsafeBufferPointer { buffer in
             let lengths = UncheckedSendable(value: buffer)
             DispatchQueue.concurrentPerform(iterations: partCount) { p in
@@ -133,11 +129,10 @@ public struct IndexBuilder {
                     encode(term: g, chunks: chunks, globalToLocal: globalToLocal, docSlots: docSlots,
                            lengths: lengths.value, writer: &writer)
                 }
-                parts[p].bytes = writer.bytes
-                parts[p].offsets = offsets
+                parts.set(p, (writer.bytes, offsets))
             }
         }
-        let (postings, postingOffsets) = concatenate(parts.map { ($0.bytes, $0.offsets) })
+        let (postings, postingOffsets) = concatenate(parts.values.map { ($0.bytes, $0.offsets) })
         let dictionary = TermDictionary(terms: sorted.map(\.term), postingOffsets: postingOffsets)
         let docCount = chunks.reduce(0) { $0 + $1.liveCount }
         return SearchIndex(

@@ -136,7 +136,7 @@ public enum SegmentMerger {
 
     /// Encoded postings of one range of planned terms: the planned ids kept (df > 0), their offsets
     /// relative to `bytes`.
-    final class Part: @unchecked Sendable {
+    struct Part {
         var terms: [Int] = []
         var offsets: [UInt32] = []
         var bytes: [UInt8] = []
@@ -149,10 +149,10 @@ public enum SegmentMerger {
         let termCount = plan.terms.count
         let docSlots = docLengths.count
         let partCount = max(1, min(termCount, 32))
-        let parts = (0..<partCount).map { _ in Part() }
+        let parts = WorkerResults(repeating: Part(), count: partCount)
         let shifts = segments.map { Int($0.base - base) }
         DispatchQueue.concurrentPerform(iterations: partCount) { p in
-            let part = parts[p]
+            var part = Part()
             var writer = BitWriter()
             var decoded: [(posting: DecodedPosting, shift: Int)] = []
             for t in (termCount * p / partCount)..<(termCount * (p + 1) / partCount) {
@@ -188,7 +188,8 @@ public enum SegmentMerger {
                 encoder.finish(writer: &writer)
             }
             part.bytes = writer.bytes
+            parts.set(p, part)
         }
-        return parts
+        return parts.values
     }
 }

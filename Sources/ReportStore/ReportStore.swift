@@ -24,6 +24,8 @@ public final class ReportStore: Sendable {
         var arena: CompressedArena
         var docs: [ReportID: UInt32]
         var ids: [ReportID?]
+        /// Bit d set while doc d is live: `ids[d] != nil`, copied O(1) by queries and merges.
+        var live: LiveDocs
         var index: StoreIndexState
         /// Codec slots (a unit's `Entry.codec`); nil once no unit uses it. Slots are never reused.
         var codecs: [Codec?]
@@ -68,7 +70,9 @@ public final class ReportStore: Sendable {
             slots[Int(c.slot)] = Codec(dictionary: c.dictionary, trainedOn: c.trainedOn, level: options.level, memLevel: options.memLevel)
         }
         state = Mutex(
-            State(arena: arena, docs: docs, ids: ids, index: index, codecs: slots, current: codecs.last?.slot ?? 0))
+            State(
+                arena: arena, docs: docs, ids: ids, live: LiveDocs(ids: ids), index: index, codecs: slots,
+                current: codecs.last?.slot ?? 0))
     }
 
     private convenience init(
@@ -256,15 +260,20 @@ public final class ReportStore: Sendable {
         state.withLock { s in s.docs[id].flatMap { s.arena.entry($0) }.map { (s.arena.chunk(of: $0), $0, s.codecs[Int($0.codec)]!) } }
     }
 
-    /// Whether `doc` is live, for filtering index results. Lock-free when nothing was ever
-    /// replaced or removed (`retiredAny` is read once per query by the caller).
-    func isLive(_ doc: UInt32) -> Bool {
-        state.withLock { s in Int(doc) < s.ids.count && s.ids[Int(doc)] != nil }
+    /// The live doc numbers at this instant, copied in one lock hold: a query or a merge tests
+    /// liveness on it without taking the lock again.
+    func liveDocs() -> LiveDocs {
+        state.withLock { $0.live }
     }
 
-    /// True once any report was replaced or removed since import.
-    var retiredAny: Bool {
-        state.withLock { s in s.ids.count != s.docs.count }
+    /// Id and unit of each of `docs` (nil when not live), in one lock hold.
+    func locations(ofDocs docs: [UInt32]) -> [(id: ReportID, chunk: ArenaChunk, entry: Entry, codec: Codec)?] {
+        state.withLock { s in
+            docs.map { doc in
+                guard Int(doc) < s.ids.count, let id = s.ids[Int(doc)], let e = s.arena.entry(doc) else { return nil }
+                return (id, s.arena.chunk(of: e), e, s.codecs[Int(e.codec)]!)
+            }
+        }
     }
 
     func location(_ doc: UInt32) -> (ArenaChunk, Entry, Codec)? {
@@ -324,10 +333,12 @@ public final class ReportStore: Sendable {
             if let old = s.docs[report.id] {
                 s.arena.retire(old)
                 s.ids[Int(old)] = nil
+                s.live.retire(old)
             }
             let doc = s.arena.append(unit: report.unit, textLength: report.text.count, crc: report.crc, codec: report.slot)
             s.docs[report.id] = doc
             s.ids.append(report.id)
+            s.live.appendLive()
             if s.index.enabled {
                 s.index.pending.append(PendingDoc(doc: doc, text: report.text))
                 s.index.pendingBytes += report.text.count
@@ -351,27 +362,39 @@ public final class ReportStore: Sendable {
             guard let doc = s.docs.removeValue(forKey: id) else { return (false, false) }
             s.arena.retire(doc)
             s.ids[Int(doc)] = nil
+            s.live.retire(doc)
             return (true, Self.isWasteful(s.arena))
         }
         if wasteful { scheduleIndexMaintenance() }
         return removed
     }
 
-    /// Whether replaced and removed units hold enough memory to be worth a compaction: more than
-    /// a quarter of the live compressed bytes, and at least 1 MiB.
+    /// Whether replaced and removed units hold enough memory to be worth a compaction: the same
+    /// rule as the index's dead-document allowance — dead bytes over a seventh of the arena's
+    /// bytes (so the texts stay under ~1.17 x their live size) — and at least 64 KiB.
     static func isWasteful(_ arena: CompressedArena) -> Bool {
-        arena.garbageBytes >= 1 << 20 && arena.garbageBytes * 4 > arena.liveCompressedBytes
+        arena.garbageBytes >= 64 << 10 && arena.garbageBytes * 6 > arena.liveCompressedBytes
     }
 
-    /// Compacts the arena when `isWasteful` says so (from the maintenance queue).
+    /// Compacts the arena when `isWasteful` says so (on the maintenance queue).
     func compactIfWasteful() {
-        if state.withLock({ Self.isWasteful($0.arena) }) { compact() }
+        if state.withLock({ Self.isWasteful($0.arena) }) { compactOnMaintenanceQueue() }
     }
 
     /// Rewrites the arena with only live units, freeing the garbage of replaced and removed
-    /// reports. Doc numbers do not change. Readers in flight keep the old chunks alive.
+    /// reports. Doc numbers do not change. The units are copied off the lock from a copy of the
+    /// arena; the lock is held only to take that copy and to swap the new entries in (writes made
+    /// meanwhile keep their units). Readers in flight keep the old chunks alive. Runs on the
+    /// maintenance queue (so one compaction at a time) and waits for it.
     public func compact() {
-        state.withLock { $0.arena.compact() }
+        maintenance.sync { compactOnMaintenanceQueue() }
+    }
+
+    /// `compact()`'s work, for a caller already on the maintenance queue.
+    private func compactOnMaintenanceQueue() {
+        let original = state.withLock { $0.arena }
+        let compacted = original.compacted()
+        state.withLock { $0.arena.adopt(compacted, basedOn: original) }
         HeapTrimmer.trim()
     }
 }

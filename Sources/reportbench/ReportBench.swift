@@ -9,6 +9,9 @@ struct ReportBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reportbench",
         abstract: "Measure reportd (release build) and generate sample corpora.",
-        subcommands: [StoreBenchmark.self, IndexBenchmark.self, ServerBenchmark.self, SearchBenchmark.self, GenerateCorpus.self]
+        subcommands: [
+            StoreBenchmark.self, IndexBenchmark.self, ServerBenchmark.self, SearchBenchmark.self, SoakBenchmark.self,
+            GenerateCorpus.self,
+        ]
     )
 }

@@ -5,7 +5,8 @@
 //
 // Invariant: a live entry points at `length` bytes of an existing chunk; a retired entry has
 // chunk == Entry.retired. Doc numbers are indices into `entries` and are never reused.
-// A value type: ReportStore keeps it inside its Mutex; not thread-safe by itself.
+// A value type: ReportStore keeps it inside its Mutex and compacts a copy of it off the lock
+// (`compacted`, then `adopt`); not thread-safe by itself.
 
 /// Where one report's unit lives.
 struct Entry: Sendable {
@@ -98,6 +99,48 @@ struct CompressedArena {
         liveRawBytes -= Int(e.textLength)
         liveCompressedBytes -= Int(e.length)
         garbageBytes += Int(e.length)
+    }
+
+    /// A copy holding only the live units, in new chunks (doc numbers unchanged); `self` is not
+    /// changed, so this runs off the store's lock on a copy of the arena.
+    func compacted() -> CompressedArena {
+        var copy = self
+        copy.compact()
+        return copy
+    }
+
+    /// Takes the compacted copy `compacted` made of `original` (an earlier value of this arena):
+    /// every entry unchanged since `original` moves to its copy; entries changed or added since
+    /// keep their units, and the chunks holding them are kept. O(entries), no unit is copied.
+    mutating func adopt(_ compacted: CompressedArena, basedOn original: CompressedArena) {
+        var newChunks = compacted.chunks
+        var kept: [Int: Int] = [:]
+        var newEntries = entries
+        for doc in entries.indices where entries[doc].isLive {
+            let e = entries[doc]
+            if doc < original.entries.count {
+                let o = original.entries[doc]
+                if o.isLive, original.chunks[Int(o.chunk)] === chunks[Int(e.chunk)], o.offset == e.offset,
+                    o.codec == e.codec, o.length == e.length
+                {
+                    newEntries[doc] = compacted.entries[doc]
+                    continue
+                }
+            }
+            let old = Int(e.chunk)
+            let index: Int
+            if let known = kept[old] {
+                index = known
+            } else {
+                newChunks.append(chunks[old])
+                index = newChunks.count - 1
+                kept[old] = index
+            }
+            newEntries[doc].chunk = UInt32(index)
+        }
+        chunks = newChunks
+        entries = newEntries
+        garbageBytes = chunks.reduce(0) { $0 + $1.used } - liveCompressedBytes
     }
 
     /// Copies the live units into one new chunk (doc numbers unchanged) and drops the old

@@ -5,15 +5,11 @@
 // Invariant: batch b's result is written by exactly one worker, read only after all finish.
 // Call from one thread; it runs its own workers.
 import Dispatch
+import ReportIndex
 import Synchronization
 
 /// Compresses a RawCorpus into arena chunks and entries.
 struct ParallelCompressor {
-    private struct SharedBuffers: @unchecked Sendable {
-        let all: UnsafeRawBufferPointer
-        let results: UnsafeMutableBufferPointer<Batch>
-    }
-
     private struct Batch {
         var bytes: [UInt8] = []
         var lengths: [UInt32] = []
@@ -28,9 +24,7 @@ struct ParallelCompressor {
     func compress(_ corpus: RawCorpus) throws(StoreError) -> CompressedArena {
         let n = corpus.count
         let batchCount = (n + Self.batchSize - 1) / Self.batchSize
-        let results = UnsafeMutableBufferPointer<Batch>.allocate(capacity: batchCount)
-        results.initialize(repeating: Batch())
-        defer { results.deinitialize().deallocate() }
+        let results = WorkerResults<Batch>(repeating: Batch(), count: batchCount)
         let nextBatch = Atomic<Int>(0)
         let reportsDone = Atomic<Int>(0)
         let bytesDone = Atomic<Int>(0)
@@ -39,44 +33,46 @@ struct ParallelCompressor {
         let interval = UInt64(options.progressInterval * 1e9)
         let workers = max(1, min(options.concurrency, batchCount))
 
-        corpus.bytes.withUnsafeBytes { allBytes in
-            // Workers read disjoint texts and write disjoint batch slots; both buffers outlive
-            // concurrentPerform, which returns only when every worker is done.
-            let shared = SharedBuffers(all: allBytes, results: results)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                let all = shared.all
-                let results = shared.results
-                let deflater: Deflater
-                do throws(StoreError) {
-                    deflater = try Deflater(level: options.level, memLevel: options.memLevel, dictionary: dictionary)
-                } catch {
-                    failure.withLock { $0 = $0 ?? error }
-                    return
-                }
-                while true {
-                    let b = nextBatch.wrappingAdd(1, ordering: .relaxed).oldValue
-                    if b >= batchCount { break }
-                    var batch = Batch()
-                    var batchBytes = 0
-                    for i in (b * Self.batchSize)..<min(n, (b + 1) * Self.batchSize) {
-                        let r = corpus.range(i)
+        // Workers read disjoint texts and each batch slot is written by the one worker that
+        // took the batch (WorkerResults' contract).
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let deflater: Deflater
+            do throws(StoreError) {
+                deflater = try Deflater(level: options.level, memLevel: options.memLevel, dictionary: dictionary)
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
+                return
+            }
+            while true {
+                let b = nextBatch.wrappingAdd(1, ordering: .relaxed).oldValue
+                if b >= batchCount { break }
+                var batch = Batch()
+                var batchBytes = 0
+                for i in (b * Self.batchSize)..<min(n, (b + 1) * Self.batchSize) {
+                    let r = corpus.range(i)
+                    let outcome = corpus.bytes.withUnsafeBytes { all -> Result<(Int, UInt32), StoreError> in
                         let text = UnsafeRawBufferPointer(rebasing: all[r])
                         do throws(StoreError) {
-                            let length = try deflater.compress(text, appendingTo: &batch.bytes)
-                            batch.lengths.append(UInt32(length))
-                            batch.crcs.append(Checksum.crc32(text))
+                            return .success((try deflater.compress(text, appendingTo: &batch.bytes), Checksum.crc32(text)))
                         } catch {
-                            failure.withLock { $0 = $0 ?? error }
-                            return
+                            return .failure(error)
                         }
-                        batchBytes += r.count
                     }
-                    results[b] = batch
-                    report(
-                        reports: reportsDone.wrappingAdd(batch.lengths.count, ordering: .relaxed).newValue,
-                        bytes: bytesDone.wrappingAdd(batchBytes, ordering: .relaxed).newValue,
-                        lastReport: lastReport, interval: interval)
+                    switch outcome {
+                    case .success(let (length, crc)):
+                        batch.lengths.append(UInt32(length))
+                        batch.crcs.append(crc)
+                    case .failure(let error):
+                        failure.withLock { $0 = $0 ?? error }
+                        return
+                    }
+                    batchBytes += r.count
                 }
+                results.set(b, batch)
+                report(
+                    reports: reportsDone.wrappingAdd(batch.lengths.count, ordering: .relaxed).newValue,
+                    bytes: bytesDone.wrappingAdd(batchBytes, ordering: .relaxed).newValue,
+                    lastReport: lastReport, interval: interval)
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
@@ -95,15 +91,15 @@ struct ParallelCompressor {
     }
 
     /// Copies the batches, in order, into chunks of at most CompressedArena.maxChunkSize.
-    private func pack(_ corpus: RawCorpus, _ results: UnsafeMutableBufferPointer<Batch>) -> CompressedArena {
+    private func pack(_ corpus: RawCorpus, _ results: WorkerResults<Batch>) -> CompressedArena {
         var total = 0
-        for b in results { total += b.bytes.count }
+        for b in 0..<results.count { total += results[b].bytes.count }
         var chunks: [ArenaChunk] = []
         var entries: [Entry] = []
         entries.reserveCapacity(corpus.count)
         var remaining = total
         var doc = 0
-        for b in results.indices {
+        for b in 0..<results.count {
             let batch = results[b]
             var offsetInBatch = 0
             for (k, length) in batch.lengths.enumerated() {
@@ -121,7 +117,7 @@ struct ParallelCompressor {
                 remaining -= len
                 doc += 1
             }
-            results[b] = Batch()  // release the batch as soon as it is packed
+            results.set(b, Batch())  // release the batch as soon as it is packed
         }
         return CompressedArena(chunks: chunks, entries: entries)
     }

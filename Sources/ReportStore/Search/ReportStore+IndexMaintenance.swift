@@ -2,9 +2,11 @@
 // pending list (under the store lock, with the write itself); a flush tokenizes the pending
 // texts into a new small segment, either before a query (so a search sees every write made
 // before it) or in the background once enough are waiting; background merges keep the
-// segment count logarithmic (merge the newest two while the newer is at least half the size
-// of the older, like a binary counter), dropping replaced and removed docs as they go; the same
-// job compacts the arena once replaced and removed texts hold a quarter of its live bytes.
+// segment count logarithmic (merge the newest two while the newer holds at least half the live
+// docs of the older, like a binary counter) and rewrite any segment whose dead (replaced or
+// removed) docs pass a fifth of its docs, as Lucene's TieredMergePolicy's deletes allowance, so
+// a replace-heavy load does not inflate the index; the same job compacts the arena by the same
+// rule (`isWasteful`).
 // Thread-safe: flushes are serialised by `flushLock`, merges run on one serial queue, and
 // segments are swapped in under the store lock by identity.
 import Dispatch
@@ -18,10 +20,12 @@ extension ReportStore {
     /// Beyond this many segments, the two smallest neighbours are merged whatever their sizes.
     static let maxSegments = 12
 
-    /// The index with every write applied so far (pending writes are flushed first).
-    func currentIndex() -> SegmentedIndex {
+    /// The index with every write applied so far (pending writes are flushed first), and the
+    /// live docs of the same instant, taken in one lock hold: a query reads both without the lock.
+    func currentIndex() -> (index: SegmentedIndex, live: LiveDocs) {
         flushPendingWrites()
-        return SegmentedIndex(segments: state.withLock { $0.index.segments })
+        let (segments, live) = state.withLock { ($0.index.segments, $0.live) }
+        return (SegmentedIndex(segments: segments), live)
     }
 
     /// Tokenizes every pending write into one new segment.
@@ -58,30 +62,70 @@ extension ReportStore {
         maintenance.sync {}
     }
 
-    /// Merges one pair of neighbouring segments if the policy asks for it; false when none is due.
-    func mergeOnce() -> Bool {
-        let segments = state.withLock { $0.index.segments }
-        guard segments.count >= 2 else { return false }
-        let pair: Int
-        let n = segments.count
-        if segments[n - 1].docRange.count * 2 >= segments[n - 2].docRange.count {
-            pair = n - 2
-        } else if n > Self.maxSegments {
-            let sizes: [Int] = segments.map { $0.docRange.count }
+    /// Share of a segment's documents that may be dead (replaced or removed) before the segment
+    /// is rewritten without them, as Lucene's TieredMergePolicy's deletes allowance.
+    static let deadShareAllowed = 0.2
+    /// A newer segment holding at least 1/tierRatio of the live docs of the one before it is
+    /// merged into it.
+    static let tierRatio = 4
+
+
+    /// The next merge the policy asks for, as a range of neighbouring segments (one segment: a
+    /// rewrite without its dead documents; an empty result: drop the segment, nothing in it is
+    /// live). Sizes are live documents, so replaced documents do not make a segment look big.
+    /// 1. a segment with no live document is dropped;
+    /// 2. the newest two are merged while the newer holds at least a quarter of the older's live
+    ///    docs, sizes under `flushDocs` counting as `flushDocs` (a base-4 counter: the segment
+    ///    count stays logarithmic, few small segments repeat the big one's terms, and each doc
+    ///    is re-encoded a few times at most);
+    /// 3. beyond `maxSegments`, the two neighbours with the fewest live docs are merged;
+    /// 4. the segment with the largest share of dead docs, if over `deadShareAllowed`, is
+    ///    rewritten (with its newer neighbour when that one is smaller: fewer segments for free).
+    static func nextMerge(documents: [Int], live: [Int]) -> ClosedRange<Int>? {
+        let n = live.count
+        if let empty = live.firstIndex(of: 0) { return empty...empty }
+        if n >= 2, max(live[n - 1], flushDocs) * tierRatio >= max(live[n - 2], flushDocs) { return (n - 2)...(n - 1) }
+        if n > maxSegments {
             var best = 0
-            for i in 1..<(n - 1) where sizes[i] + sizes[i + 1] < sizes[best] + sizes[best + 1] { best = i }
-            pair = best
-        } else {
-            return false
+            for i in 1..<(n - 1) where live[i] + live[i + 1] < live[best] + live[best + 1] { best = i }
+            return best...(best + 1)
         }
-        let (older, newer) = (segments[pair], segments[pair + 1])
-        let merged = SegmentMerger.merge([older, newer], isLive: isLive)
+        var worst: Int?
+        var worstShare = deadShareAllowed
+        for i in 0..<n {
+            let share = 1 - Double(live[i]) / Double(max(documents[i], 1))
+            if share > worstShare {
+                worst = i
+                worstShare = share
+            }
+        }
+        guard let worst else { return nil }
+        if worst + 1 < n, live[worst + 1] <= live[worst] { return worst...(worst + 1) }
+        return worst...worst
+    }
+
+    /// Makes the merge the policy asks for, if any; false when none is due. The merge is built
+    /// off the lock from a copy of the segments and of the live-doc bitmap, and swapped in by
+    /// identity. (A doc that dies meanwhile stays in the new segment until a later merge; queries
+    /// filter it.)
+    func mergeOnce() -> Bool {
+        let (segments, liveDocs) = state.withLock { ($0.index.segments, $0.live) }
+        let live = segments.map { liveDocs.count(in: $0.docRange) }
+        guard let range = Self.nextMerge(documents: segments.map(\.index.documentCount), live: live) else { return false }
+        let inputs = Array(segments[range])
+        let replacement: [IndexSegment]
+        if range.count == 1, live[range.lowerBound] == 0 {
+            replacement = []
+        } else {
+            replacement = [SegmentMerger.merge(inputs) { liveDocs.contains($0) }]
+        }
         return state.withLock { s in
             // Swap by identity: flushes only append, and merges run one at a time.
-            guard let i = s.index.segments.firstIndex(where: { $0.index === older.index }),
-                i + 1 < s.index.segments.count, s.index.segments[i + 1].index === newer.index
+            guard let i = s.index.segments.firstIndex(where: { $0.index === inputs[0].index }),
+                i + inputs.count <= s.index.segments.count,
+                zip(s.index.segments[i..<(i + inputs.count)], inputs).allSatisfy({ $0.index === $1.index })
             else { return false }
-            s.index.segments.replaceSubrange(i...(i + 1), with: [merged])
+            s.index.segments.replaceSubrange(i..<(i + inputs.count), with: replacement)
             return true
         }
     }

@@ -4,12 +4,6 @@
 import Dispatch
 import ReportIndex
 
-/// The result slots of one search page; each concurrentPerform iteration writes only its own.
-private final class HitSlots: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Result<SearchHitResult?, Error>>
-    init(_ buffer: UnsafeMutableBufferPointer<Result<SearchHitResult?, Error>>) { self.buffer = buffer }
-}
-
 extension ReportStore {
     /// Ranked search.
     /// - Parameters:
@@ -20,38 +14,36 @@ extension ReportStore {
     /// - Throws: `QueryError` for a malformed query; `StoreError` `.corrupt` if a hit's text is damaged.
     public func search(_ queryText: String, limit: Int, offset: Int, fold: Bool, withTexts: Bool = true) throws -> SearchPage {
         let query = try Query.parse(queryText, fold: fold)
-        let index = currentIndex()
-        let results = retiredAny
-            ? index.search(query, limit: limit, offset: offset, isLive: isLive)
-            : index.search(query, limit: limit, offset: offset, isLive: { _ in true })
+        // One lock hold pins the segments and the live docs; ranking then takes no lock.
+        let (index, live) = currentIndex()
+        let results = index.search(query, limit: limit, offset: offset, isLive: { live.contains($0) })
         // Each hit costs one inflate and one snippet scan; the page's hits are independent, so
         // they are built on all cores (a page of 10 on 2 cores takes about half the time).
         let page = results.hits
+        // One more lock hold finds every hit's id and unit. A report removed since ranking is
+        // simply left out of the page.
+        let found = locations(ofDocs: page.map(\.doc))
         if !withTexts {
-            let hits = page.compactMap { scored in
-                id(forDoc: scored.doc).map { SearchHitResult(id: $0, title: "", score: scored.score, snippet: .empty) }
+            let hits = zip(page, found).compactMap { scored, location in
+                location.map { SearchHitResult(id: $0.id, title: "", score: scored.score, snippet: .empty) }
             }
             return SearchPage(total: results.total, hits: hits)
         }
-        let built = UnsafeMutableBufferPointer<Result<SearchHitResult?, Error>>.allocate(capacity: page.count)
-        built.initialize(repeating: .success(nil))
-        defer { built.deinitialize().deallocate() }
-        let slots = HitSlots(built)
+        let built = WorkerResults<Result<SearchHitResult?, Error>>(repeating: .success(nil), count: page.count)
         DispatchQueue.concurrentPerform(iterations: page.count) { i in
             let scored = page[i]
-            slots.buffer[i] = Result {
-                // A report removed between ranking and here is simply left out of the page.
-                guard let reportID = id(forDoc: scored.doc), let body = try self.text(forDoc: scored.doc) else {
-                    return nil
-                }
+            built.set(i, Result {
+                guard let (reportID, chunk, e, codec) = found[i] else { return nil }
+                let body = try codec.inflaters.inflate(
+                    chunk.bytes(at: Int(e.offset), count: Int(e.length)), textLength: Int(e.textLength), crc: e.crc)
                 return SearchHitResult(
                     id: reportID, title: TitleExtractor.title(of: body), score: scored.score,
                     snippet: Snippeter.snippet(text: body, query: query))
-            }
+            })
         }
         var hits: [SearchHitResult] = []
         hits.reserveCapacity(page.count)
-        for result in built {
+        for result in built.values {
             if let hit = try result.get() { hits.append(hit) }
         }
         return SearchPage(total: results.total, hits: hits)
@@ -61,7 +53,7 @@ extension ReportStore {
     /// - Throws: `QueryError` for a malformed query.
     public func count(_ queryText: String, fold: Bool) throws -> Int {
         let query = try Query.parse(queryText, fold: fold)
-        let index = currentIndex()
-        return retiredAny ? index.count(query, isLive: isLive) : index.count(query, isLive: { _ in true })
+        let (index, live) = currentIndex()
+        return index.count(query, isLive: { live.contains($0) })
     }
 }
