@@ -370,10 +370,13 @@ public final class ReportStore: Sendable {
     }
 
     /// Whether replaced and removed units hold enough memory to be worth a compaction: the same
-    /// rule as the index's dead-document allowance — dead bytes over a seventh of the arena's
-    /// bytes (so the texts stay under ~1.17 x their live size) — and at least 64 KiB.
+    /// rule as the index's dead-document allowance — dead bytes over a twentieth of the live
+    /// bytes (so the texts stay under 1.05 x their live size; units written with an older
+    /// dictionary may already take a few percent more than a fresh import's) — and at least
+    /// 16 KiB. A compaction copies the live units (a memcpy, off the lock), about twenty times
+    /// the garbage it frees.
     static func isWasteful(_ arena: CompressedArena) -> Bool {
-        arena.garbageBytes >= 64 << 10 && arena.garbageBytes * 6 > arena.liveCompressedBytes
+        arena.garbageBytes >= 16 << 10 && arena.garbageBytes * 20 > arena.liveCompressedBytes
     }
 
     /// Compacts the arena when `isWasteful` says so (on the maintenance queue).

@@ -31,6 +31,9 @@ struct SoakBenchmark: ParsableCommand {
     @Option(help: "Writer threads (each PUTs in a loop).")
     var writers = 2
 
+    @Option(help: "PUTs per second, all writers together (0 = as fast as they go). The default is the rate of the 8-minute load in issue 8 (138k PUTs).")
+    var rate = 300
+
     @Option(help: "Reader threads (GET and an occasional search).")
     var readers = 2
 
@@ -50,9 +53,9 @@ struct SoakBenchmark: ParsableCommand {
         }
         let texts = try ids.map { try store.text(for: $0)! }
         let fresh = store.statistics
-        print("soak: \(ids.count) reports (\(summary.rawBytes) bytes), \(writers) writers, \(readers) readers, \(seconds) s")
+        print("soak: \(ids.count) reports (\(summary.rawBytes) bytes), \(writers) writers at \(rate == 0 ? "full speed" : "\(rate) PUT/s"), \(readers) readers, \(seconds) s")
         print(String(format: "fresh import: index %d bytes, texts %d bytes compressed", fresh.indexBytes, fresh.compressedBytes))
-        print("   t(s)      puts  index_bytes  index/fresh  texts/fresh  segments  garbage_bytes   rss_MB")
+        print("   t(s)      puts  index_bytes  index/fresh  texts/fresh  segments  pending  garbage_bytes   rss_MB")
 
         let stop = Atomic<Bool>(false)
         let puts = Atomic<Int>(0)
@@ -61,7 +64,14 @@ struct SoakBenchmark: ParsableCommand {
             DispatchQueue.global().async(group: group) {
                 var rng = SystemRandomNumberGenerator()
                 var n = 0
+                let pause = rate > 0 ? Double(writers) / Double(rate) : 0
+                var next = Date()
                 while !stop.load(ordering: .relaxed) {
+                    if pause > 0 {
+                        next += pause
+                        let wait = next.timeIntervalSinceNow
+                        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                    }
                     let id = ids[Int.random(in: 0..<ids.count, using: &rng)]
                     let text = texts[Int.random(in: 0..<texts.count, using: &rng)] + Array("\nbản \(w)-\(n)".utf8)
                     n += 1
@@ -84,11 +94,11 @@ struct SoakBenchmark: ParsableCommand {
         let started = Date()
         func line() {
             let s = store.statistics
-            print(String(format: "%7.0f %9d %12d %12.2f %12.2f %9d %14d %8.1f",
+            print(String(format: "%7.0f %9d %12d %12.2f %12.2f %9d %8d %14d %8.1f",
                          Date().timeIntervalSince(started), puts.load(ordering: .relaxed), s.indexBytes,
                          Double(s.indexBytes) / Double(fresh.indexBytes),
                          Double(s.compressedBytes + s.garbageBytes) / Double(fresh.compressedBytes),
-                         s.indexSegments, s.garbageBytes, Double(StoreBenchmark.residentBytes()) / 1e6))
+                         s.indexSegments, s.indexPendingDocs, s.garbageBytes, Double(StoreBenchmark.residentBytes()) / 1e6))
             fflush(nil)  // progress lines appear as they are made, also through a pipe
         }
         while Date().timeIntervalSince(started) < Double(seconds) {

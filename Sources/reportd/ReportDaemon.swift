@@ -40,7 +40,9 @@ struct ReportDaemon: AsyncParsableCommand {
 
             With --data-dir, every PUT and DEL is logged before it is acknowledged and the corpus \
             is snapshotted now and then; a restart loads the snapshot and replays the log. \
-            --import then adds or updates only the reports whose text changed.
+            The data directory is the source of truth: --import and reload then apply only the \
+            source reports that are new or changed since they were last imported, so PUTs and \
+            DELs are never reverted.
 
             Exit status: 0 after a clean stop; 64 usage error; 65 the data directory is damaged, \
             locked by another reportd or of a newer format (the message names the way out); 69 the \

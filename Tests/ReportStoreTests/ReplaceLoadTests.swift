@@ -8,11 +8,14 @@ import Testing
 
 @Suite("ReportStore: replace-heavy loads")
 struct ReplaceLoadTests {
-    /// A report with some words of its own (codes drawn from a seeded generator), so texts
-    /// and index are not all shared boilerplate.
+    /// A report with some words of its own (codes drawn from a seeded generator: most fixed per
+    /// report, a few new in each edition), so texts and index are not all shared boilerplate,
+    /// while the vocabulary does not drift away from the one the dictionary was trained on.
     static func text(_ seed: UInt64, edition: Int) -> [UInt8] {
-        var rng = SplitMix64(seed: seed &* 7919 &+ UInt64(edition))
-        let codes = (0..<40).map { _ in "mã\(rng.next() % 50_000)" }.joined(separator: " ")
+        var own = SplitMix64(seed: seed &* 7919)
+        var fresh = SplitMix64(seed: seed &* 7919 &+ UInt64(edition) &* 104_729)
+        let codes = ((0..<32).map { _ in "mã\(own.next() % 50_000)" } + (0..<8).map { _ in "mã\(fresh.next() % 50_000)" })
+            .joined(separator: " ")
         return Array("Bản \(edition) ".utf8) + Fixtures.report(seed: seed &* 7919 &+ UInt64(edition), paragraphs: 3 + Int(seed % 4))
             + Array("\n\(codes)".utf8)
     }
@@ -80,6 +83,10 @@ struct ReplaceLoadTests {
         #expect(ReportStore.nextMerge(documents: [10_000, 20_000, 1_000], live: [7_000, 19_000, 990]) == 0...0)
         // With a smaller newer neighbour, the two are merged.
         #expect(ReportStore.nextMerge(documents: [40_000, 10_000, 1_000], live: [39_000, 6_000, 900]) == 1...2)
+        // Many tiny segments after a big one (query-time flushes under writes) merge in one go.
+        let tiny = [2_400] + [Int](repeating: 5, count: 20)
+        #expect(ReportStore.nextMerge(documents: tiny, live: tiny) == 5...20)
+        #expect(ReportStore.nextMerge(documents: [2_400] + [Int](repeating: 5, count: 10), live: [2_400] + [Int](repeating: 5, count: 10)) == 1...10)
         // Past maxSegments, the neighbours with the fewest live docs merge.
         let live = [1_000_000_000, 100_000_000, 10_000_000, 1_000_000, 1_000, 900, 100_000, 10_000, 10_000, 10_000, 10_000, 10_000, 1_000]
         #expect(ReportStore.nextMerge(documents: live, live: live) == 4...5)

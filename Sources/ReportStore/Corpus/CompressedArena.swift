@@ -84,11 +84,16 @@ struct CompressedArena {
 
     /// Copies `unit` into the write chunk (a new one when it does not fit).
     private mutating func store(_ unit: [UInt8]) -> (chunk: Int, offset: Int) {
+        unit.withUnsafeBytes { store($0) }
+    }
+
+    /// Copies `unit` into the write chunk (a new one when it does not fit).
+    private mutating func store(_ unit: UnsafeRawBufferPointer) -> (chunk: Int, offset: Int) {
         if chunks.last.map({ $0.free < unit.count }) ?? true {
             chunks.append(ArenaChunk(capacity: max(Self.writeChunkSize, unit.count)))
         }
         let c = chunks.count - 1
-        return (c, unit.withUnsafeBytes { chunks[c].append($0) })
+        return (c, chunks[c].append(unit))
     }
 
     /// Retires a doc number; its bytes become garbage.
@@ -110,36 +115,34 @@ struct CompressedArena {
     }
 
     /// Takes the compacted copy `compacted` made of `original` (an earlier value of this arena):
-    /// every entry unchanged since `original` moves to its copy; entries changed or added since
-    /// keep their units, and the chunks holding them are kept. O(entries), no unit is copied.
+    /// every entry unchanged since `original` moves to its copy; the units of entries changed or
+    /// added since (the writes made while the copy was built: few) are copied after it, so no
+    /// old chunk, nor its garbage, is kept. O(entries) plus those few units.
     mutating func adopt(_ compacted: CompressedArena, basedOn original: CompressedArena) {
-        var newChunks = compacted.chunks
-        var kept: [Int: Int] = [:]
+        let oldChunks = chunks
         var newEntries = entries
+        var changed: [Int] = []
         for doc in entries.indices where entries[doc].isLive {
             let e = entries[doc]
             if doc < original.entries.count {
                 let o = original.entries[doc]
-                if o.isLive, original.chunks[Int(o.chunk)] === chunks[Int(e.chunk)], o.offset == e.offset,
+                if o.isLive, original.chunks[Int(o.chunk)] === oldChunks[Int(e.chunk)], o.offset == e.offset,
                     o.codec == e.codec, o.length == e.length
                 {
                     newEntries[doc] = compacted.entries[doc]
                     continue
                 }
             }
-            let old = Int(e.chunk)
-            let index: Int
-            if let known = kept[old] {
-                index = known
-            } else {
-                newChunks.append(chunks[old])
-                index = newChunks.count - 1
-                kept[old] = index
-            }
-            newEntries[doc].chunk = UInt32(index)
+            changed.append(doc)
         }
-        chunks = newChunks
+        chunks = compacted.chunks
         entries = newEntries
+        for doc in changed {
+            let e = entries[doc]
+            let (c, offset) = store(oldChunks[Int(e.chunk)].bytes(at: Int(e.offset), count: Int(e.length)))
+            entries[doc].chunk = UInt32(c)
+            entries[doc].offset = UInt32(offset)
+        }
         garbageBytes = chunks.reduce(0) { $0 + $1.used } - liveCompressedBytes
     }
 

@@ -6,7 +6,7 @@
 // docs of the older, like a binary counter) and rewrite any segment whose dead (replaced or
 // removed) docs pass a fifth of its docs, as Lucene's TieredMergePolicy's deletes allowance, so
 // a replace-heavy load does not inflate the index; the same job compacts the arena by the same
-// rule (`isWasteful`).
+// rule (`isWasteful`: garbage past a twentieth of the live bytes).
 // Thread-safe: flushes are serialised by `flushLock`, merges run on one serial queue, and
 // segments are swapped in under the store lock by identity.
 import Dispatch
@@ -51,7 +51,9 @@ extension ReportStore {
         maintenance.async { [self] in
             mergeScheduled.store(false, ordering: .releasing)
             flushPendingWrites()
-            while mergeOnce() {}
+            // Compact between merges too: under a steady write load new segments keep coming
+            // and the merge loop may run long, while replaced texts pile up in the arena.
+            repeat { compactIfWasteful() } while mergeOnce()
             compactIfWasteful()
             HeapTrimmer.trim()
         }
@@ -68,23 +70,33 @@ extension ReportStore {
     /// A newer segment holding at least 1/tierRatio of the live docs of the one before it is
     /// merged into it.
     static let tierRatio = 4
+    /// Segments merged at most in one merge.
+    static let mergeWidth = 16
 
 
     /// The next merge the policy asks for, as a range of neighbouring segments (one segment: a
     /// rewrite without its dead documents; an empty result: drop the segment, nothing in it is
     /// live). Sizes are live documents, so replaced documents do not make a segment look big.
     /// 1. a segment with no live document is dropped;
-    /// 2. the newest two are merged while the newer holds at least a quarter of the older's live
-    ///    docs, sizes under `flushDocs` counting as `flushDocs` (a base-4 counter: the segment
-    ///    count stays logarithmic, few small segments repeat the big one's terms, and each doc
-    ///    is re-encoded a few times at most);
+    /// 2. the newest segments are merged, in one multi-way merge of up to `mergeWidth`, while
+    ///    together they hold at least a quarter of the live docs of the segment before them,
+    ///    sizes under `flushDocs` counting as `flushDocs` (a base-4 counter: the segment count
+    ///    stays logarithmic, few small segments repeat the big one's terms, each doc is
+    ///    re-encoded a few times at most, and the many tiny segments that query-time flushes
+    ///    make under a write load are folded in one pass, not one by one);
     /// 3. beyond `maxSegments`, the two neighbours with the fewest live docs are merged;
     /// 4. the segment with the largest share of dead docs, if over `deadShareAllowed`, is
     ///    rewritten (with its newer neighbour when that one is smaller: fewer segments for free).
     static func nextMerge(documents: [Int], live: [Int]) -> ClosedRange<Int>? {
         let n = live.count
         if let empty = live.firstIndex(of: 0) { return empty...empty }
-        if n >= 2, max(live[n - 1], flushDocs) * tierRatio >= max(live[n - 2], flushDocs) { return (n - 2)...(n - 1) }
+        var start = n - 1
+        var run = n > 0 ? live[n - 1] : 0
+        while start > 0, n - start < mergeWidth, max(run, flushDocs) * tierRatio >= max(live[start - 1], flushDocs) {
+            start -= 1
+            run += live[start]
+        }
+        if start < n - 1 { return start...(n - 1) }
         if n > maxSegments {
             var best = 0
             for i in 1..<(n - 1) where live[i] + live[i + 1] < live[best] + live[best + 1] { best = i }
