@@ -43,6 +43,11 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
+    /// shutdown(SHUT_WR): tells the server no more requests come (what `printf … | socat` does).
+    func shutdownWrite() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     func send(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
