@@ -22,7 +22,7 @@ public final class ReportClient {
         connection = try ReportConnection(path: socketPath)
         let reply = try connection.call(.hello(clientVersion: UInt16(FrameHeader.currentVersion), clientName: clientName))
         if case .failure(.busy, let message) = reply {
-            // PROTOCOL.md §2.4: no connection slot was free; the server closes after this answer.
+            // PROTOCOL.md §1.3: no connection slot was free; the server closes after this answer.
             connection.close()
             throw ClientError(.server(.busy), "reportd at \(socketPath) is busy: \(message)")
         }

@@ -1,5 +1,5 @@
 // BusyResponder: the whole pipeline of a connection refused for want of a slot (PROTOCOL.md
-// §2.4). It answers the first request with BUSY — a client learns why instead of seeing a reset —
+// §1.3). It answers the first request with BUSY — a client learns why instead of seeing a reset —
 // and closes; a peer that sends nothing is closed after `patience`. It never reads more than one
 // frame, so a refused connection costs a few hundred bytes for at most that long.
 // Runs on its channel's event loop only.

@@ -5,7 +5,7 @@
 //      │                                                             │ answered and written
 //      └──────────── write failed / channel inactive ──────────────▶ .closed ◀┘
 //
-// Requests are started in arrival order under the rules of `RequestClass` (PROTOCOL.md §2.3):
+// Requests are started in arrival order under the rules of `RequestClass` (PROTOCOL.md §1.1):
 // a request waits in `waiting` until everything it must not overtake has finished. Started
 // requests hold a place in `slots` until their answer is written, so answers leave in request
 // order whatever finishes first. Back-pressure (PROTOCOL.md §7): once the answers queued for

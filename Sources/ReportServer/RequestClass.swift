@@ -1,4 +1,4 @@
-// RequestClass: how a request is scheduled on its connection (PROTOCOL.md §2.3). Reads may
+// RequestClass: how a request is scheduled on its connection (PROTOCOL.md §1.1). Reads may
 // overlap reads and writes may overlap writes (WriteSequencer commits those in order), but a
 // read never starts before an earlier write on its connection has finished, nor a write before
 // an earlier read: requests take effect in the order they were sent. Exclusive requests

@@ -1,4 +1,4 @@
-// Integration tests for what one connection may rely on (PROTOCOL.md §2.3, §2.4, §7), each
+// Integration tests for what one connection may rely on (PROTOCOL.md §1.1-§1.3, §7), each
 // against the real daemon: answers queued for a client that does not read are capped in bytes;
 // everything received before a half-close or a framing error is answered; requests take effect
 // in the order sent; heavy reads run off the event loops; a reserve of slots for operators; the
@@ -113,17 +113,21 @@ struct ConnectionContractTests {
         let (daemon, corpus) = try HostileClientTests.startDaemon()
         defer { try? FileManager.default.removeItem(at: corpus) }
         let socket = try RawSocket(path: daemon.socketPath)
-        var buffer = ByteBuffer()
-        buffer.writeBytes([1, 2, 3])
-        socket.send(Self.frame(.ping(buffer), id: 1) + Self.frame(.get(id: "1001", raw: false), id: 2)
-            + Self.frame(.count(query: "Đảng", fold: false), id: 3))
+        var payload = ByteBuffer()
+        payload.writeBytes([1, 2, 3])
+        let text = ByteBuffer(bytes: Array("Báo cáo mới\n".utf8))
+        // A PUT (answered once committed) and a SEARCH (run on a worker) finish after the EOF is read.
+        socket.send(Self.frame(.ping(payload), id: 1) + Self.frame(.put(id: "9001", text: text), id: 2)
+            + Self.frame(.get(id: "9001", raw: false), id: 3) + Self.frame(.count(query: "Đảng", fold: false), id: 4))
         socket.shutdownWrite()
         let (id1, pong) = try Self.readResponse(socket, opcode: .ping)
-        #expect(id1 == 1 && pong == .pong(buffer))
-        let (id2, report) = try Self.readResponse(socket, opcode: .get)
-        #expect(id2 == 2 && report == .report(.plain(ByteBuffer(bytes: Fixtures.reports["1001"]!))))
-        let (id3, count) = try Self.readResponse(socket, opcode: .count)
-        #expect(id3 == 3 && count == .count(1))
+        #expect(id1 == 1 && pong == .pong(payload))
+        let (id2, put) = try Self.readResponse(socket, opcode: .put)
+        #expect(id2 == 2 && put == .done)
+        let (id3, report) = try Self.readResponse(socket, opcode: .get)
+        #expect(id3 == 3 && report == .report(.plain(text)))
+        let (id4, count) = try Self.readResponse(socket, opcode: .count)
+        #expect(id4 == 4 && count == .count(1))
         #expect(socket.peerClosed())
     }
 
@@ -132,17 +136,22 @@ struct ConnectionContractTests {
         let (daemon, corpus) = try HostileClientTests.startDaemon()
         defer { try? FileManager.default.removeItem(at: corpus) }
         let socket = try RawSocket(path: daemon.socketPath)
-        socket.send(Self.frame(.get(id: "1002", raw: false), id: 1) + Self.frame(.search(SearchRequest(query: "dấu")), id: 2)
-            + Array("GET / HTTP/1.0\r\n\r\n".utf8))
+        let text = ByteBuffer(bytes: Array("Tin vắn\n".utf8))
+        socket.send(Self.frame(.get(id: "1002", raw: false), id: 1) + Self.frame(.put(id: "9002", text: text), id: 2)
+            + Self.frame(.search(SearchRequest(query: "dấu")), id: 3) + Array("GET / HTTP/1.0\r\n\r\n".utf8))
         let (id1, report) = try Self.readResponse(socket, opcode: .get)
         #expect(id1 == 1 && report == .report(.plain(ByteBuffer(bytes: Fixtures.reports["1002"]!))))
-        let (id2, search) = try Self.readResponse(socket, opcode: .search)
+        let (id2, put) = try Self.readResponse(socket, opcode: .put)
+        #expect(id2 == 2 && put == .done)
+        let (id3, search) = try Self.readResponse(socket, opcode: .search)
         guard case .search(let page) = search else {
             Issue.record("SEARCH answered \(search)")
             return
         }
-        #expect(id2 == 2 && page.totalHits >= 1, "\(page)")
+        #expect(id3 == 3 && page.totalHits >= 1, "\(page)")
         #expect(socket.peerClosed())
+        // The PUT took effect, and the daemon serves on.
+        #expect(try ReportClient(socketPath: daemon.socketPath).get("9002") == .plain(text))
     }
 
     // MARK: 3. order on one connection
@@ -185,33 +194,53 @@ struct ConnectionContractTests {
 
     // MARK: 4. heavy reads off the event loop
 
-    @Test("while one connection's COUNTs run, a GET on another connection is answered (one event loop)")
+    /// CPU time (user + system, in clock ticks) of each thread of `pid`, by thread name.
+    static func threadCPU(_ pid: Int32) -> [String: Int] {
+        var byName: [String: Int] = [:]
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        for tid in tasks {
+            guard let comm = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8),
+                let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // Fields after "(comm)": state is field 3, utime 14, stime 15.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { continue }
+            byName[comm.trimmingCharacters(in: .whitespacesAndNewlines), default: 0] += user + system
+        }
+        return byName
+    }
+
+    @Test("COUNTs run on the worker pool, not on the event loop, and a GET on another connection is answered meanwhile")
     func heavyReadsLeaveTheLoopFree() throws {
         let (daemon, corpus) = try HostileClientTests.startDaemon(["--threads", "1"])
         defer { try? FileManager.default.removeItem(at: corpus) }
+        let pid = daemon.process.processIdentifier
         let heavy = try ReportClient(socketPath: daemon.socketPath)
-        let total = 1_000
+        let before = Self.threadCPU(pid)
+        let total = 400
         for _ in 0..<total { heavy.connection.send(.count(query: "\"phát triển bền vững\" OR \"kinh tế xã hội\"", fold: true)) }
         // The first answer proves the batch is being worked on.
         guard case .count = try heavy.connection.receive().response else {
             Issue.record("COUNT failed")
             return
         }
-        let received = Atomic<Int>(1)
-        // Only the reader thread uses `heavy` from here on.
-        nonisolated(unsafe) let batch = heavy
-        let reader = Thread {
-            while received.load(ordering: .relaxed) < total {
-                guard (try? batch.connection.receive()) != nil else { return }
-                received.add(1, ordering: .relaxed)
-            }
-        }
-        reader.start()
         let other = try ReportClient(socketPath: daemon.socketPath)
         #expect(try other.get("1001") == .plain(ByteBuffer(bytes: Fixtures.reports["1001"]!)))
-        let left = total - received.load(ordering: .relaxed)
-        #expect(left > 0, "the GET waited for all \(total) COUNTs of another connection: they ran on the event loop")
-        while received.load(ordering: .relaxed) < total && daemon.process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+        for _ in 1..<total {
+            guard case .count = try heavy.connection.receive().response else {
+                Issue.record("COUNT failed")
+                return
+            }
+        }
+        let after = Self.threadCPU(pid)
+        func spent(_ prefix: String) -> Int {
+            after.filter { $0.key.hasPrefix(prefix) }.reduce(0) { $0 + $1.value - (before[$1.key] ?? 0) }
+        }
+        // NIO names event-loop threads NIO-ELT-…, NIOThreadPool's TP-#….
+        let loop = spent("NIO-ELT")
+        let pool = spent("TP-")
+        #expect(pool > loop, "CPU ticks: worker pool \(pool), event loop \(loop) (threads: \(after.keys.sorted()))")
     }
 
     // MARK: 5. slots and idleness
