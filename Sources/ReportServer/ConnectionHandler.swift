@@ -86,7 +86,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var heldBytes = 0
     /// The channel asked to read while we were saturated; we owe it a `context.read()`.
     private var readHeld = false
-    private var lastRequest = NIODeadline.now()
+    private var lastRequest = NIODeadline.uptimeNanoseconds(0)
     private var idleTimer: Scheduled<Void>?
 
     init(dispatcher: RequestDispatcher, peer: ConnectionPeer, logger: Logger) {
@@ -127,7 +127,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard state != .closed else { return }
         let event = unwrapInboundIn(data)
-        lastRequest = .now()
+        lastRequest = context.eventLoop.now
         // One socket read can carry thousands of pipelined requests; those that may not start
         // yet wait here, a few bytes each, instead of producing answers nobody reads.
         if waiting.isEmpty && mayStart(event) {
@@ -275,11 +275,15 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Starts the waiting requests that may start, then resumes reading or closes as the state says.
     private func pump(context: ChannelHandlerContext) {
+        var started = false
         while let next = waiting.first, mayStart(next) {
             waiting.removeFirst()
             start(next, context: context)
+            started = true
             if bufferedBytes >= 256 * 1024 { writeOutgoing(context: context, flush: true) }
         }
+        // No channelReadComplete follows a start from here (the client may be waiting): send now.
+        if started { writeOutgoing(context: context, flush: true) }
         switch state {
         case .serving:
             if readHeld && waiting.isEmpty && !isSaturated {
@@ -344,7 +348,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func armIdleTimer(context: ChannelHandlerContext) {
         guard let idleTimeout, idleTimer == nil else { return }
-        lastRequest = .now()
+        lastRequest = context.eventLoop.now
         scheduleIdleCheck(at: lastRequest + idleTimeout, idleTimeout: idleTimeout, context: context)
     }
 
@@ -359,7 +363,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// frame do not count: a client trickling one byte at a time is idle.
     private func idleCheck(idleTimeout: TimeAmount, context: ChannelHandlerContext) {
         guard state != .closed else { return }
-        let now = NIODeadline.now()
+        let now = context.eventLoop.now
         let busy = unfinishedReads + unfinishedWrites + unfinishedExclusive > 0
         if lastRequest + idleTimeout > now {
             scheduleIdleCheck(at: lastRequest + idleTimeout, idleTimeout: idleTimeout, context: context)
