@@ -354,11 +354,11 @@ struct RequestDispatcher: Sendable {
             entry("requests", statistics.requests.load(ordering: .relaxed)),
             entry("request_errors", statistics.errors.load(ordering: .relaxed)),
             entry("limit_max_connections", configuration.maxConnections),
+            entry("limit_reserved_connections", configuration.maxConnections - configuration.unprivilegedConnections),
             entry("limit_max_frame_bytes", configuration.maxFrameBytes),
             entry("limit_max_batch_items", configuration.maxBatchItems),
             entry("limit_max_queued_responses", configuration.maxQueuedResponses),
             entry("limit_max_queued_bytes", configuration.maxQueuedBytes),
-            entry("limit_reserved_connections", configuration.maxConnections - configuration.unprivilegedConnections),
             entry("limit_idle_timeout_ms", Int((configuration.idleTimeoutSeconds ?? 0) * 1000)),
         ] + persistenceEntries()
     }

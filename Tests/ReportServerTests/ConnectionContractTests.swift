@@ -331,4 +331,33 @@ struct ConnectionContractTests {
             Thread.sleep(forTimeInterval: 0.3)
         }
     }
+
+    // MARK: STATS as documented
+
+    @Test("STATS serves exactly the keys PROTOCOL.md §5.5 lists, in its order, with and without a data directory")
+    func statsKeysAreDocumented() throws {
+        let protocolURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("protocol/PROTOCOL.md")
+        let text = try String(contentsOf: protocolURL, encoding: .utf8)
+        guard let start = text.range(of: "### 5.5 STATS"),
+            let end = text.range(of: "**Statuses.**", range: start.upperBound..<text.endIndex)
+        else {
+            throw TestFailure("PROTOCOL.md has no §5.5")
+        }
+        // The first column of the key table: one or more `key` names per row.
+        var documented: [String] = []
+        for line in text[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("| `") {
+            let column = line.dropFirst(2).prefix { $0 != "|" }
+            documented += column.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        }
+        let (daemon, corpus) = try HostileClientTests.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let served = try ReportClient(socketPath: daemon.socketPath).stats().map(\.key)
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("reportd-stats-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dataDir) }
+        let persistent = try DaemonProcess(arguments: ["--data-dir", dataDir.path])
+        let servedPersistent = try ReportClient(socketPath: persistent.socketPath).stats().map(\.key)
+        #expect(servedPersistent == documented, "served with --data-dir: \(servedPersistent)")
+        #expect(served == Array(documented.prefix { $0 != "persistent" }) + ["persistent"], "served: \(served)")
+    }
 }
