@@ -80,8 +80,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var unfinishedExclusive = 0
     /// Answers released in order, not yet handed to the channel.
     private var outgoing: ByteBuffer?
-    /// Bytes handed to the channel whose write has not completed.
+    /// Answers in `outgoing`.
+    private var bufferedAnswers = 0
+    /// Bytes, and answers, handed to the channel whose write has not completed.
     private var unsentBytes = 0
+    private var unsentAnswers = 0
     /// Bytes of finished answers waiting in `slots` behind an unfinished one.
     private var heldBytes = 0
     /// The channel asked to read while we were saturated; we owe it a `context.read()`.
@@ -180,7 +183,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var bufferedBytes: Int { outgoing?.readableBytes ?? 0 }
 
     /// No request may start until the client drains some answers.
-    private var isSaturated: Bool { queuedBytes >= maxQueuedBytes || slots.count >= maxQueuedResponses }
+    private var isSaturated: Bool {
+        queuedBytes >= maxQueuedBytes || slots.count + bufferedAnswers + unsentAnswers >= maxQueuedResponses
+    }
 
     /// Whether `event` may start now (see `RequestClass`).
     private func mayStart(_ event: FrameParser.Event) -> Bool {
@@ -205,7 +210,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             if kind == .write, writes == nil { writes = WriteSequencer(loop: context.eventLoop) }
             if let later = dispatcher.respond(to: frame, peer: peer, writes: writes, on: context.eventLoop, into: &out) {
                 if direct { outgoing = out }
-                track(later, kind: kind, context: context)
+                track(later, kind: kind, header: frame.header, context: context)
                 return
             }
         case .oversized(let header):
@@ -217,6 +222,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         if direct {
             outgoing = out
+            bufferedAnswers += 1
         } else {
             heldBytes += out.readableBytes
             slots.append(Slot(kind: kind, answer: out))
@@ -224,20 +230,23 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Gives a started request a slot and fills it when its answer is ready.
-    private func track(_ later: EventLoopFuture<ByteBuffer>, kind: RequestClass, context: ChannelHandlerContext) {
+    private func track(
+        _ later: EventLoopFuture<ByteBuffer>, kind: RequestClass, header: FrameHeader, context: ChannelHandlerContext
+    ) {
         let number = firstSlot + slots.count
         slots.append(Slot(kind: kind, answer: nil))
         adjustUnfinished(kind, by: 1)
         later.assumeIsolatedUnsafeUnchecked().whenComplete { result in
             self.adjustUnfinished(kind, by: -1)
             guard self.state != .closed else { return }
-            let answer: ByteBuffer
+            var answer: ByteBuffer
             switch result {
             case .success(let bytes): answer = bytes
             case .failure(let error):
-                // Futures from the dispatcher do not fail; this is a defect, answered as one.
+                // Futures from the dispatcher do not fail; were one to, the request still gets its answer.
                 self.logger.error("request failed: \(error)")
-                answer = context.channel.allocator.buffer(capacity: 0)
+                answer = context.channel.allocator.buffer(capacity: 64)
+                self.dispatcher.write(.failure(.internalError, "request failed"), for: header, into: &answer)
             }
             self.heldBytes += answer.readableBytes
             self.slots[self.slots.index(self.slots.startIndex, offsetBy: number - self.firstSlot)].answer = answer
@@ -264,6 +273,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             slots.removeFirst()
             firstSlot += 1
             heldBytes -= answer.readableBytes
+            bufferedAnswers += 1
             if var out = outgoing, out.readableBytes > 0 {
                 out.writeImmutableBuffer(answer)
                 outgoing = out
@@ -304,10 +314,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if let out = outgoing, out.readableBytes > 0 {
             outgoing = nil
             let count = out.readableBytes
+            let answers = bufferedAnswers
+            bufferedAnswers = 0
             unsentBytes += count
+            unsentAnswers += answers
             let promise = context.eventLoop.makePromise(of: Void.self)
             promise.futureResult.assumeIsolatedUnsafeUnchecked().whenComplete { result in
                 self.unsentBytes -= count
+                self.unsentAnswers -= answers
                 // A failed write means the peer is gone: do no more work for it.
                 if case .failure = result {
                     self.close(context: context)
