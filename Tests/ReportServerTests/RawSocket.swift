@@ -64,6 +64,14 @@ final class RawSocket: @unchecked Sendable {
         return out
     }
 
+    /// True when the peer has closed the connection, even if bytes we sent were still unread
+    /// then (the kernel reports that as ECONNRESET); false when the receive timeout passes.
+    func peerClosedOrReset() -> Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, 0)
+        return n == 0 || (n < 0 && (errno == ECONNRESET || errno == EPIPE))
+    }
+
     /// True when the peer has closed the connection (recv returns 0).
     func peerClosed() -> Bool {
         var byte: UInt8 = 0
