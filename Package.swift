@@ -76,12 +76,13 @@ let package = Package(
             dependencies: [
                 "ReportClient", "ReportProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
             name: "reportbench",
             dependencies: [
-                "ReportClient", "ReportProtocol", "ReportStore",
+                "ReportClient", "ReportProtocol", "ReportStore", "ReportIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,7 +101,11 @@ let package = Package(
         .testTarget(name: "ReportEngineTests", dependencies: ["ReportEngine", "ReportStore", "ReportDurability"]),
         .testTarget(
             name: "ReportServerTests",
-            dependencies: ["ReportServer", "ReportClient", "ReportProtocol", "ReportStore", "ReportEngine"]
+            dependencies: [
+                "ReportServer", "ReportClient", "ReportProtocol", "ReportStore", "ReportEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

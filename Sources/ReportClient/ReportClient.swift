@@ -16,10 +16,16 @@ public final class ReportClient {
     public static let clientName = "reportctl"
 
     /// Connects and performs the HELLO handshake.
-    /// - Throws: ``ClientError`` `.cannotConnect`, or `.server(.unsupportedVersion)` on a version mismatch.
+    /// - Throws: ``ClientError`` `.cannotConnect`, `.server(.busy)` when every connection slot is
+    ///   taken, or `.server(.unsupportedVersion)` on a version mismatch.
     public init(socketPath: String, clientName: String = ReportClient.clientName) throws(ClientError) {
         connection = try ReportConnection(path: socketPath)
         let reply = try connection.call(.hello(clientVersion: UInt16(FrameHeader.currentVersion), clientName: clientName))
+        if case .failure(.busy, let message) = reply {
+            // PROTOCOL.md §1.3: no connection slot was free; the server closes after this answer.
+            connection.close()
+            throw ClientError(.server(.busy), "reportd at \(socketPath) is busy: \(message)")
+        }
         guard case .hello(let hello) = try Self.expectOK(reply, "HELLO") else {
             throw ClientError(.protocolViolation, "reportd answered HELLO with something else")
         }

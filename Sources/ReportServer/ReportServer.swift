@@ -23,6 +23,8 @@ public final class ReportServer: Service, Sendable {
     private let dispatcher: RequestDispatcher
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let onListening: @Sendable () -> Void
+    /// The bounded pool that runs SEARCH, COUNT, MGET and PUT compression off the event loops.
+    private let workers: NIOThreadPool
     /// Counters reported by STATS.
     public let statistics: ServerStatistics
 
@@ -46,6 +48,9 @@ public final class ReportServer: Service, Sendable {
         self.onListening = onListening
         let statistics = ServerStatistics()
         self.statistics = statistics
+        let workers = NIOThreadPool(numberOfThreads: max(1, configuration.workerThreads ?? System.coreCount))
+        workers.start()
+        self.workers = workers
         self.dispatcher = RequestDispatcher(
             corpus: corpus,
             configuration: configuration,
@@ -54,7 +59,8 @@ public final class ReportServer: Service, Sendable {
             serverName: serverName,
             policy: policy,
             actions: actions,
-            logger: logger
+            logger: logger,
+            workers: workers
         )
     }
 
@@ -70,6 +76,7 @@ public final class ReportServer: Service, Sendable {
             channel.close(promise: nil)
         }
         await drainConnections()
+        try? await workers.shutdownGracefully()
         if case .path(let path) = configuration.listener {
             unlink(path)
         }
@@ -87,9 +94,11 @@ public final class ReportServer: Service, Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            // A client's shutdown(SHUT_WR) ends its requests, not the connection: answers still go out.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try self.initialize(channel)
+                Self.readPeer(of: channel).flatMapThrowing { peer in
+                    try self.initialize(channel, peer: peer)
                 }
             }
         switch configuration.listener {
@@ -104,7 +113,12 @@ public final class ReportServer: Service, Sendable {
             defer { umask(previous) }
             do {
                 let channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
-                try SocketPermissions.apply(path: path, mode: configuration.socketMode, group: configuration.socketGroup)
+                do {
+                    try UnixSocketPermissions.apply(path: path, mode: mode_t(configuration.socketMode), group: configuration.socketGroup)
+                } catch {
+                    channel.close(promise: nil)
+                    throw ServerError(.socketPath, "cannot set up socket \(path): \(error)")
+                }
                 return channel
             } catch let error as ServerError {
                 throw error
@@ -120,17 +134,27 @@ public final class ReportServer: Service, Sendable {
         }
     }
 
-    private func initialize(_ channel: any Channel) throws {
+    /// Admits `channel` or refuses it with BUSY. Unprivileged peers may take
+    /// `unprivilegedConnections` slots; privileged ones (root, write users) all `maxConnections`.
+    private func initialize(_ channel: any Channel, peer: ConnectionPeer) throws {
         let id = ObjectIdentifier(channel)
+        let privileged = peer.credentials.map { dispatcher.policy.permitsWrites($0) } ?? false
+        let limit = privileged ? configuration.maxConnections : configuration.unprivilegedConnections
         let admitted = connections.withLock { open -> Bool in
-            guard open.count < configuration.maxConnections else { return false }
+            guard open.count < limit else { return false }
             open[id] = channel
             return true
         }
+        let sync = channel.pipeline.syncOperations
         guard admitted else {
             statistics.bump(statistics.refusedConnections)
-            logger.warning("connection refused: max-connections (\(configuration.maxConnections)) reached")
-            channel.close(promise: nil)
+            let reserved = configuration.maxConnections - configuration.unprivilegedConnections
+            let message = privileged
+                ? "all \(configuration.maxConnections) connection slots are taken; try again later"
+                : "all \(configuration.unprivilegedConnections) connection slots open to unprivileged peers are taken (\(reserved) more are reserved for root and the write users); try again later"
+            logger.warning("connection refused with BUSY: \(message) (\(peer.description))")
+            try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxBodyBytes: configuration.maxFrameBytes)))
+            try sync.addHandler(BusyResponder(message: message))
             return
         }
         statistics.bump(statistics.acceptedConnections)
@@ -141,29 +165,25 @@ public final class ReportServer: Service, Sendable {
             _ = self.connections.withLock { $0.removeValue(forKey: id) }
             self.statistics.bump(self.statistics.openConnections, by: -1)
         }
-        let sync = channel.pipeline.syncOperations
-        if let idle = configuration.idleTimeoutSeconds, idle > 0 {
-            try sync.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(idle * 1000))))
-        }
         try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxBodyBytes: configuration.maxFrameBytes)))
-        let handler = ConnectionHandler(dispatcher: dispatcher, logger: logger)
-        Self.readPeer(of: channel, into: handler)
-        try sync.addHandler(handler)
+        try sync.addHandler(ConnectionHandler(dispatcher: dispatcher, peer: peer, logger: logger))
     }
 
-    /// Reads the peer's credentials (SO_PEERCRED) into `handler`. We run on the channel's
-    /// event loop, where the option read completes at once, before any request is read.
-    private static func readPeer(of channel: any Channel, into handler: ConnectionHandler) {
-        guard let provider = channel as? any SocketOptionProvider else { return }
+    /// Reads the peer's credentials (SO_PEERCRED). On the channel's event loop the option read
+    /// completes at once, before any request is read; unknown credentials are unprivileged.
+    private static func readPeer(of channel: any Channel) -> EventLoopFuture<ConnectionPeer> {
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeSucceededFuture(ConnectionPeer(credentials: nil))
+        }
         // struct ucred { pid_t; uid_t; gid_t } is hidden behind _GNU_SOURCE in Glibc's headers;
         // three 32-bit fields have its layout.
         let future: EventLoopFuture<PeerCredentialsLayout> = provider.unsafeGetSocketOption(
             level: SocketOptionLevel(SOL_SOCKET),
             name: SocketOptionName(SO_PEERCRED)
         )
-        future.assumeIsolatedUnsafeUnchecked().whenSuccess { raw in
-            handler.peer = ConnectionPeer(credentials: PeerCredentials(pid: raw.pid, uid: raw.uid, gid: raw.gid))
-        }
+        return future.map { raw in
+            ConnectionPeer(credentials: PeerCredentials(pid: raw.pid, uid: raw.uid, gid: raw.gid))
+        }.recover { _ in ConnectionPeer(credentials: nil) }
     }
 
     private func drainConnections() async {

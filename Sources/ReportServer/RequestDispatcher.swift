@@ -2,9 +2,9 @@
 // the store. It is the only place that maps store outcomes to protocol statuses
 // (PROTOCOL.md §4, §6). Stateless apart from shared, thread-safe references, so every
 // event loop uses it concurrently.
-import Dispatch
 import Logging
 import NIOCore
+import NIOPosix
 import ReportEngine
 import ReportProtocol
 import ReportIndex
@@ -21,46 +21,73 @@ struct RequestDispatcher: Sendable {
     let policy: AccessPolicy
     let actions: (any AdministrativeActions)?
     let logger: Logger
+    /// Runs SEARCH, COUNT, MGET and PUT compression off the event loops (a bounded pool).
+    let workers: NIOThreadPool
 
-    /// Answers `frame`: writes the response into `out` and returns nil, or — for requests
-    /// that take a while (RELOAD) — writes nothing and returns the future answer, which the
-    /// caller writes with ``write(_:for:into:)`` once it completes.
+    /// Answers `frame`: writes the response into `out` and returns nil, or — for requests run
+    /// elsewhere (``RequestClass/pooled`` reads on the worker pool, writes, admin requests) —
+    /// writes nothing and returns the future answer's bytes, completed on `eventLoop`.
     func respond(
         to frame: Frame,
         peer: ConnectionPeer,
         writes: WriteSequencer? = nil,
         on eventLoop: any EventLoop,
         into out: inout ByteBuffer
-    ) -> EventLoopFuture<Response>? {
+    ) -> EventLoopFuture<ByteBuffer>? {
+        if RequestClass(frame.header.opcode) == .pooled {
+            return workers.runIfActive(eventLoop: eventLoop) {
+                var answer = ByteBufferAllocator().buffer(capacity: 1024)
+                self.answerRead(frame, into: &answer)
+                return answer
+            }.flatMapErrorThrowing { _ in
+                var answer = ByteBufferAllocator().buffer(capacity: 128)
+                self.write(.failure(.shuttingDown, "reportd is stopping"), for: frame.header, into: &answer)
+                return answer
+            }
+        }
+        guard frame.header.opcode.isPrivileged else {
+            answerRead(frame, into: &out)
+            return nil
+        }
         let response: Response
         do {
             let request = try Request.decode(frame, maxBatchItems: Int(configuration.maxBatchItems))
-            switch request {
-            case .get(let id, let raw):
-                writeReports([id], raw: raw, single: true, for: frame.header, into: &out)
-                return nil
-            case .mget(let ids, let raw):
-                writeReports(ids, raw: raw, single: false, for: frame.header, into: &out)
-                return nil
-            default:
-                break
-            }
-            if request.opcode.isPrivileged {
-                if let denial = deny(request.opcode, peer: peer) {
-                    response = denial
-                } else if let later = answerPrivileged(request, writes: writes, on: eventLoop) {
-                    return later
-                } else {
-                    response = .failure(.unknownOpcode, "\(request.opcode) is not served by this reportd")
-                }
+            if let denial = deny(request.opcode, peer: peer) {
+                response = denial
             } else {
-                response = answer(request)
+                let header = frame.header
+                return answerPrivileged(request, writes: writes, on: eventLoop).map { response in
+                    var answer = ByteBufferAllocator().buffer(capacity: 128)
+                    self.write(response, for: header, into: &answer)
+                    return answer
+                }
             }
         } catch {
             response = .failure(error.status, error.message)
         }
         write(response, for: frame.header, into: &out)
         return nil
+    }
+
+    /// Answers a request that changes nothing (or a malformed one), on the calling thread.
+    private func answerRead(_ frame: Frame, into out: inout ByteBuffer) {
+        let response: Response
+        do {
+            let request = try Request.decode(frame, maxBatchItems: Int(configuration.maxBatchItems))
+            switch request {
+            case .get(let id, let raw):
+                writeReports([id], raw: raw, single: true, for: frame.header, into: &out)
+                return
+            case .mget(let ids, let raw):
+                writeReports(ids, raw: raw, single: false, for: frame.header, into: &out)
+                return
+            default:
+                response = answer(request)
+            }
+        } catch {
+            response = .failure(error.status, error.message)
+        }
+        write(response, for: frame.header, into: &out)
     }
 
     /// Writes `response` as the answer to the request with `header`.
@@ -138,33 +165,34 @@ struct RequestDispatcher: Sendable {
         return .failure(.permissionDenied, "\(opcode) is not allowed for \(peer.description); see write-users/write-groups in reportd.conf")
     }
 
+    /// Starts a privileged request. One path for all of them: CPU work (compressing a PUT) runs
+    /// on `workers`; commits go through the connection's `WriteSequencer`; the engine's completion
+    /// callbacks and the async admin calls (snapshot, reload) complete a promise of `eventLoop`.
     private func answerPrivileged(
         _ request: Request, writes: WriteSequencer?, on eventLoop: any EventLoop
-    ) -> EventLoopFuture<Response>? {
+    ) -> EventLoopFuture<Response> {
         let corpus = self.corpus
+        let logger = self.logger
+        let promise = eventLoop.makePromise(of: Response.self)
         switch request {
         case .put(let id, let text):
-            // Compressed on a worker thread, committed in this connection's order, answered once
-            // the write is as durable as --appendfsync promises; pipelined PUTs compress on all
-            // cores and share fsyncs (group commit). Answers go out in request order.
-            let promise = eventLoop.makePromise(of: Response.self)
-            let prepared = eventLoop.makePromise(of: Result<PreparedWrite, EngineError>.self)
+            // Compressed on a worker, committed in this connection's order, answered once the write
+            // is as durable as --appendfsync promises; pipelined PUTs compress on the pool while
+            // earlier ones commit, and share fsyncs (group commit).
             let bytes = Array(text.readableBytesView)
-            DispatchQueue.global().async { prepared.succeed(corpus.prepareWrite(id: id, text: bytes)) }
+            let prepared = workers.runIfActive(eventLoop: eventLoop) { corpus.prepareWrite(id: id, text: bytes) }
             let commit: @Sendable () -> EventLoopFuture<Void> = {
-                prepared.futureResult.map { result in
+                prepared.map { result in
                     switch result {
                     case .success(let write):
                         corpus.commit(write) { promise.succeed(Self.response(to: $0.map { true })) }
                     case .failure(let error):
                         promise.succeed(Self.response(to: .failure(error)))
                     }
-                }
+                }.recover { _ in promise.succeed(.failure(.shuttingDown, "reportd is stopping")) }
             }
             if let writes { writes.enqueue(commit) } else { _ = commit() }
-            return promise.futureResult
         case .delete(let id):
-            let promise = eventLoop.makePromise(of: Response.self)
             let delete: @Sendable () -> EventLoopFuture<Void> = {
                 corpus.delete(id: id) { result in
                     if case .success(false) = result {
@@ -176,47 +204,43 @@ struct RequestDispatcher: Sendable {
                 return eventLoop.makeSucceededVoidFuture()
             }
             if let writes { writes.enqueue(delete) } else { _ = delete() }
-            return promise.futureResult
         case .snapshot:
-            let promise = eventLoop.makePromise(of: Response.self)
-            let logger = self.logger
-            Task {
+            promise.completeWithTask {
                 do throws(EngineError) {
                     let summary = try await corpus.snapshotInBackground()
                     logger.notice("\(summary) (requested over the socket)")
-                    promise.succeed(.done)
+                    return .done
                 } catch {
                     logger.error("\(error)")
-                    promise.succeed(.failure(error.code == .noDataDirectory ? .badRequest : .internalError, error.message))
+                    return .failure(error.code == .noDataDirectory ? .badRequest : .internalError, error.message)
                 }
             }
-            return promise.futureResult
-        default:
-            break
-        }
-        guard let actions else { return nil }
-        switch request {
         case .reload:
-            let promise = eventLoop.makePromise(of: Response.self)
-            Task {
+            guard let actions else { return Self.notServed(request, promise) }
+            promise.completeWithTask {
                 do {
                     let summary = try await actions.reload()
                     logger.notice("reload requested over the socket: \(summary)")
-                    promise.succeed(.done)
+                    return .done
                 } catch {
-                    promise.succeed(.failure(.internalError, "reload failed, still serving the previous corpus: \(error)"))
+                    return .failure(.internalError, "reload failed, still serving the previous corpus: \(error)")
                 }
             }
-            return promise.futureResult
         case .shutdown:
+            guard let actions else { return Self.notServed(request, promise) }
             // Answer first; the stop begins once the answer is on its way.
-            let promise = eventLoop.makePromise(of: Response.self)
             promise.succeed(.done)
             promise.futureResult.whenComplete { _ in actions.shutdown() }
-            return promise.futureResult
         default:
-            return nil
+            return Self.notServed(request, promise)
         }
+        return promise.futureResult
+    }
+
+    /// Completes `promise` with UNKNOWN_OPCODE: this reportd has no actions for `request`.
+    private static func notServed(_ request: Request, _ promise: EventLoopPromise<Response>) -> EventLoopFuture<Response> {
+        promise.succeed(.failure(.unknownOpcode, "\(request.opcode) is not served by this reportd"))
+        return promise.futureResult
     }
 
     /// OK for a done write; BAD_REQUEST for a report the store refuses; INTERNAL_ERROR when the
@@ -330,9 +354,11 @@ struct RequestDispatcher: Sendable {
             entry("requests", statistics.requests.load(ordering: .relaxed)),
             entry("request_errors", statistics.errors.load(ordering: .relaxed)),
             entry("limit_max_connections", configuration.maxConnections),
+            entry("limit_reserved_connections", configuration.maxConnections - configuration.unprivilegedConnections),
             entry("limit_max_frame_bytes", configuration.maxFrameBytes),
             entry("limit_max_batch_items", configuration.maxBatchItems),
             entry("limit_max_queued_responses", configuration.maxQueuedResponses),
+            entry("limit_max_queued_bytes", configuration.maxQueuedBytes),
             entry("limit_idle_timeout_ms", Int((configuration.idleTimeoutSeconds ?? 0) * 1000)),
         ] + persistenceEntries()
     }

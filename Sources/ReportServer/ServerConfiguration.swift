@@ -17,8 +17,11 @@ public struct ServerConfiguration: Sendable {
     public var socketMode: UInt32 = 0o660
     /// Group of a socket the server binds itself, by name or number; nil keeps the default.
     public var socketGroup: String? = nil
-    /// Connections served at once; more are accepted and closed at once, with a log line.
+    /// Connections served at once; a connection past the limit gets BUSY and is closed, with a log line.
     public var maxConnections: Int = 1024
+    /// Of `maxConnections`, slots only privileged peers (root, reportd's user, the write users and
+    /// groups) may take, so an operator can always connect. At most `maxConnections - 1`.
+    public var reservedConnections: Int = 8
     /// Largest request body accepted (PROTOCOL.md §7); larger frames get FRAME_TOO_LARGE.
     public var maxFrameBytes: UInt32 = 16 << 20
     /// Largest report text accepted (stated in HELLO; enforced by import and PUT).
@@ -29,8 +32,16 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Double? = 300
     /// Responses a connection may have queued unsent before the server stops reading from it.
     public var maxQueuedResponses: Int = 1024
+    /// Bytes of answers a connection may have queued unsent before the server stops starting its
+    /// requests and reading from it (PROTOCOL.md §7); one answer may overshoot it.
+    public var maxQueuedBytes: Int = 64 << 20
+    /// Threads of the pool that runs SEARCH, COUNT, MGET and PUT compression (nil: one per core).
+    public var workerThreads: Int? = nil
     /// Seconds to wait for connections to drain at shutdown before closing them anyway.
     public var shutdownGraceSeconds: Double = 10
+
+    /// Connections unprivileged peers may hold: `maxConnections` less the reserve (at least one).
+    public var unprivilegedConnections: Int { max(1, maxConnections - reservedConnections) }
 
     /// Creates a configuration listening on `listener` with default limits.
     public init(listener: Listener) {

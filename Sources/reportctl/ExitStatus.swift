@@ -32,6 +32,7 @@ enum ExitStatus {
             switch status {
             case .notFound: return notFound
             case .badRequest, .badQuery, .tooManyItems, .frameTooLarge: return badRequest
+            case .busy: return cannotConnect
             default: return serverError
             }
         }

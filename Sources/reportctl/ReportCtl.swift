@@ -31,7 +31,8 @@ struct ReportCtl: ParsableCommand {
               1   at least one requested report was not found
               64  usage error (bad arguments)
               65  the server rejected the request as malformed (e.g. a bad query)
-              69  cannot connect to reportd (not running, wrong socket, no permission)
+              69  cannot connect to reportd (not running, wrong socket, no permission, or busy:
+                  every connection slot taken; try again later)
               70  server error (internal error, damaged data, permission denied)
               76  protocol error (the peer is not a compatible reportd)
             """,

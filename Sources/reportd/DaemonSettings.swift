@@ -20,6 +20,8 @@ struct DaemonSettings: Sendable, Equatable {
     var maxFrameBytes: UInt32 = 16 << 20
     var idleTimeoutSeconds: Double? = 300
     var maxQueuedResponses = 1024
+    var maxQueuedBytes = 64 << 20
+    var reservedConnections = 8
     var writeUsers: [String] = []
     var writeGroups: [String] = []
     var threads: Int?
@@ -58,6 +60,8 @@ struct DaemonSettings: Sendable, Equatable {
                 let seconds = try entry.durationValue().secondsValue
                 idleTimeoutSeconds = seconds > 0 ? seconds : nil
             case "max-queued-responses": maxQueuedResponses = try entry.integerValue(in: 1...1_000_000)
+            case "max-queued-bytes": maxQueuedBytes = try entry.sizeValue()
+            case "reserved-connections": reservedConnections = try entry.integerValue(in: 0...1_000_000)
             case "write-users": writeUsers += try entry.listValue()
             case "write-groups": writeGroups += try entry.listValue()
             case "threads": threads = try entry.integerValue(in: 1...1024)
@@ -103,6 +107,8 @@ struct DaemonSettings: Sendable, Equatable {
         configuration.maxFrameBytes = maxFrameBytes
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
         configuration.maxQueuedResponses = maxQueuedResponses
+        configuration.maxQueuedBytes = maxQueuedBytes
+        configuration.reservedConnections = reservedConnections
         configuration.maxReportBytes = maxReportBytes
         return configuration
     }
@@ -128,6 +134,8 @@ struct DaemonSettings: Sendable, Equatable {
             "max-frame-bytes = \(maxFrameBytes)",
             "idle-timeout = \(idleTimeoutSeconds.map { "\($0)s" } ?? "0")",
             "max-queued-responses = \(maxQueuedResponses)",
+            "max-queued-bytes = \(maxQueuedBytes)",
+            "reserved-connections = \(reservedConnections)",
             "write-users = \(writeUsers.joined(separator: ","))",
             "write-groups = \(writeGroups.joined(separator: ","))",
             "threads = \(threads.map(String.init) ?? "(one per core)")",

@@ -93,6 +93,12 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Unsent responses per connection before reportd stops reading from it (default 1024).", valueName: "n"))
     var maxQueuedResponses: Int?
 
+    @Option(help: ArgumentHelp("Bytes of unsent answers per connection before reportd stops reading from it (default 64 MiB).", valueName: "bytes"))
+    var maxQueuedBytes: Int?
+
+    @Option(help: ArgumentHelp("Connection slots kept for root and the write users when others hold the rest (default 8).", valueName: "n"))
+    var reservedConnections: Int?
+
     @Option(help: ArgumentHelp("User allowed to write and administer (repeatable; root and reportd's own user always are).", valueName: "user"))
     var writeUser: [String] = []
 
@@ -122,9 +128,10 @@ struct ReportDaemon: AsyncParsableCommand {
             throw ValidationError("--socket-mode must be an octal mode such as 0660, not '\(socketMode)'")
         }
         for (name, value) in [("--max-connections", maxConnections), ("--max-queued-responses", maxQueuedResponses),
-                              ("--max-report-bytes", maxReportBytes), ("--threads", threads)] {
+                              ("--max-report-bytes", maxReportBytes), ("--threads", threads), ("--max-queued-bytes", maxQueuedBytes)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
+        if let reservedConnections, reservedConnections < 0 { throw ValidationError("--reserved-connections cannot be negative") }
         if let maxFrameBytes, maxFrameBytes < 64 { throw ValidationError("--max-frame-bytes must be at least 64") }
         if let idleTimeout, idleTimeout < 0 { throw ValidationError("--idle-timeout cannot be negative") }
         if let autoSnapshotShare, !(autoSnapshotShare >= 0 && autoSnapshotShare.isFinite) {
@@ -147,6 +154,8 @@ struct ReportDaemon: AsyncParsableCommand {
         if let maxFrameBytes { settings.maxFrameBytes = maxFrameBytes }
         if let idleTimeout { settings.idleTimeoutSeconds = idleTimeout > 0 ? idleTimeout : nil }
         if let maxQueuedResponses { settings.maxQueuedResponses = maxQueuedResponses }
+        if let maxQueuedBytes { settings.maxQueuedBytes = maxQueuedBytes }
+        if let reservedConnections { settings.reservedConnections = reservedConnections }
         settings.writeUsers += writeUser
         settings.writeGroups += writeGroup
         if let threads { settings.threads = threads }

@@ -34,7 +34,7 @@ let expectations: [String: Expectation] = [
         id: 1, .hello,
         .hello(
             HelloResponse(
-                serverVersion: 1, maxFrameBytes: 16 << 20, maxBatchItems: 1000, maxReportBytes: 1 << 20,
+                serverVersion: 1, maxFrameBytes: 16 << 20, maxBatchItems: 1000, maxReportBytes: 8 << 20,
                 serverName: "reportd 0.1"))),
     // §5.2
     "ping-request-5.2": .request(id: 2, .ping(buffer("hi"))),

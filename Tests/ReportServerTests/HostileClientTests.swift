@@ -107,7 +107,7 @@ struct HostileClientTests {
 
 @Suite("limits that keep one client from hurting others")
 struct LimitTests {
-    @Test("connections past --max-connections are closed at once and counted; earlier ones keep working")
+    @Test("connections past --max-connections get BUSY and are counted; earlier ones keep working")
     func maxConnections() throws {
         let (daemon, corpus) = try HostileClientTests.startDaemon(["--max-connections", "2"])
         defer { try? FileManager.default.removeItem(at: corpus) }
@@ -124,7 +124,10 @@ struct LimitTests {
         let second = try RawSocket(path: daemon.socketPath)
         second.send(HostileClientTests.header(opcode: 0x02, requestID: 1, length: 0))
         #expect(try HostileClientTests.readStatus(second) == (1, Status.ok.rawValue))
+        // The third is told why instead of being reset: its first request gets BUSY, then EOF.
         let third = try RawSocket(path: daemon.socketPath)
+        third.send(HostileClientTests.header(opcode: 0x02, requestID: 5, length: 0))
+        #expect(try HostileClientTests.readStatus(third) == (5, Status.busy.rawValue))
         #expect(third.peerClosed())
         let stats = Dictionary(try first.stats().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         #expect(stats["connections_refused"] == 1)

@@ -43,6 +43,11 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
+    /// shutdown(SHUT_WR): tells the server no more requests come (what `printf … | socat` does).
+    func shutdownWrite() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     func send(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
@@ -57,6 +62,14 @@ final class RawSocket: @unchecked Sendable {
             out += chunk[0..<n]
         }
         return out
+    }
+
+    /// True when the peer has closed the connection, even if bytes we sent were still unread
+    /// then (the kernel reports that as ECONNRESET); false when the receive timeout passes.
+    func peerClosedOrReset() -> Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, 0)
+        return n == 0 || (n < 0 && (errno == ECONNRESET || errno == EPIPE))
     }
 
     /// True when the peer has closed the connection (recv returns 0).
