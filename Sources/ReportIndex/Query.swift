@@ -50,6 +50,10 @@ public indirect enum QueryNode: Sendable {
 public struct Query: Sendable {
     /// Most words a query may hold.
     public static let maxTerms = 32
+    /// Most characters (Swift `Character`s, i.e. grapheme clusters) of query text.
+    public static let maxCharacters = 8_192
+    /// Deepest nesting of parenthesised groups (the top level is depth 0).
+    public static let maxDepth = 32
     /// Fewest characters before a `*`.
     public static let minPrefixLength = 2
     /// Most dictionary terms one prefix expands to (the ones in most documents win).

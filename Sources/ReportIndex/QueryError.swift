@@ -25,6 +25,10 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case danglingOperator
         /// `""` or a phrase with no token in it.
         case emptyPhrase
+        /// More than `Query.maxCharacters` characters of query text.
+        case tooLong
+        /// Parentheses nested more than `Query.maxDepth` deep.
+        case tooDeep
     }
 
     /// The kind of problem.

@@ -4,6 +4,9 @@
 //   orExpr   := unit ('OR' unit)*              OR binds tighter than AND
 //   unit     := ['title:'] ( '"' words '"' | '(' query ')' | word ['*'] )
 // Invariant: every returned node tree satisfies Query's invariant, or a QueryError is thrown.
+// Recursion is bounded: a text longer than Query.maxCharacters is refused before parsing, and a
+// group nested deeper than Query.maxDepth is refused where its '(' stands, so the parser (and
+// every walk of the tree it returns) recurses at most maxDepth + 1 levels.
 // One parser value per parse; not shared between threads.
 
 struct QueryParser {
@@ -16,6 +19,11 @@ struct QueryParser {
     }
 
     mutating func parseQuery() throws(QueryError) -> QueryNode {
+        if chars.count > Query.maxCharacters {
+            throw QueryError(
+                .tooLong, "the query has \(chars.count) characters; at most \(Query.maxCharacters) are allowed",
+                offset: Query.maxCharacters)
+        }
         let node = try parseSequence(titleOnly: false, depth: 0)
         if index < chars.count {
             throw QueryError(.unbalancedParenthesis, "')' without a matching '('", offset: index)
@@ -123,6 +131,10 @@ struct QueryParser {
             return words.count == 1 ? .term(words[0], titleOnly: titleOnly) : .phrase(words, titleOnly: titleOnly)
         case "(":
             let open = index
+            if depth >= Query.maxDepth {
+                throw QueryError(
+                    .tooDeep, "groups are nested more than \(Query.maxDepth) deep here", offset: open)
+            }
             index += 1
             let group = try parseSequence(titleOnly: titleOnly, depth: depth + 1)
             guard index < chars.count, chars[index] == ")" else {
