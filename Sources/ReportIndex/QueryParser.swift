@@ -1,6 +1,6 @@
 // QueryParser: recursive-descent parser for the query grammar of docs/TEXT-RULES.md:
-//   query    := clause+                        implicit AND
-//   clause   := '-' unit | orExpr
+//   query    := clause+                        implicit AND (top level: best match, see Query)
+//   clause   := '-' unit | '+' unit | orExpr
 //   orExpr   := unit ('OR' unit)*              OR binds tighter than AND
 //   unit     := ['title:'] ( '"' words '"' | '(' query ')' | word ['*'] )
 // Invariant: every returned node tree satisfies Query's invariant, or a QueryError is thrown.
@@ -13,6 +13,9 @@ struct QueryParser {
     private let chars: [Character]
     private var index = 0
     private(set) var termCount = 0
+    /// Per top-level positive clause, in order: whether it was marked `+`, its word count and the
+    /// number of query words (excluded ones included) before it.
+    private(set) var topClauses: [QueryClause] = []
 
     init(_ text: String) {
         chars = Array(text)
@@ -30,11 +33,6 @@ struct QueryParser {
         }
         guard let node else {
             throw QueryError(.empty, "the query has no word to search for", offset: 0)
-        }
-        if termCount > Query.maxTerms {
-            throw QueryError(
-                .tooManyTerms, "the query has \(termCount) words; at most \(Query.maxTerms) are allowed",
-                offset: 0)
         }
         return node
     }
@@ -56,7 +54,20 @@ struct QueryParser {
                 if let unit = try parseUnit(titleOnly: titleOnly, depth: depth) { excluded.append(unit) }
                 continue
             }
-            if let node = try parseOr(titleOnly: titleOnly, depth: depth) { required.append(node) }
+            var mandatory = false
+            if chars[index] == "+" {
+                index += 1
+                // A lone '+' (as in "1 + 1") is punctuation, like any word with no token.
+                if index >= chars.count || chars[index].isWhitespace || chars[index] == ")" { continue }
+                mandatory = true
+            }
+            let wordsBefore = termCount
+            if let node = try (mandatory ? parseUnit(titleOnly: titleOnly, depth: depth) : parseOr(titleOnly: titleOnly, depth: depth)) {
+                required.append(node)
+                if depth == 0 {
+                    topClauses.append(QueryClause(mandatory: mandatory, words: termCount - wordsBefore, firstWord: wordsBefore))
+                }
+            }
         }
         if required.isEmpty {
             if excluded.isEmpty { return nil }
