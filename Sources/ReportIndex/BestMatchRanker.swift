@@ -17,8 +17,10 @@
 // strict page's order exactly. Proximity needs positions, so it is computed only for docs that can
 // still reach the page: with θ the k-th best (group, base), a doc of θ's group whose base plus its
 // proximity upper bound is below θ's base cannot enter the top k (proximity is never negative), nor
-// can a doc of a lower group; only the others' positions are decoded. The page is exactly the top k
-// of the formula over all candidates (`exhaustive` scores them all, for tests).
+// can a doc of a lower group; only the others' positions are decoded, and of those at most
+// rescoreWindow(k), the best by (group, base) — the rescoring window is part of the formula. The page
+// is exactly the top k of the formula over all candidates (`exhaustive` skips the θ pruning and
+// rescores the whole window, for tests).
 //
 // Invariant: hits sorted by ScoredDoc.precedes, at most `count`. A value used once on one thread.
 import Foundation
@@ -169,23 +171,29 @@ struct BestMatchRanker {
                 thresholdTop = topCount >= count
                 threshold = Self.kthLargest(thresholdTop ? base.indices.filter { top[$0] }.map { base[$0] } : base.indices.filter { !top[$0] }.map { base[$0] }, thresholdTop ? count : count - topCount)
             }
-            var wanted = [Bool](repeating: false, count: slots)
-            var rescored: [Int] = []
-            for (i, doc) in candidates.enumerated() {
-                let d = Int(doc)
-                guard proxCount[d] >= 2 else { continue }
-                let reachable: Bool
-                if top[i] && !thresholdTop {
-                    reachable = true  // a group above θ's: on the page
-                } else if top[i] != thresholdTop {
-                    reachable = false  // a group below θ's
+            // The rescoring window (part of the formula): of the docs holding two proximity words or
+            // more, at most rescoreWindow(count), the best by (group, base).
+            var eligible = candidates.indices.filter { proxCount[Int(candidates[$0])] >= 2 }
+            let window = Self.rescoreWindow(count)
+            if eligible.count > window {
+                let topEligible = eligible.filter { top[$0] }
+                if topEligible.count >= window {
+                    let floor = Self.kthLargest(topEligible.map { base[$0] }, window)
+                    eligible = topEligible.filter { base[$0] >= floor }
                 } else {
-                    reachable = base[i] + (bound[d] + Self.windowWeight * proxIDF[d]) * scale(d) >= threshold
+                    let floor = Self.kthLargest(eligible.filter { !top[$0] }.map { base[$0] }, window - topEligible.count)
+                    eligible = eligible.filter { top[$0] || base[$0] >= floor }
                 }
-                guard reachable else { continue }
-                wanted[d] = true
-                rescored.append(i)
             }
+            // Of the window, only the docs that can still reach the page.
+            let rescored = eligible.filter { i in
+                if top[i] && !thresholdTop { return true }  // a group above θ's: on the page
+                if top[i] != thresholdTop { return false }  // a group below θ's
+                let d = Int(candidates[i])
+                return base[i] + (bound[d] + Self.windowWeight * proxIDF[d]) * scale(d) >= threshold
+            }
+            var wanted = [Bool](repeating: false, count: slots)
+            for i in rescored { wanted[Int(candidates[i])] = true }
             if !rescored.isEmpty {
                 let positions = wanted.withUnsafeBufferPointer { mask in
                     proximity.map { word -> DecodedPosting in
@@ -208,6 +216,10 @@ struct BestMatchRanker {
         }
         return (total, SearchIndex.best(ranked, count: count))
     }
+
+    /// Most docs whose proximity is computed for a page of `count`: the best by (group, base score),
+    /// like a rescorer's window (Lucene's QueryRescorer); below them the base score decides.
+    static func rescoreWindow(_ count: Int) -> Int { max(256, 4 * count) }
 
     /// Per clause, whether it is a word of a question phrase typed side by side (plain top-level
     /// words); all false when nothing else would be left to match.

@@ -98,6 +98,28 @@ struct BestMatchTests {
         #expect(idx.count(query, budget: 100, isLive: all).exhausted)
     }
 
+    @Test("with more candidates than the rescoring window, pruning still gives the exhaustive page")
+    func window() throws {
+        var generator = CorpusGenerator(seed: 4_242)
+        let texts = (0..<900).map { _ in generator.document() }
+        let idx = IndexBuilder.build(docCount: texts.count) { Array(texts[$0].utf8) }
+        var wide = 0
+        for _ in 0..<120 {
+            let words = texts[generator.int(texts.count)].split(separator: " ").map(String.init)
+                .filter { $0.unicodeScalars.allSatisfy(BruteForce.isTokenScalar) }
+            guard words.count > 4 else { continue }
+            let start = generator.int(words.count - 3)
+            let text = words[start..<(start + 3)].map { generator.chance(50) ? CorpusGenerator.fold($0) : $0 }.joined(separator: " ")
+            guard let query = try? Query.parse(text) else { continue }
+            let k = 1 + generator.int(20)
+            let pruned = idx.search(query, limit: k, offset: 0, bestMatch: true, isLive: all)
+            let exhaustive = idx.search(query, limit: k, offset: 0, bestMatch: true, exhaustive: true, isLive: all)
+            #expect(pruned.hits == exhaustive.hits, "«\(text)» k \(k)")
+            if idx.search(query, limit: 10_000, offset: 0, bestMatch: true, isLive: all).hits.count > BestMatchRanker.rescoreWindow(k) { wide += 1 }
+        }
+        #expect(wide > 20, "only \(wide) queries had more candidates than the window")
+    }
+
     @Test("the page is the exhaustive scorer's top k and has brute force's candidates")
     func bruteForce() throws {
         var generator = CorpusGenerator(seed: 90_210)
