@@ -13,7 +13,7 @@ mkdir -p "$work/corpus"
 for k in $(seq 0 $((copies - 1))); do
   for f in "$corpus"/*.txt; do cp "$f" "$work/corpus/$k$(basename "$f")"; done
 done
-echo "corpus: $corpus x $copies = $(ls "$work/corpus" | wc -l) reports, $(cat "$work/corpus"/*.txt | wc -c) bytes"
+echo "corpus: $corpus x $copies = $(ls "$work/corpus" | wc -l) reports, $(find "$work/corpus" -name '*.txt' -exec cat {} + | wc -c) bytes"
 echo "machine: $(nproc) cores; $(date -u +%FT%TZ)"
 "$bin/reportd" --socket "$work/r.sock" --import "$work/corpus" 2>"$work/reportd.log" & pids+=($!)
 for _ in $(seq 1 12000); do "$bin/reportctl" --socket "$work/r.sock" ping >/dev/null 2>&1 && break; sleep 0.01; done
