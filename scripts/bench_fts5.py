@@ -20,6 +20,9 @@ Semantic differences from ReportIndex (why counts differ):
 - Prefix `ngh*` expands without a cap in FTS5; ReportIndex caps at 256 terms (most frequent first).
 - Queries are passed through with phrases and prefixes unchanged; plain terms are double-quoted so
   FTS5 keywords (AND, OR, NOT, NEAR) and punctuation are not interpreted.
+- The `question` class (8-12 word questions, which reportd answers by best match: reports with some of
+  the words rank after those with all) is given to FTS5 as an OR of its words, its fair peer; its
+  count is then of reports with any word, reportd's total of reports with every word.
 """
 import argparse, os, re, sqlite3, time
 
@@ -32,7 +35,7 @@ def title_body(text):
     return "", ""
 
 
-def to_fts(query):
+def to_fts(query, joiner=" AND "):
     """Translate our syntax (terms, "phrases", prefix*) to FTS5 MATCH syntax."""
     parts = re.findall(r'"[^"]*"|\S+', query)
     out = []
@@ -43,7 +46,7 @@ def to_fts(query):
             out.append('"%s" *' % p.rstrip("*"))
         else:
             out.append('"%s"' % p)
-    return " AND ".join(out)
+    return joiner.join(out)
 
 
 def main():
@@ -87,7 +90,7 @@ def main():
         if not line or line.startswith("#"):
             continue
         cls, q = line.split("\t", 1)
-        match = to_fts(q)
+        match = to_fts(q, " OR " if cls == "question" else " AND ")
         if cls not in samples:
             classes.append(cls)
             samples[cls] = []

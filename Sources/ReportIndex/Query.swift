@@ -1,6 +1,8 @@
-// Query: a parsed search query (grammar in docs/TEXT-RULES.md): implicit AND of clauses, OR binding
-// tighter than AND, "phrases", -exclusions, prefix*, title:, and (groups). Invariant: a parsed
-// Query has at least one positive clause at every AND level, 1...maxTerms words, and every word is
+// Query: a parsed search query (grammar in docs/TEXT-RULES.md): clauses, OR binding tighter than
+// AND, "phrases", -exclusions, +required, prefix*, title:, and (groups). The top-level clauses are
+// what best match ranks by (a report need not match all of them, except `+` ones); COUNT and the
+// strict page require every one. Invariant: a parsed Query has at least one positive clause at every
+// AND level, at least one word, `clauses` parallel to the root's positive clauses, and every word
 // normalised by the same rules as the indexed text. Immutable value; Sendable.
 
 /// One word of a query, normalised like indexed text.
@@ -34,6 +36,17 @@ public struct QueryTerm: Sendable, Hashable {
     }
 }
 
+/// What best match needs to know of one top-level positive clause.
+public struct QueryClause: Sendable, Hashable {
+    /// Marked `+`: required even under best match.
+    public let mandatory: Bool
+    /// Query words in the clause (a phrase counts each word).
+    public let words: Int
+    /// Query words before it in the text (excluded ones included): clauses whose words follow on
+    /// from each other were typed side by side.
+    public let firstWord: Int
+}
+
 /// A node of the query tree.
 public indirect enum QueryNode: Sendable {
     /// A word, optionally restricted to the title.
@@ -48,8 +61,14 @@ public indirect enum QueryNode: Sendable {
 
 /// A parsed query.
 public struct Query: Sendable {
-    /// Most words a query may hold.
-    public static let maxTerms = 32
+    /// Most characters (Swift `Character`s, i.e. grapheme clusters) of query text.
+    public static let maxCharacters = 8_192
+    /// Deepest nesting of parenthesised groups (the top level is depth 0).
+    public static let maxDepth = 32
+    /// Most bytes of compressed postings one query may decode (all its words, every segment): the
+    /// bound on a query's work, in place of a word count. Beyond it the query fails with
+    /// `QueryError.Code.tooMuchWork`.
+    public static let workBudget = 64 << 20
     /// Fewest characters before a `*`.
     public static let minPrefixLength = 2
     /// Most dictionary terms one prefix expands to (the ones in most documents win).
@@ -61,6 +80,11 @@ public struct Query: Sendable {
     public let fold: Bool
     /// Number of words in the query.
     public let termCount: Int
+    /// The root's positive clauses, in order (parallel to the root's `required`).
+    public let clauses: [QueryClause]
+
+    /// Words in the root's positive clauses (the "of N" of a hit's matched-word count).
+    public var clauseWords: Int { clauses.reduce(0) { $0 + $1.words } }
 
     /// Parses query text.
     /// - Parameters:
@@ -70,7 +94,7 @@ public struct Query: Sendable {
     public static func parse(_ text: String, fold: Bool = false) throws(QueryError) -> Query {
         var parser = QueryParser(text)
         let root = try parser.parseQuery()
-        return Query(root: root, fold: fold, termCount: parser.termCount)
+        return Query(root: root, fold: fold, termCount: parser.termCount, clauses: parser.topClauses)
     }
 
     /// All positive leaves (terms and phrases not under an exclusion), in query order.

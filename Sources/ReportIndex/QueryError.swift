@@ -15,16 +15,20 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case unbalancedParenthesis
         /// Every clause is a `-exclusion` (at top level or inside a group).
         case onlyExclusions
-        /// More than `Query.maxTerms` words (phrase words count one each).
-        case tooManyTerms
         /// `x*` with fewer than `Query.minPrefixLength` characters before the `*`.
         case prefixTooShort
         /// `*` on a word that is not a single token (e.g. `covid-1*`).
         case invalidPrefix
-        /// `OR` or `title:` or `-` without an operand, or `-` as an OR operand.
+        /// `OR`, `title:`, `-` or `+` without an operand, or `-` as an OR operand.
         case danglingOperator
         /// `""` or a phrase with no token in it.
         case emptyPhrase
+        /// More than `Query.maxCharacters` characters of query text.
+        case tooLong
+        /// Parentheses nested more than `Query.maxDepth` deep.
+        case tooDeep
+        /// Evaluating the query would decode more than `Query.workBudget` bytes of postings.
+        case tooMuchWork
     }
 
     /// The kind of problem.

@@ -3,8 +3,10 @@
 // intersection minus exclusions, OR = union), and BM25 scores the final docs from the leaves that
 // were not under an exclusion. Only phrase words are decoded with positions; a plain word's postings
 // are decoded to counts (PostingCodec+Counts), and a word that resolves to several terms (folding,
-// prefixes) sums them in one array over the doc slots. Invariant: every doc list is strictly
-// ascending. One evaluator per query; not shared between threads (the index it reads is).
+// prefixes) sums them in one array over the doc slots. Every posting decoded is charged to a work
+// budget (bytes); once it is spent, leaves evaluate to nothing and `exhausted` is set, so the caller
+// refuses the query instead of finishing it. Invariant: every doc list is strictly ascending. One
+// evaluator per query; not shared between threads (the index it reads is).
 import Dispatch
 import Foundation
 
@@ -29,22 +31,79 @@ struct QueryEvaluator {
     let parallelBytes: Int
     /// Leaves that score, in evaluation order.
     private(set) var scoringLeaves: [LeafHits] = []
+    /// Posting bytes this evaluator may still decode.
+    private(set) var budget: Int
+    /// Posting bytes decoded so far.
+    private(set) var spent = 0
+    /// True once a leaf needed more than the budget left; the results are then incomplete.
+    private(set) var exhausted = false
 
-    init(index: SearchIndex, fold: Bool, parallelBytes: Int = QueryEvaluator.parallelExpansionBytes) {
+    init(
+        index: SearchIndex, fold: Bool, parallelBytes: Int = QueryEvaluator.parallelExpansionBytes,
+        budget: Int = Query.workBudget
+    ) {
         self.index = index
         self.fold = fold
         self.parallelBytes = parallelBytes
+        self.budget = budget
+    }
+
+    /// Charges the postings `words` resolve to; false (and `exhausted`) when they exceed the budget.
+    private mutating func charge(_ words: [QueryTerm]) -> Bool {
+        if exhausted { return false }
+        var bytes = 0
+        for word in words { bytes += index.resolve(word, fold: fold).reduce(0) { $0 + $1.bytes } }
+        guard bytes <= budget else {
+            exhausted = true
+            return false
+        }
+        budget -= bytes
+        spent += bytes
+        return true
+    }
+
+    /// One top-level positive clause: its docs and the scoring leaves it owns.
+    struct ClauseHits {
+        var docs: [UInt32]
+        var leaves: Range<Int>
+    }
+
+    /// Evaluates the root's clauses one by one (best match scores each on its own): the docs of each
+    /// positive clause with its leaves, and the union of the excluded clauses' docs.
+    mutating func evaluateClauses(_ root: QueryNode) -> (clauses: [ClauseHits], excluded: [UInt32]) {
+        guard case .and(let required, let excludedNodes) = root else {
+            let start = scoringLeaves.count
+            let docs = evaluate(root, positive: true)
+            return ([ClauseHits(docs: docs, leaves: start..<scoringLeaves.count)], [])
+        }
+        var clauses: [ClauseHits] = []
+        for node in required {
+            let start = scoringLeaves.count
+            let docs = evaluate(node, positive: true)
+            clauses.append(ClauseHits(docs: docs, leaves: start..<scoringLeaves.count))
+        }
+        var excluded: [UInt32] = []
+        for node in excludedNodes { excluded = Self.union(excluded, evaluate(node, positive: false)) }
+        return (clauses, excluded)
     }
 
     /// Sorted docs matching `node`; when `positive`, its leaves are kept for scoring.
     mutating func evaluate(_ node: QueryNode, positive: Bool) -> [UInt32] {
         switch node {
         case .term(let word, let titleOnly):
+            guard charge([word]) else {
+                if positive { scoringLeaves.append(LeafHits()) }
+                return []
+            }
             var hits = termHits(word, titleOnly: titleOnly)
             hits.exactMatters = word.isAccented && fold
             if positive { scoringLeaves.append(hits) }
             return hits.docs
         case .phrase(let words, let titleOnly):
+            guard charge(words) else {
+                if positive { scoringLeaves.append(LeafHits()) }
+                return []
+            }
             let hits = phraseHits(words, titleOnly: titleOnly)
             if positive { scoringLeaves.append(hits) }
             return hits.docs
@@ -146,7 +205,7 @@ struct QueryEvaluator {
 
     /// Union of several terms' postings by bucketing on doc number: O(doc slots + positions), no sort
     /// of the whole list. Positions of different terms never coincide, so nothing is deduplicated.
-    private func merge(_ postings: [DecodedPosting]) -> DecodedPosting {
+    func merge(_ postings: [DecodedPosting]) -> DecodedPosting {
         let slots = index.docSlots
         var counts = [Int32](repeating: 0, count: slots + 1)
         var sources = [UInt8](repeating: 0, count: slots)
@@ -234,21 +293,13 @@ struct QueryEvaluator {
     /// BM25 (title occurrences weighted), summed over the scoring leaves, for ascending `docs`.
     func score(_ docs: [UInt32]) -> [Double] {
         var scores = [Double](repeating: 0, count: docs.count)
-        let n = Double(index.documentCount)
-        let weight = UInt32(SearchIndex.titleWeight)
         for leaf in scoringLeaves {
-            let df = Double(leaf.docs.count)
-            let idf = log(1 + (n - df + 0.5) / (df + 0.5))
+            let idf = index.idf(documentFrequency: leaf.docs.count)
             var j = 0
             for (i, doc) in docs.enumerated() {
                 while j < leaf.docs.count && leaf.docs[j] < doc { j += 1 }
                 guard j < leaf.docs.count, leaf.docs[j] == doc else { continue }
-                let title = index.titleLengths[Int(doc)]
-                let tf = leaf.tf[j]
-                let length = Double(index.docLengths[Int(doc)] + (weight - 1) * title)
-                let norm = SearchIndex.k1 * (1 - SearchIndex.b + SearchIndex.b * length / index.averageWeightedLength)
-                let t = Double(tf)
-                scores[i] += idf * t * (SearchIndex.k1 + 1) / (t + norm)
+                scores[i] += index.bm25(idf: idf, tf: leaf.tf[j], doc: doc)
                 if leaf.exactMatters && leaf.exact[j] { scores[i] += SearchIndex.exactSpellingBonus }
             }
         }

@@ -1,32 +1,38 @@
 // QueryParser: recursive-descent parser for the query grammar of docs/TEXT-RULES.md:
-//   query    := clause+                        implicit AND
-//   clause   := '-' unit | orExpr
+//   query    := clause+                        implicit AND (top level: best match, see Query)
+//   clause   := '-' unit | '+' unit | orExpr
 //   orExpr   := unit ('OR' unit)*              OR binds tighter than AND
 //   unit     := ['title:'] ( '"' words '"' | '(' query ')' | word ['*'] )
 // Invariant: every returned node tree satisfies Query's invariant, or a QueryError is thrown.
+// Recursion is bounded: a text longer than Query.maxCharacters is refused before parsing, and a
+// group nested deeper than Query.maxDepth is refused where its '(' stands, so the parser (and
+// every walk of the tree it returns) recurses at most maxDepth + 1 levels.
 // One parser value per parse; not shared between threads.
 
 struct QueryParser {
     private let chars: [Character]
     private var index = 0
     private(set) var termCount = 0
+    /// Per top-level positive clause, in order: whether it was marked `+`, its word count and the
+    /// number of query words (excluded ones included) before it.
+    private(set) var topClauses: [QueryClause] = []
 
     init(_ text: String) {
         chars = Array(text)
     }
 
     mutating func parseQuery() throws(QueryError) -> QueryNode {
+        if chars.count > Query.maxCharacters {
+            throw QueryError(
+                .tooLong, "the query has \(chars.count) characters; at most \(Query.maxCharacters) are allowed",
+                offset: Query.maxCharacters)
+        }
         let node = try parseSequence(titleOnly: false, depth: 0)
         if index < chars.count {
             throw QueryError(.unbalancedParenthesis, "')' without a matching '('", offset: index)
         }
         guard let node else {
             throw QueryError(.empty, "the query has no word to search for", offset: 0)
-        }
-        if termCount > Query.maxTerms {
-            throw QueryError(
-                .tooManyTerms, "the query has \(termCount) words; at most \(Query.maxTerms) are allowed",
-                offset: 0)
         }
         return node
     }
@@ -48,7 +54,20 @@ struct QueryParser {
                 if let unit = try parseUnit(titleOnly: titleOnly, depth: depth) { excluded.append(unit) }
                 continue
             }
-            if let node = try parseOr(titleOnly: titleOnly, depth: depth) { required.append(node) }
+            var mandatory = false
+            if chars[index] == "+" {
+                index += 1
+                // A lone '+' (as in "1 + 1") is punctuation, like any word with no token.
+                if index >= chars.count || chars[index].isWhitespace || chars[index] == ")" { continue }
+                mandatory = true
+            }
+            let wordsBefore = termCount
+            if let node = try (mandatory ? parseUnit(titleOnly: titleOnly, depth: depth) : parseOr(titleOnly: titleOnly, depth: depth)) {
+                required.append(node)
+                if depth == 0 {
+                    topClauses.append(QueryClause(mandatory: mandatory, words: termCount - wordsBefore, firstWord: wordsBefore))
+                }
+            }
         }
         if required.isEmpty {
             if excluded.isEmpty { return nil }
@@ -123,6 +142,10 @@ struct QueryParser {
             return words.count == 1 ? .term(words[0], titleOnly: titleOnly) : .phrase(words, titleOnly: titleOnly)
         case "(":
             let open = index
+            if depth >= Query.maxDepth {
+                throw QueryError(
+                    .tooDeep, "groups are nested more than \(Query.maxDepth) deep here", offset: open)
+            }
             index += 1
             let group = try parseSequence(titleOnly: titleOnly, depth: depth + 1)
             guard index < chars.count, chars[index] == ")" else {

@@ -13,6 +13,7 @@
 // callback every query takes, and SegmentMerger re-encodes segments into one, dropping deleted docs.
 //
 // Thread safety: immutable after init, Sendable; search/count may run concurrently.
+import Foundation
 
 /// An immutable positional index answering `Query`s with doc numbers.
 public final class SearchIndex: Sendable {
@@ -23,6 +24,9 @@ public final class SearchIndex: Sendable {
     /// Added per accented term matched with its exact spelling when the query folds, so exact
     /// spellings rank above folded-only matches (a BM25 sum stays far below it).
     public static let exactSpellingBonus = 10_000.0
+    /// Added under best match to a doc that matches every top-level clause, so those rank above
+    /// every partial match (far above any BM25 sum and all exact-spelling bonuses of a query).
+    public static let allWordsBonus = 1e9
 
     let dictionary: TermDictionary
     let postings: [UInt8]
@@ -67,6 +71,31 @@ public final class SearchIndex: Sendable {
 
     /// Number of doc slots (highest doc number + 1).
     var docSlots: Int { docLengths.count }
+
+    // MARK: BM25
+
+    /// BM25's idf for a leaf in `df` docs: log(1 + (N − df + 0.5) / (df + 0.5)).
+    @inline(__always)
+    func idf(documentFrequency df: Int) -> Double {
+        let n = Double(documentCount)
+        let d = Double(df)
+        return log(1 + (n - d + 0.5) / (d + 0.5))
+    }
+
+    /// BM25's length normaliser of `doc`: k1 · (1 − b + b · weightedLength / avgdl).
+    @inline(__always)
+    func lengthNorm(_ doc: UInt32) -> Double {
+        let title = titleLengths[Int(doc)]
+        let length = Double(docLengths[Int(doc)] + UInt32(Self.titleWeight - 1) * title)
+        return Self.k1 * (1 - Self.b + Self.b * length / averageWeightedLength)
+    }
+
+    /// One leaf's BM25 term for `doc`, given its title-weighted tf.
+    @inline(__always)
+    func bm25(idf: Double, tf: UInt32, doc: UInt32) -> Double {
+        let t = Double(tf)
+        return idf * t * (Self.k1 + 1) / (t + lengthNorm(doc))
+    }
 
     // MARK: Term dictionary
 
@@ -145,6 +174,15 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// Decodes the docs `wanted` of the posting at byte `offset`, with positions.
+    func positions(atOffset offset: Int, wanted: UnsafeBufferPointer<Bool>) -> DecodedPosting {
+        postings.withUnsafeBufferPointer { base in
+            docLengths.withUnsafeBufferPointer { lengths in
+                PostingCodec.decodePositions(base.baseAddress!, offset: offset, docSlots: docSlots, docLengths: lengths, wanted: wanted)
+            }
+        }
+    }
+
     /// Calls `body(doc, tf, inTitle)` for each doc of term `id` (see PostingCodec.decodeCounts).
     @inline(__always)
     func forEachCount(_ id: Int, _ body: (UInt32, UInt32, UInt32) -> Void) {
@@ -166,43 +204,56 @@ public final class SearchIndex: Sendable {
 
     // MARK: Queries
 
-    /// Ranked page of matching live docs: score descending, then doc number ascending.
+    /// Ranked page of live docs: score descending, then doc number ascending.
     /// - Parameters:
     ///   - query: A parsed query (its `fold` option applies).
     ///   - limit: Page size (>= 0).
     ///   - offset: Number of ranked docs to skip (>= 0).
+    ///   - bestMatch: Rank docs matching any top-level clause (all of them first); false ranks only
+    ///     docs matching every clause (strict). `total` counts the strict matches either way.
+    ///   - exhaustive: Compute proximity for every candidate instead of pruning (tests).
+    ///   - budget: Posting bytes the query may decode; beyond it the results are `exhausted`.
     ///   - isLive: False for docs that were deleted; they neither match nor count.
-    public func search(_ query: Query, limit: Int, offset: Int, isLive: (UInt32) -> Bool) -> SearchResults {
-        var evaluator = QueryEvaluator(index: self, fold: query.fold)
-        let docs = evaluator.evaluate(query.root, positive: true).filter(isLive)
-        let scores = evaluator.score(docs)
-        let ranked = Self.best(docs: docs, scores: scores, count: max(0, offset) + max(0, limit))
+    public func search(
+        _ query: Query, limit: Int, offset: Int, bestMatch: Bool = false, exhaustive: Bool = false,
+        budget: Int = Query.workBudget, isLive: (UInt32) -> Bool
+    ) -> SearchResults {
+        var evaluator = QueryEvaluator(index: self, fold: query.fold, budget: budget)
+        let (clauses, excluded) = evaluator.evaluateClauses(query.root)
+        if evaluator.exhausted {
+            return SearchResults(total: 0, hits: [], queryWords: query.clauseWords, exhausted: true, spent: evaluator.spent)
+        }
+        let ranker = BestMatchRanker(index: self, query: query)
+        let (total, ranked) = ranker.rank(
+            evaluator: evaluator, clauses: clauses, excluded: excluded, bestMatch: bestMatch,
+            count: max(0, offset) + max(0, limit), exhaustive: exhaustive, isLive: isLive)
         let start = min(max(0, offset), ranked.count)
-        return SearchResults(total: docs.count, hits: Array(ranked[start...]))
+        return SearchResults(total: total, hits: Array(ranked[start...]), queryWords: query.clauseWords, spent: evaluator.spent)
     }
 
-    /// The `count` best (score descending, then doc ascending), in order. A page is small next to
-    /// the matches of a common term, so a bounded insertion keeps only the page instead of
-    /// sorting every match; a large `count` falls back to a full sort.
+    /// The `count` best (score descending, then doc ascending), in order.
     static func best(docs: [UInt32], scores: [Double], count: Int) -> [ScoredDoc] {
-        let precedes: (ScoredDoc, ScoredDoc) -> Bool = { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
+        best(zip(docs, scores).map { ScoredDoc(doc: $0, score: $1) }, count: count)
+    }
+
+    /// The `count` first of `items` by ScoredDoc.precedes, in order. A page is small next to the
+    /// matches of a common term, so a bounded insertion keeps only the page instead of sorting every
+    /// match; a large `count` falls back to a full sort.
+    static func best(_ items: [ScoredDoc], count: Int) -> [ScoredDoc] {
         guard count > 0 else { return [] }
-        if count * 8 >= docs.count {
-            var all = zip(docs, scores).map { ScoredDoc(doc: $0, score: $1) }
-            all.sort(by: precedes)
-            return Array(all.prefix(count))
+        if count * 8 >= items.count {
+            return Array(items.sorted(by: ScoredDoc.precedes).prefix(count))
         }
         var top: [ScoredDoc] = []
         top.reserveCapacity(count + 1)
-        for (doc, score) in zip(docs, scores) {
-            let candidate = ScoredDoc(doc: doc, score: score)
-            if top.count == count, !precedes(candidate, top[count - 1]) { continue }
+        for candidate in items {
+            if top.count == count, !ScoredDoc.precedes(candidate, top[count - 1]) { continue }
             // Binary search for the first element the candidate precedes.
             var low = 0
             var high = top.count
             while low < high {
                 let mid = (low + high) / 2
-                if precedes(top[mid], candidate) { low = mid + 1 } else { high = mid }
+                if ScoredDoc.precedes(top[mid], candidate) { low = mid + 1 } else { high = mid }
             }
             top.insert(candidate, at: low)
             if top.count > count { top.removeLast() }
@@ -210,10 +261,17 @@ public final class SearchIndex: Sendable {
         return top
     }
 
-    /// Exact number of matching live docs.
+    /// Exact number of live docs matching every clause.
     public func count(_ query: Query, isLive: (UInt32) -> Bool) -> Int {
-        var evaluator = QueryEvaluator(index: self, fold: query.fold)
-        return evaluator.evaluate(query.root, positive: false).reduce(0) { $0 + (isLive($1) ? 1 : 0) }
+        count(query, budget: Int.max, isLive: isLive).count
+    }
+
+    /// Exact number of live docs matching every clause, within a work budget (posting bytes):
+    /// `exhausted` when the query needs more, the count then being meaningless.
+    public func count(_ query: Query, budget: Int, isLive: (UInt32) -> Bool) -> (count: Int, exhausted: Bool, spent: Int) {
+        var evaluator = QueryEvaluator(index: self, fold: query.fold, budget: budget)
+        let docs = evaluator.evaluate(query.root, positive: false)
+        return (docs.reduce(0) { $0 + (isLive($1) ? 1 : 0) }, evaluator.exhausted, evaluator.spent)
     }
 
     /// Doc numbers matching `query` (live or not), ascending. For tests and tools.

@@ -24,12 +24,14 @@ public enum Snippeter {
         // The query's body words, flattened: leaf `l` owns words wordStart[l] ..< wordStart[l + 1].
         var words: [QueryTerm] = []
         var leaves: [(start: Int, count: Int, isPhrase: Bool)] = []
+        // Words past the 64th (bit masks below) and leaves past the 64th are not highlighted.
         for leaf in query.positiveLeaves {
+            if leaves.count >= 64 { break }
             switch leaf {
-            case .term(let word, let titleOnly) where !titleOnly:
+            case .term(let word, let titleOnly) where !titleOnly && words.count < 64:
                 leaves.append((words.count, 1, false))
                 words.append(word)
-            case .phrase(let phrase, let titleOnly) where !titleOnly && !phrase.isEmpty:
+            case .phrase(let phrase, let titleOnly) where !titleOnly && !phrase.isEmpty && words.count + phrase.count <= 64:
                 leaves.append((words.count, phrase.count, true))
                 words += phrase
             default:
@@ -37,7 +39,7 @@ public enum Snippeter {
             }
         }
         // One pass of the scanner: per body token its byte range and a bit per query word it
-        // matches. No per-token strings are built; queries have at most Query.maxTerms (32) words.
+        // matches. No per-token strings are built; at most 64 words take part (see above).
         var tokens: [Range<Int>] = []
         var wordBits: [UInt64] = []
         // A token of n scalars (as written, before NFC) has between n/3 and n scalars once

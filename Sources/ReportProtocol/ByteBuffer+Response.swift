@@ -67,6 +67,18 @@ extension ByteBuffer {
         case .search(let search):  // §5.7
             writeMultipleIntegers(search.totalHits, UInt32(search.hits.count), endianness: .big)
             for hit in search.hits { writeSearchHit(hit) }
+            if let details = search.details {
+                writeInteger(details.queryWords, endianness: .big)
+                for i in search.hits.indices {
+                    writeInteger(i < details.matchedWords.count ? details.matchedWords[i] : 0, endianness: .big)
+                }
+                let suggestions = details.suggestions.prefix(Int(UInt16.max))
+                writeInteger(UInt16(suggestions.count), endianness: .big)
+                for s in suggestions {
+                    writeWireString(s.word)
+                    writeWireString(s.suggestion)
+                }
+            }
         case .count(let count):  // §5.8
             writeInteger(count, endianness: .big)
         case .done:

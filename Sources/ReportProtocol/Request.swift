@@ -59,7 +59,9 @@ public enum Request: Sendable, Hashable {
     public var flags: FrameFlags {
         switch self {
         case .get(_, let raw), .mget(_, let raw): raw ? .raw : []
-        case .search(let search): (search.fold ? FrameFlags.fold : []).union(search.idsOnly ? .idsOnly : [])
+        case .search(let search):
+            (search.fold ? FrameFlags.fold : []).union(search.idsOnly ? .idsOnly : [])
+                .union(search.allWords ? .allWords : []).union(search.details ? .details : [])
         case .count(_, let fold): fold ? .fold : []
         default: []
         }
@@ -130,7 +132,8 @@ public enum Request: Sendable, Hashable {
             let query = try body.readWireString(field: "query")
             request = .search(
                 SearchRequest(
-                    query: query, limit: limit, offset: offset, fold: flag01, idsOnly: header.flags.contains(.idsOnly)))
+                    query: query, limit: limit, offset: offset, fold: flag01, idsOnly: header.flags.contains(.idsOnly),
+                    allWords: header.flags.contains(.allWords), details: header.flags.contains(.details)))
         case .count:  // §5.8
             request = .count(query: try body.readWireString(field: "query"), fold: flag01)
         case .put:  // §5.9

@@ -110,7 +110,21 @@ public enum Response: Sendable, Hashable {
             var hits: [SearchHit] = []
             hits.reserveCapacity(count)
             for _ in 0..<count { hits.append(try body.readSearchHit()) }
-            return .search(SearchResponse(totalHits: total, hits: hits))
+            var details: SearchDetails?
+            if body.readableBytes > 0 {
+                let queryWords = try body.readWireInteger(UInt16.self, field: "queryWords")
+                var matched: [UInt16] = []
+                matched.reserveCapacity(count)
+                for _ in 0..<count { matched.append(try body.readWireInteger(UInt16.self, field: "matchedWords")) }
+                let suggestionCount = try body.readWireCount(UInt16.self, field: "suggestionCount", minimumElementBytes: 4)
+                var suggestions: [(word: String, suggestion: String)] = []
+                for _ in 0..<suggestionCount {
+                    let word = try body.readWireString(field: "suggestion word")
+                    suggestions.append((word, try body.readWireString(field: "suggestion")))
+                }
+                details = SearchDetails(queryWords: queryWords, matchedWords: matched, suggestions: suggestions)
+            }
+            return .search(SearchResponse(totalHits: total, hits: hits, details: details))
         case .count:  // §5.8
             return .count(try body.readWireInteger(UInt32.self, field: "count"))
         case .put, .delete, .snapshot, .reload, .shutdown:  // §5.9-5.13: empty

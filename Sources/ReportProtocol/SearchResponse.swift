@@ -1,10 +1,13 @@
 // SearchResponse and SearchHit: the OK body of SEARCH (PROTOCOL.md §5.7).
 //
-//   u32 totalHits, u32 count, count x hit
+//   u32 totalHits, u32 count, count x hit [details]
 //   hit = str id, str title, f64 score (IEEE-754 bits, u64 big-endian), str snippet,
 //         u16 matchCount, matchCount x (u32 start, u32 length)
+//   details (only when the request had flag DETAILS) = u16 queryWords, count x u16 matchedWords,
+//           u16 suggestionCount, suggestionCount x (str word, str suggestion)
 //
-// Invariant (checked on decode): every match range lies inside the snippet's UTF-8 bytes.
+// Invariant (checked on decode): every match range lies inside the snippet's UTF-8 bytes, and
+// details, when present, hold one matched-word count per hit.
 // Value types; thread-safe.
 
 import NIOCore
@@ -41,11 +44,48 @@ public struct SearchResponse: Sendable, Hashable {
     public var totalHits: UInt32
     /// The requested page of hits, best first.
     public var hits: [SearchHit]
+    /// The details block (PROTOCOL.md §5.7), sent only to a request with flag DETAILS.
+    public var details: SearchDetails?
 
     /// Creates a SEARCH answer.
-    public init(totalHits: UInt32, hits: [SearchHit]) {
+    public init(totalHits: UInt32, hits: [SearchHit], details: SearchDetails? = nil) {
         self.totalHits = totalHits
         self.hits = hits
+        self.details = details
+    }
+}
+
+/// The details block of a SEARCH answer (flag DETAILS): how much of the query each hit matched.
+public struct SearchDetails: Sendable, Hashable {
+    /// Words in the query's top-level positive clauses.
+    public var queryWords: UInt16
+    /// Per hit, in hit order: query words in the clauses it matched (equal to `queryWords` for a
+    /// report with every word).
+    public var matchedWords: [UInt16]
+    /// "Did you mean": for a query word found in (almost) no report, indexed words close to it
+    /// (never substituted: the hits are those of the query as typed).
+    public var suggestions: [(word: String, suggestion: String)]
+
+    /// Creates a details block.
+    public init(queryWords: UInt16, matchedWords: [UInt16], suggestions: [(word: String, suggestion: String)] = []) {
+        self.queryWords = queryWords
+        self.matchedWords = matchedWords
+        self.suggestions = suggestions
+    }
+
+    public static func == (a: SearchDetails, b: SearchDetails) -> Bool {
+        a.queryWords == b.queryWords && a.matchedWords == b.matchedWords
+            && a.suggestions.map(\.word) == b.suggestions.map(\.word)
+            && a.suggestions.map(\.suggestion) == b.suggestions.map(\.suggestion)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(queryWords)
+        hasher.combine(matchedWords)
+        for s in suggestions {
+            hasher.combine(s.word)
+            hasher.combine(s.suggestion)
+        }
     }
 }
 

@@ -314,13 +314,19 @@ struct RequestDispatcher: Sendable {
         let limit = Int(min(request.limit, configuration.maxBatchItems))
         do {
             let page = try store.search(
-                request.query, limit: limit, offset: Int(request.offset), fold: request.fold, withTexts: !request.idsOnly)
+                request.query, limit: limit, offset: Int(request.offset), fold: request.fold, withTexts: !request.idsOnly,
+                allWords: request.allWords, suggest: request.details)
             let hits = page.hits.map { hit in
                 SearchHit(
                     id: hit.id.rawValue, title: hit.title, score: hit.score, snippet: hit.snippet.text,
                     matches: hit.snippet.matches.map { UInt32($0.lowerBound)..<UInt32($0.upperBound) })
             }
-            return .search(SearchResponse(totalHits: UInt32(clamping: page.total), hits: hits))
+            let details = request.details
+                ? SearchDetails(
+                    queryWords: UInt16(clamping: page.queryWords), matchedWords: page.hits.map { UInt16(clamping: $0.matchedWords) },
+                    suggestions: page.suggestions.map { ($0.word, $0.suggestion) })
+                : nil
+            return .search(SearchResponse(totalHits: UInt32(clamping: page.total), hits: hits, details: details))
         } catch let error as QueryError {
             return .failure(.badQuery, error.message)
         } catch {

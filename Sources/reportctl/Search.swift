@@ -13,8 +13,9 @@ struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Full-text search, ranked (BM25, title weighted above body).",
         discussion: """
-            Query language: terms (all must match), "exact phrases", a OR b, -exclusion, \
-            prefix*, title:term or title:"a phrase". A term typed without tone marks matches \
+            Query language: words (best match: reports with every word first, then those \
+            with most of them; +word requires a word, --all requires every one), "exact \
+            phrases", a OR b, -exclusion, prefix*, title:term or title:"a phrase". A term typed without tone marks matches \
             every spelling with those letters (dang: Đảng, đang, dáng); a term typed with marks \
             matches that spelling only, unless --fold is given. See docs/TEXT-RULES.md.
 
@@ -22,6 +23,7 @@ struct Search: ParsableCommand {
               reportctl search 'Bộ Công Thương'
               reportctl search '"xây dựng Đảng" -COVID' --limit 20 --json
               reportctl search 'dang uy' --count
+              reportctl search 'giá vàng hôm nay bao nhiêu' --all
               reportctl search 'bitcoin' --ids-only --limit 1000 --json   # ids and scores only
               printf 'Hà Nội\\n"kinh tế" 2020\\n' | reportctl search - --json
 
@@ -51,6 +53,9 @@ struct Search: ParsableCommand {
     @Flag(help: "Print ids and scores only: reportd skips titles and snippets, so a page costs about what ranking costs.")
     var idsOnly = false
 
+    @Flag(help: "Only reports with every word (by default reports with some of the words follow those with all).")
+    var all = false
+
     @Option(help: ArgumentHelp("Queries in flight at once with -.", valueName: "n"))
     var window: Int = 16
 
@@ -69,7 +74,9 @@ struct Search: ParsableCommand {
             recorder.append(text)
             return count
                 ? .count(query: text, fold: fold)
-                : .search(SearchRequest(query: text, limit: limit, offset: offset, fold: fold, idsOnly: idsOnly))
+                : .search(
+                    SearchRequest(
+                        query: text, limit: limit, offset: offset, fold: fold, idsOnly: idsOnly, allWords: all, details: true))
         }
         do {
             try client.pipeline(requests, window: window) { (index: Int, response: Response) throws(ClientError) in

@@ -31,6 +31,10 @@ struct SearchPrinter {
                 object.string("id", hit.id)
                 if !idsOnly { object.string("title", hit.title) }
                 object.number("score", (hit.score * 1000).rounded() / 1000)
+                if let details = result.details, n < details.matchedWords.count {
+                    object.number("matched_words", details.matchedWords[n])
+                    object.number("query_words", details.queryWords)
+                }
                 if !idsOnly {
                     object.string("snippet", hit.snippet)
                     object.raw("matches", json: "[" + hit.matches.map { "[\($0.lowerBound),\($0.count)]" }.joined(separator: ",") + "]")
@@ -39,16 +43,41 @@ struct SearchPrinter {
             }
             hits.append(UInt8(ascii: "]"))
             line.raw("hits", json: String(decoding: hits, as: UTF8.self))
+            if let details = result.details, !details.suggestions.isEmpty {
+                var list: [UInt8] = [UInt8(ascii: "[")]
+                for (n, s) in details.suggestions.enumerated() {
+                    if n > 0 { list.append(UInt8(ascii: ",")) }
+                    var object = JSONLine()
+                    object.string("word", s.word)
+                    object.string("suggestion", s.suggestion)
+                    list += object.finished().dropLast()
+                }
+                list.append(UInt8(ascii: "]"))
+                line.raw("did_you_mean", json: String(decoding: list, as: UTF8.self))
+            }
             out.write(line.finished())
             return
         }
         out.write("\(result.totalHits) report\(result.totalHits == 1 ? "" : "s") match \(query)\n")
+        if let details = result.details, !details.suggestions.isEmpty {
+            var byWord: [(String, [String])] = []
+            for s in details.suggestions {
+                if let i = byWord.firstIndex(where: { $0.0 == s.word }) { byWord[i].1.append(s.suggestion) } else { byWord.append((s.word, [s.suggestion])) }
+            }
+            for (word, proposals) in byWord {
+                out.write("did you mean \(proposals.joined(separator: " or ")) for '\(word)'? (the hits are for the query as typed)\n")
+            }
+        }
         if idsOnly {
             for hit in result.hits { out.write("\(hit.id)  \(String((hit.score * 100).rounded() / 100))\n") }
             return
         }
-        for hit in result.hits {
-            out.write("\n\(hit.id)  \(String((hit.score * 100).rounded() / 100))  \(hit.title)\n")
+        for (n, hit) in result.hits.enumerated() {
+            var coverage = ""
+            if let details = result.details, n < details.matchedWords.count, details.matchedWords[n] < details.queryWords {
+                coverage = "  (\(details.matchedWords[n]) of \(details.queryWords) words)"
+            }
+            out.write("\n\(hit.id)  \(String((hit.score * 100).rounded() / 100))\(coverage)  \(hit.title)\n")
             out.write("    " + marked(hit.snippet, hit.matches) + "\n")
         }
     }

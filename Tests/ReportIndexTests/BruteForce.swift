@@ -119,6 +119,40 @@ final class BruteForce {
         return documents.filter { evaluate(query.root, in: $0, allowed: allowed) }.map(\.number).sorted()
     }
 
+    /// Best match's reference: per doc (live or not) that matches some positive top-level clause
+    /// (every `+` one, if any) and no excluded clause, the words of the clauses it matches and
+    /// whether it matches them all.
+    func bestMatchCandidates(_ query: Query) -> [UInt32: (words: Int, all: Bool)] {
+        guard case .and(let required, let excluded) = query.root else { return [:] }
+        var allowed: [QueryTerm: [Bool]] = [:]
+        func collect(_ node: QueryNode) {
+            switch node {
+            case .term(let word, _): allowed[word] = allowedWords(word, fold: query.fold)
+            case .phrase(let words, _): for word in words { allowed[word] = allowedWords(word, fold: query.fold) }
+            case .or(let operands): operands.forEach(collect)
+            case .and(let required, let excluded): (required + excluded).forEach(collect)
+            }
+        }
+        collect(query.root)
+        var result: [UInt32: (words: Int, all: Bool)] = [:]
+        for document in documents {
+            if excluded.contains(where: { evaluate($0, in: document, allowed: allowed) }) { continue }
+            var words = 0
+            var count = 0
+            var missingMandatory = false
+            for (c, clause) in required.enumerated() {
+                if evaluate(clause, in: document, allowed: allowed) {
+                    words += query.clauses[c].words
+                    count += 1
+                } else if query.clauses[c].mandatory {
+                    missingMandatory = true
+                }
+            }
+            if count > 0 && !missingMandatory { result[document.number] = (words, count == required.count) }
+        }
+        return result
+    }
+
     private func evaluate(_ node: QueryNode, in document: Document, allowed words: [QueryTerm: [Bool]]) -> Bool {
         switch node {
         case .term(let word, let titleOnly):

@@ -114,6 +114,8 @@ struct SegmentMergerTests {
 extension SearchResults {
     /// The same results with local doc numbers shifted by `base`.
     func globalized(base: UInt32) -> SearchResults {
-        SearchResults(total: total, hits: hits.map { ScoredDoc(doc: base + $0.doc, score: $0.score) })
+        SearchResults(
+            total: total, hits: hits.map { ScoredDoc(doc: base + $0.doc, score: $0.score, matchedWords: $0.matchedWords) },
+            queryWords: queryWords, exhausted: exhausted, spent: spent)
     }
 }

@@ -87,6 +87,26 @@ let expectations: [String: Expectation] = [
                     SearchHit(id: "21395276", title: "", score: 1.5, snippet: ""),
                     SearchHit(id: "21395277", title: "", score: 1.25, snippet: ""),
                 ]))),
+    "search-details-request-5.7": .request(
+        id: 32, .search(SearchRequest(query: "giá vàng hôm nay", limit: 2, offset: 0, idsOnly: true, details: true))),
+    "search-details-response-5.7": .response(
+        id: 32, .search,
+        .search(
+            SearchResponse(
+                totalHits: 1,
+                hits: [
+                    SearchHit(id: "21395276", title: "", score: 1_000_000_012.5, snippet: ""),
+                    SearchHit(id: "21395277", title: "", score: 3.25, snippet: ""),
+                ],
+                details: SearchDetails(queryWords: 4, matchedWords: [4, 2])))),
+    "search-suggest-request-5.7": .request(
+        id: 33, .search(SearchRequest(query: "Mesi", limit: 10, offset: 0, idsOnly: true, details: true))),
+    "search-suggest-response-5.7": .response(
+        id: 33, .search,
+        .search(
+            SearchResponse(
+                totalHits: 0, hits: [],
+                details: SearchDetails(queryWords: 1, matchedWords: [], suggestions: [("mesi", "messi")])))),
     "search-bad-query-request-5.7": .request(id: 14, .search(SearchRequest(query: "\"mưa", limit: 10))),
     "search-bad-query-response-5.7": .response(id: 14, .search, .failure(.badQuery, "unterminated quote at 0")),
     // §5.8

@@ -28,6 +28,7 @@ struct RequestCodecTests {
         .get(id: "a", raw: false), .get(id: "ü", raw: true), .mget(ids: [], raw: false),
         .mget(ids: ["1", "", "3"], raw: true), .stats, .dictionary,
         .search(SearchRequest(query: "q", limit: .max, offset: 7, fold: true)), .count(query: "", fold: false),
+        .search(SearchRequest(query: "a b", allWords: true)), .search(SearchRequest(query: "a b", idsOnly: true, details: true)),
         .put(id: "x", text: ByteBuffer(string: "Tiêu đề\nthân")), .delete(id: "x"), .snapshot, .reload, .shutdown,
     ]
 

@@ -53,6 +53,15 @@ struct ResponseCodecTests {
                         SearchHit(id: "1", title: "T", score: -0.0, snippet: "abc", matches: [0..<1, 3..<3]),
                         SearchHit(id: "2", title: "", score: .infinity, snippet: ""),
                     ]))),
+        ResponseCase(
+            opcode: .search,
+            response: .search(
+                SearchResponse(
+                    totalHits: 0,
+                    hits: [SearchHit(id: "1", title: "", score: 2, snippet: ""), SearchHit(id: "2", title: "", score: 1, snippet: "")],
+                    details: SearchDetails(queryWords: 300, matchedWords: [299, 1], suggestions: [("mesi", "messi"), ("thươgn", "thương")])))),
+        ResponseCase(
+            opcode: .search, response: .search(SearchResponse(totalHits: 0, hits: [], details: SearchDetails(queryWords: 3, matchedWords: [])))),
         ResponseCase(opcode: .count, response: .count(.max)),
         ResponseCase(opcode: .put, response: .done),
         ResponseCase(opcode: .delete, response: .failure(.notFound, "gone")),
@@ -162,6 +171,21 @@ struct ResponseCodecTests {
         #expect(
             responseError(responseFrame(.dictionary, body: [0, 0, 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF]))?.code
                 == .malformedBody)
+    }
+
+    @Test("a SEARCH details block shorter than its hits, or followed by more bytes, is malformed")
+    func searchDetails() throws {
+        // OK, totalHits 0, count 1, hit "a" (empty title/snippet, score 0, no matches), then details.
+        let hit: [UInt8] = [0, 1, 0x61, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        let head: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] + hit
+        #expect(responseError(responseFrame(.search, body: head + [0, 2]))?.code == .malformedBody)
+        #expect(responseError(responseFrame(.search, body: head + [0, 2, 0, 1]))?.code == .malformedBody)
+        #expect(responseError(responseFrame(.search, body: head + [0, 2, 0, 1, 0, 9]))?.code == .malformedBody)
+        #expect(responseError(responseFrame(.search, body: head + [0, 2, 0, 1, 0, 0, 0xAB]))?.code == .malformedBody)
+        let later = try Response.decode(responseFrame(.search, body: head + [0, 2, 0, 1, 0, 0]))
+        #expect(later == .search(SearchResponse(
+            totalHits: 0, hits: [SearchHit(id: "a", title: "", score: 0, snippet: "")],
+            details: SearchDetails(queryWords: 2, matchedWords: [1]))))
     }
 
     @Test("trailing bytes after a response body are malformed")

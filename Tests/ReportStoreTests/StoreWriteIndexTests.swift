@@ -29,11 +29,16 @@ struct StoreWriteIndexTests {
         "sốt -\"xuất huyết\"", "du khách", "lai suat", "\"Tin tức số 40\"", "ngập OR hoa", "title:5",
     ]
 
-    /// Every matching id (all pages) and the count, for one query.
-    func answer(_ store: ReportStore, _ query: String) throws -> (Set<String>, Int) {
-        let page = try store.search(query, limit: 10_000, offset: 0, fold: false)
+    /// Every matching id (all pages of the strict search), the count, and the ids of the best-match
+    /// page (the strict ones plus those with some of the words), for one query.
+    func answer(_ store: ReportStore, _ query: String) throws -> (Set<String>, Int, Set<String>) {
+        let page = try store.search(query, limit: 10_000, offset: 0, fold: false, allWords: true)
         #expect(page.total == page.hits.count)
-        return (Set(page.hits.map(\.id.rawValue)), try store.count(query, fold: false))
+        let best = try store.search(query, limit: 10_000, offset: 0, fold: false)
+        #expect(best.total == page.total)
+        #expect(best.hits.count >= page.hits.count)
+        #expect(Array(best.hits.prefix(page.hits.count).map(\.id)) == page.hits.map(\.id))
+        return (Set(page.hits.map(\.id.rawValue)), try store.count(query, fold: false), Set(best.hits.map(\.id.rawValue)))
     }
 
     @Test("after puts, replacements and removals, search equals a fresh import of the result")
@@ -57,10 +62,11 @@ struct StoreWriteIndexTests {
         }
         let (fresh, _) = ReportStore.load([.jsonLines(data: try jsonLines(reports), name: "end")])
         for query in Self.queries {
-            let (got, count) = try answer(store, query)
-            let (want, wantCount) = try answer(fresh, query)
+            let (got, count, gotBest) = try answer(store, query)
+            let (want, wantCount, wantBest) = try answer(fresh, query)
             #expect(got == want, "query \(query)")
             #expect(count == wantCount, "query \(query)")
+            #expect(gotBest == wantBest, "best match: query \(query)")
         }
         store.waitForIndexMaintenance()
         for query in Self.queries {

@@ -12,12 +12,35 @@ public struct SearchHitResult: Sendable, Equatable {
     public let score: Double
     /// Body text around the best cluster of matches, with match ranges in UTF-8 bytes.
     public let snippet: Snippet
+    /// Query words in the clauses this report matched (all of them for a strict page).
+    public let matchedWords: Int
+
+    /// A hit.
+    public init(id: ReportID, title: String, score: Double, snippet: Snippet, matchedWords: Int = 0) {
+        self.id = id
+        self.title = title
+        self.score = score
+        self.snippet = snippet
+        self.matchedWords = matchedWords
+    }
 }
 
 /// A page of search results.
 public struct SearchPage: Sendable, Equatable {
-    /// Matching reports in the whole corpus, before paging.
+    /// Reports matching every clause in the whole corpus (what COUNT answers), before paging.
     public let total: Int
     /// The requested page, best first.
     public let hits: [SearchHitResult]
+    /// Words in the query's top-level positive clauses (what `matchedWords` is out of).
+    public let queryWords: Int
+    /// "Did you mean" for words found in (almost) no report, when asked for.
+    public let suggestions: [Suggestion]
+
+    /// A page.
+    public init(total: Int, hits: [SearchHitResult], queryWords: Int = 0, suggestions: [Suggestion] = []) {
+        self.total = total
+        self.hits = hits
+        self.queryWords = queryWords
+        self.suggestions = suggestions
+    }
 }

@@ -1,0 +1,277 @@
+// BestMatchRanker: turns one segment's evaluated clauses into a ranked page (docs/TEXT-RULES.md §8).
+//
+//   strict set   docs matching every top-level clause, no exclusion, live: `total`, and the whole
+//                page under strict ranking
+//   candidates   best match: docs matching any clause (every `+` clause if there is one), no exclusion
+//   base score   BM25 summed over the leaves of the clauses a doc matches; a doc that matches every
+//                clause gets + allWordsBonus (best match only), any other is scaled by the IDF-weighted
+//                coordination c² (c = Σ idf of its clauses / Σ idf of all clauses). The words of a
+//                question phrase (`bao nhiêu`, `ở đâu`, ...) do not count toward "every clause" and
+//                keep only questionWeight of their idf in c
+//   proximity    for the words typed as single top-level words: adjacent pairs found side by side
+//                (a phrase-like BM25 term) and the smallest window covering the doc's matched words;
+//                scaled like the base score
+//
+// Docs are ordered by (top group first, score, doc ascending): the top group (every clause, best
+// match only) is reported with + allWordsBonus but ordered by its plain score, so it keeps the
+// strict page's order exactly. Proximity needs positions, so it is computed only for docs that can
+// still reach the page: with θ the k-th best (group, base), a doc of θ's group whose base plus its
+// proximity upper bound is below θ's base cannot enter the top k (proximity is never negative), nor
+// can a doc of a lower group; only the others' positions are decoded, and of those at most
+// rescoreWindow(k), the best by (group, base) — the rescoring window is part of the formula. The page
+// is exactly the top k of the formula over all candidates (`exhaustive` skips the θ pruning and
+// rescores the whole window, for tests).
+//
+// Invariant: hits sorted by ScoredDoc.precedes, at most `count`. A value used once on one thread.
+import Foundation
+
+struct BestMatchRanker {
+    /// Weight of an adjacent pair's phrase-like term.
+    static let pairWeight = 1.0
+    /// Weight of the smallest-window term: windowWeight · Σ idf of the matched words · m / w.
+    static let windowWeight = 4.0
+    /// Share of its idf a question phrase's word keeps in the coordination factor.
+    static let questionWeight = 0.1
+    /// Question phrases (docs/TEXT-RULES.md §8): typed side by side as plain top-level words, they do
+    /// not decide whether a report has "every word", and their absence costs little: a report that
+    /// answers a question rarely holds its question words.
+    static let questionPhrases: [[[UInt8]]] = [
+        "bao nhiêu", "khi nào", "là gì", "tại sao", "ở đâu", "vì sao", "như thế nào", "thế nào", "bao giờ", "bao lâu", "làm sao",
+    ].map { phrase in Tokenizer.tokens(phrase).map { Array($0.term.utf8) } }
+
+    let index: SearchIndex
+    let query: Query
+
+    /// The `count` best docs (strict or best match), their strict total, and each hit's matched words.
+    func rank(
+        evaluator: QueryEvaluator, clauses: [QueryEvaluator.ClauseHits], excluded: [UInt32], bestMatch requested: Bool,
+        count: Int, exhaustive: Bool, isLive: (UInt32) -> Bool
+    ) -> (total: Int, hits: [ScoredDoc]) {
+        guard !clauses.isEmpty else { return (0, []) }
+        let slots = index.docSlots
+        let meta = query.clauses.count == clauses.count
+            ? query.clauses : clauses.map { _ in QueryClause(mandatory: true, words: 0, firstWord: 0) }
+        let bestMatch = requested && clauses.count > 1 && meta.contains { !$0.mandatory }
+
+        // Strict set: the smallest list first.
+        let bySize = clauses.indices.sorted { clauses[$0].docs.count < clauses[$1].docs.count }
+        var strict = clauses[bySize[0]].docs
+        for c in bySize.dropFirst() where !strict.isEmpty { strict = QueryEvaluator.intersect(strict, clauses[c].docs) }
+        if !excluded.isEmpty { strict = QueryEvaluator.subtract(strict, excluded) }
+        strict = strict.filter(isLive)
+        let total = strict.count
+        guard count > 0 else { return (total, []) }
+
+        var candidates: [UInt32]
+        if !bestMatch {
+            candidates = strict
+        } else if meta.contains(where: \.mandatory) {
+            let required = clauses.indices.filter { meta[$0].mandatory }.sorted { clauses[$0].docs.count < clauses[$1].docs.count }
+            candidates = clauses[required[0]].docs
+            for c in required.dropFirst() { candidates = QueryEvaluator.intersect(candidates, clauses[c].docs) }
+            if !excluded.isEmpty { candidates = QueryEvaluator.subtract(candidates, excluded) }
+            candidates = candidates.filter(isLive)
+        } else {
+            var marked = [Bool](repeating: false, count: slots)
+            for clause in clauses { for doc in clause.docs { marked[Int(doc)] = true } }
+            for doc in excluded { marked[Int(doc)] = false }
+            candidates = []
+            for doc in 0..<slots where marked[doc] && isLive(UInt32(doc)) { candidates.append(UInt32(doc)) }
+        }
+        guard !candidates.isEmpty else { return (total, []) }
+
+        // Per doc slot: BM25 of matched clauses, Σ idf of matched clauses, matched words and clauses.
+        var bm25 = [Double](repeating: 0, count: slots)
+        var weight = [Double](repeating: 0, count: slots)
+        var words = [Int32](repeating: 0, count: slots)
+        var matched = [Int32](repeating: 0, count: slots)
+        var inClause = [Bool](repeating: false, count: slots)
+        var totalWeight = 0.0
+        let leaves = evaluator.scoringLeaves
+        let soft = bestMatch ? questionClauses(meta) : [Bool](repeating: false, count: clauses.count)
+        let hardCount = Int32(soft.filter { !$0 }.count)
+        for (c, clause) in clauses.enumerated() {
+            let w = index.idf(documentFrequency: max(1, clause.docs.count)) * (soft[c] ? Self.questionWeight : 1)
+            totalWeight += w
+            for doc in clause.docs {
+                let d = Int(doc)
+                inClause[d] = true
+                weight[d] += w
+                words[d] += Int32(meta[c].words)
+                if !soft[c] { matched[d] += 1 }
+            }
+            for l in clause.leaves {
+                let leaf = leaves[l]
+                let idf = index.idf(documentFrequency: leaf.docs.count)
+                for j in leaf.docs.indices where inClause[Int(leaf.docs[j])] {
+                    let doc = leaf.docs[j]
+                    bm25[Int(doc)] += index.bm25(idf: idf, tf: leaf.tf[j], doc: doc)
+                    if leaf.exactMatters && leaf.exact[j] { bm25[Int(doc)] += SearchIndex.exactSpellingBonus }
+                }
+            }
+            for doc in clause.docs { inClause[Int(doc)] = false }
+        }
+        let all = hardCount
+        func scale(_ doc: Int) -> Double {
+            if matched[doc] == all { return 1 }
+            let share = totalWeight > 0 ? weight[doc] / totalWeight : 0
+            return share * share
+        }
+        // Ranking key: (top group, base score); in the top group base is the plain BM25 sum, so the
+        // group keeps the strict page's order exactly.
+        var base = [Double](repeating: 0, count: candidates.count)
+        var top = [Bool](repeating: false, count: candidates.count)
+        for (i, doc) in candidates.enumerated() {
+            let d = Int(doc)
+            top[i] = bestMatch && matched[d] == all
+            base[i] = matched[d] == all ? bm25[d] : bm25[d] * scale(d)
+        }
+
+        // Proximity words: top-level clauses that are one plain word (not a prefix, not title:).
+        var proximity: [(clause: Int, word: QueryTerm, idf: Double)] = []
+        if case .and(let required, _) = query.root, required.count == clauses.count {
+            for (c, node) in required.enumerated() {
+                if case .term(let word, titleOnly: false) = node, !word.isPrefix, clauses[c].leaves.count == 1 {
+                    proximity.append((c, word, index.idf(documentFrequency: max(1, clauses[c].docs.count))))
+                }
+            }
+        }
+        // Pairs typed side by side: consecutive proximity words whose clauses follow on in the text.
+        var pairs: [(Int, Int, Double)] = []
+        for p in proximity.indices.dropLast() {
+            let (a, b) = (proximity[p].clause, proximity[p + 1].clause)
+            if b == a + 1 && meta[b].firstWord == meta[a].firstWord + meta[a].words {
+                pairs.append((p, p + 1, max(proximity[p].idf, proximity[p + 1].idf)))
+            }
+        }
+        var final = base
+        if proximity.count >= 2 {
+            // Upper bound of each candidate's proximity: every pair at saturation, a window of m words.
+            var bound = [Double](repeating: 0, count: slots)
+            var proxIDF = [Double](repeating: 0, count: slots)
+            var proxCount = [Int32](repeating: 0, count: slots)
+            for word in proximity {
+                for doc in clauses[word.clause].docs {
+                    proxIDF[Int(doc)] += word.idf
+                    proxCount[Int(doc)] += 1
+                }
+            }
+            for (p, q, idf) in pairs {
+                for doc in QueryEvaluator.intersect(clauses[proximity[p].clause].docs, clauses[proximity[q].clause].docs) {
+                    bound[Int(doc)] += Self.pairWeight * (SearchIndex.k1 + 1) * idf
+                }
+            }
+            // θ: the k-th best (group, base). Docs of a lower group than θ's cannot reach the page; of
+            // a higher group they are all on it (their order needs their proximity); of θ's group
+            // those whose base plus bound is below θ's base cannot pass it.
+            var threshold = -Double.infinity
+            var thresholdTop = false
+            if !exhaustive && candidates.count > count {
+                let topCount = top.reduce(0) { $0 + ($1 ? 1 : 0) }
+                thresholdTop = topCount >= count
+                threshold = Self.kthLargest(thresholdTop ? base.indices.filter { top[$0] }.map { base[$0] } : base.indices.filter { !top[$0] }.map { base[$0] }, thresholdTop ? count : count - topCount)
+            }
+            // The rescoring window (part of the formula): of the docs holding two proximity words or
+            // more, at most rescoreWindow(count), the best by (group, base).
+            var eligible = candidates.indices.filter { proxCount[Int(candidates[$0])] >= 2 }
+            let window = Self.rescoreWindow(count)
+            if eligible.count > window {
+                let topEligible = eligible.filter { top[$0] }
+                if topEligible.count >= window {
+                    let floor = Self.kthLargest(topEligible.map { base[$0] }, window)
+                    eligible = topEligible.filter { base[$0] >= floor }
+                } else {
+                    let floor = Self.kthLargest(eligible.filter { !top[$0] }.map { base[$0] }, window - topEligible.count)
+                    eligible = eligible.filter { top[$0] || base[$0] >= floor }
+                }
+            }
+            // Of the window, only the docs that can still reach the page.
+            let rescored = eligible.filter { i in
+                if top[i] && !thresholdTop { return true }  // a group above θ's: on the page
+                if top[i] != thresholdTop { return false }  // a group below θ's
+                let d = Int(candidates[i])
+                return base[i] + (bound[d] + Self.windowWeight * proxIDF[d]) * scale(d) >= threshold
+            }
+            var wanted = [Bool](repeating: false, count: slots)
+            for i in rescored { wanted[Int(candidates[i])] = true }
+            if !rescored.isEmpty {
+                let positions = wanted.withUnsafeBufferPointer { mask in
+                    proximity.map { word -> DecodedPosting in
+                        let parts = index.resolve(word.word, fold: query.fold).map { index.positions(atOffset: $0.offset, wanted: mask) }
+                        return parts.count == 1 ? parts[0] : evaluator.merge(parts)
+                    }
+                }
+                var scorer = ProximityScorer(positions: positions, idf: proximity.map(\.idf), pairs: pairs)
+                for i in rescored {
+                    let doc = candidates[i]
+                    let extra = scorer.score(doc: doc, titleLength: index.titleLengths[Int(doc)], norm: index.lengthNorm(doc))
+                    final[i] = base[i] + extra * scale(Int(doc))
+                }
+            }
+        }
+        let ranked = candidates.indices.map { i in
+            ScoredDoc(
+                doc: candidates[i], key: final[i], inTopGroup: top[i],
+                score: final[i] + (top[i] ? SearchIndex.allWordsBonus : 0), matchedWords: Int(words[Int(candidates[i])]))
+        }
+        return (total, SearchIndex.best(ranked, count: count))
+    }
+
+    /// Most docs whose proximity is computed for a page of `count` (256 cost toneless 5-of-12 queries
+    /// 0.08 of MRR@10 on the dev corpus): the best by (group, base score),
+    /// like a rescorer's window (Lucene's QueryRescorer); below them the base score decides.
+    static func rescoreWindow(_ count: Int) -> Int { max(1_024, 8 * count) }
+
+    /// Per clause, whether it is a word of a question phrase typed side by side (plain top-level
+    /// words); all false when nothing else would be left to match.
+    func questionClauses(_ meta: [QueryClause]) -> [Bool] {
+        var soft = [Bool](repeating: false, count: meta.count)
+        guard case .and(let required, _) = query.root, required.count == meta.count else { return soft }
+        let plain: [[UInt8]?] = required.map { node in
+            if case .term(let word, false) = node, !word.isPrefix { return word.term }
+            return nil
+        }
+        for c in plain.indices {
+            for phrase in Self.questionPhrases where c + phrase.count <= plain.count {
+                let typed = (0..<phrase.count).allSatisfy { j in
+                    plain[c + j] == phrase[j] && (j == 0 || meta[c + j].firstWord == meta[c + j - 1].firstWord + 1)
+                }
+                if typed { for j in 0..<phrase.count { soft[c + j] = true } }
+            }
+        }
+        return soft.allSatisfy { $0 } ? [Bool](repeating: false, count: meta.count) : soft
+    }
+
+    /// The k-th largest value (1-based k <= values.count), by a min-heap of the k largest.
+    static func kthLargest(_ values: [Double], _ k: Int) -> Double {
+        var heap: [Double] = []
+        heap.reserveCapacity(k)
+        func siftDown(_ start: Int) {
+            var i = start
+            while true {
+                let l = 2 * i + 1
+                let r = l + 1
+                var m = i
+                if l < heap.count && heap[l] < heap[m] { m = l }
+                if r < heap.count && heap[r] < heap[m] { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        for v in values {
+            if heap.count < k {
+                heap.append(v)
+                var i = heap.count - 1
+                while i > 0 && heap[(i - 1) / 2] > heap[i] {
+                    heap.swapAt(i, (i - 1) / 2)
+                    i = (i - 1) / 2
+                }
+            } else if v > heap[0] {
+                heap[0] = v
+                siftDown(0)
+            }
+        }
+        return heap[0]
+    }
+}

@@ -1,0 +1,97 @@
+// ProximityScorer: the proximity part of best match (docs/TEXT-RULES.md §8) for one doc at a time,
+// from the positions of the query's plain words in the docs being rescored:
+//   pairs    for two words typed side by side, tf = their adjacent occurrences in order within one
+//            region (title ones count titleWeight times), scored pairWeight · idf · tf(k1+1)/(tf+norm)
+//            with idf the larger of the two words' (a phrase is at least as rare as its rarest word)
+//   window   w = tokens in the smallest span holding every one of the doc's m matched words (m >= 2),
+//            scored windowWeight · Σ idf of those words · min(1, m / w)
+// Both are at most pairWeight·(k1+1)·idf per pair and windowWeight·Σ idf: the bounds BestMatchRanker
+// prunes with. Invariant: docs are scored in ascending order (cursors only move forward). Used on one
+// thread.
+
+struct ProximityScorer {
+    /// Per proximity word, its positions in the rescored docs.
+    let positions: [DecodedPosting]
+    /// Per proximity word, its idf.
+    let idf: [Double]
+    /// Adjacent pairs (first word, second word, idf).
+    let pairs: [(Int, Int, Double)]
+    private var cursors: [Int]
+
+    init(positions: [DecodedPosting], idf: [Double], pairs: [(Int, Int, Double)]) {
+        self.positions = positions
+        self.idf = idf
+        self.pairs = pairs
+        cursors = [Int](repeating: 0, count: positions.count)
+    }
+
+    /// The proximity score of `doc` (greater than every doc scored before).
+    mutating func score(doc: UInt32, titleLength: UInt32, norm: Double) -> Double {
+        var slices = [Range<Int>?](repeating: nil, count: positions.count)
+        var present: [Int] = []
+        for w in positions.indices {
+            let posting = positions[w]
+            var c = cursors[w]
+            while c < posting.docs.count && posting.docs[c] < doc { c += 1 }
+            cursors[w] = c
+            if c < posting.docs.count && posting.docs[c] == doc {
+                slices[w] = Int(posting.offsets[c])..<Int(posting.offsets[c + 1])
+                present.append(w)
+            }
+        }
+        guard present.count >= 2 else { return 0 }
+        var total = 0.0
+        let weight = UInt32(SearchIndex.titleWeight)
+        for (p, q, pairIDF) in pairs {
+            guard let a = slices[p], let b = slices[q] else { continue }
+            let first = positions[p].positions
+            let second = positions[q].positions
+            var tf: UInt32 = 0
+            var j = b.lowerBound
+            for i in a {
+                let start = first[i]
+                while j < b.upperBound && second[j] <= start { j += 1 }
+                guard j < b.upperBound else { break }
+                guard second[j] == start + 1 else { continue }
+                // Within one region: not from the title's last token to the body's first.
+                if start + 1 < titleLength {
+                    tf += weight
+                } else if start >= titleLength {
+                    tf += 1
+                }
+            }
+            if tf > 0 {
+                let t = Double(tf)
+                total += BestMatchRanker.pairWeight * pairIDF * t * (SearchIndex.k1 + 1) / (t + norm)
+            }
+        }
+        // Smallest window holding every present word: merge their positions, slide.
+        var events: [(position: UInt32, word: Int)] = []
+        var idfSum = 0.0
+        for (local, w) in present.enumerated() {
+            idfSum += idf[w]
+            for o in slices[w]! { events.append((positions[w].positions[o], local)) }
+        }
+        events.sort { $0.position < $1.position }
+        var seen = [Int](repeating: 0, count: present.count)
+        var covered = 0
+        var best = UInt32.max
+        var left = 0
+        for right in events.indices {
+            let word = events[right].word
+            if seen[word] == 0 { covered += 1 }
+            seen[word] += 1
+            while covered == present.count {
+                best = min(best, events[right].position - events[left].position + 1)
+                let out = events[left].word
+                seen[out] -= 1
+                if seen[out] == 0 { covered -= 1 }
+                left += 1
+            }
+        }
+        if best != UInt32.max {
+            total += BestMatchRanker.windowWeight * idfSum * min(1, Double(present.count) / Double(best))
+        }
+        return total
+    }
+}

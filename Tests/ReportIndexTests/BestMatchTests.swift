@@ -1,0 +1,159 @@
+// Best match and proximity: reports with some of the words come back, those with every word first
+// (in strict order), a missing rare word costs more than a missing common one, `+` requires, words
+// side by side outrank the same words apart; and the page equals the top k of the exhaustive scorer
+// and the brute-force candidate sets on a generated corpus.
+import Foundation
+import Testing
+
+@testable import ReportIndex
+
+private func index(_ texts: [String]) -> SearchIndex {
+    IndexBuilder.build(docCount: texts.count) { Array(texts[$0].utf8) }
+}
+
+private func all(_ doc: UInt32) -> Bool { true }
+
+@Suite("Best match and proximity")
+struct BestMatchTests {
+    @Test("a page is not empty when some report holds some of the words; total stays strict")
+    func partialMatches() throws {
+        let idx = index(["Một\nkinh tế phát triển", "Hai\nthời tiết hôm nay", "Ba\nkinh doanh"])
+        let query = try Query.parse("kinh tế xyzzy")
+        let best = idx.search(query, limit: 10, offset: 0, bestMatch: true, isLive: all)
+        #expect(best.total == 0)
+        #expect(best.hits.map(\.doc) == [0, 2])
+        #expect(best.hits.map(\.matchedWords) == [2, 1])
+        #expect(best.queryWords == 3)
+        #expect(idx.search(query, limit: 10, offset: 0, isLive: all).hits.isEmpty)
+        #expect(idx.count(query, isLive: all) == 0)
+    }
+
+    @Test("reports with every word come first, in the strict page's order")
+    func allWordsFirst() throws {
+        var texts: [String] = []
+        for i in 0..<30 {
+            var body = String(repeating: "giá vàng ", count: 1 + i % 4) + String(repeating: "chữ ", count: i % 9)
+            if i % 3 == 0 { body += " hôm nay" }
+            texts.append("Bài \(i)\n" + body)
+        }
+        let idx = index(texts)
+        let query = try Query.parse("giá vàng hôm nay")
+        let strict = idx.search(query, limit: 100, offset: 0, isLive: all)
+        let best = idx.search(query, limit: 100, offset: 0, bestMatch: true, isLive: all)
+        #expect(strict.total == 10)
+        #expect(best.total == 10)
+        #expect(best.hits.count == 30)
+        #expect(best.hits.prefix(10).map(\.doc) == strict.hits.map(\.doc))
+        #expect(best.hits.prefix(10).allSatisfy { $0.matchedWords == 4 })
+        #expect(best.hits.dropFirst(10).allSatisfy { $0.matchedWords == 2 })
+    }
+
+    @Test("a missing rare word costs more than a missing common one")
+    func rareWordsWeighMore() throws {
+        var texts = (0..<40).map { "Tin \($0)\nngười dân có việc làm" }
+        texts.append("Tin hiếm\nngười dân hội an thành phố")  // 40: misses the common có
+        texts.append("Tin chung\nngười dân có thành phố")  // 41: misses the rare hội
+        let idx = index(texts)
+        let best = idx.search(try Query.parse("có hội thành phố"), limit: 3, offset: 0, bestMatch: true, isLive: all)
+        #expect(best.hits.map(\.doc).prefix(2) == [40, 41])
+    }
+
+    @Test("+word is required; --all semantics are the strict page")
+    func requiredWords() throws {
+        let idx = index(["A\nkinh tế", "B\nkinh doanh", "C\ntế bào"])
+        let best = idx.search(try Query.parse("+kinh tế"), limit: 10, offset: 0, bestMatch: true, isLive: all)
+        #expect(best.hits.map(\.doc) == [0, 1])
+        let strict = idx.search(try Query.parse("kinh tế"), limit: 10, offset: 0, isLive: all)
+        #expect(strict.hits.map(\.doc) == [0])
+        let excluded = idx.search(try Query.parse("kinh tế -bào"), limit: 10, offset: 0, bestMatch: true, isLive: all)
+        #expect(excluded.hits.map(\.doc) == [0, 1])
+    }
+
+    @Test("syllables side by side, in order, outrank the same syllables apart, in body and title")
+    func proximity() throws {
+        let filler = "một hai ba bốn năm sáu bảy tám chín mười"
+        let idx = index([
+            "Tin một\nthị \(filler) trường \(filler) chứng khoán",
+            "Tin hai\n\(filler) thị trường chứng khoán \(filler)",
+            "Tin ba\nchứng \(filler) khoán thị \(filler) trường",
+        ])
+        let hits = idx.search(try Query.parse("thị trường chứng khoán"), limit: 10, offset: 0, isLive: all).hits
+        #expect(hits.first?.doc == 1)
+        let titled = index(["trường chứng thị khoán\nnội dung", "thị trường chứng khoán\nnội dung"])
+        #expect(titled.search(try Query.parse("thị trường chứng khoán"), limit: 10, offset: 0, isLive: all).hits.first?.doc == 1)
+    }
+
+    @Test("a query of 300 words is answered (the budget bounds work, not words)")
+    func longQueries() throws {
+        var generator = CorpusGenerator(seed: 77)
+        let texts = (0..<50).map { _ in generator.document() }
+        let idx = index(texts)
+        let words = texts.joined(separator: " ").split(separator: " ").prefix(300).joined(separator: " ")
+        let query = try Query.parse(String(words))
+        let results = idx.search(query, limit: 10, offset: 0, bestMatch: true, isLive: all)
+        #expect(!results.exhausted)
+        #expect(results.hits.count == 10)
+        let starved = idx.search(query, limit: 10, offset: 0, bestMatch: true, budget: 100, isLive: all)
+        #expect(starved.exhausted)
+        #expect(idx.count(query, budget: 100, isLive: all).exhausted)
+    }
+
+    @Test("with more candidates than the rescoring window, pruning still gives the exhaustive page")
+    func window() throws {
+        var generator = CorpusGenerator(seed: 4_242)
+        let texts = (0..<900).map { _ in generator.document() }
+        let idx = IndexBuilder.build(docCount: texts.count) { Array(texts[$0].utf8) }
+        var wide = 0
+        for _ in 0..<120 {
+            let words = texts[generator.int(texts.count)].split(separator: " ").map(String.init)
+                .filter { $0.unicodeScalars.allSatisfy(BruteForce.isTokenScalar) }
+            guard words.count > 4 else { continue }
+            let start = generator.int(words.count - 3)
+            let text = words[start..<(start + 3)].map { generator.chance(50) ? CorpusGenerator.fold($0) : $0 }.joined(separator: " ")
+            guard let query = try? Query.parse(text) else { continue }
+            let k = 1 + generator.int(20)
+            let pruned = idx.search(query, limit: k, offset: 0, bestMatch: true, isLive: all)
+            let exhaustive = idx.search(query, limit: k, offset: 0, bestMatch: true, exhaustive: true, isLive: all)
+            #expect(pruned.hits == exhaustive.hits, "«\(text)» k \(k)")
+            if idx.search(query, limit: 10_000, offset: 0, bestMatch: true, isLive: all).hits.count > BestMatchRanker.rescoreWindow(k) { wide += 1 }
+        }
+        #expect(wide > 20, "only \(wide) queries had more candidates than the window")
+    }
+
+    @Test("the page is the exhaustive scorer's top k and has brute force's candidates")
+    func bruteForce() throws {
+        var generator = CorpusGenerator(seed: 90_210)
+        var texts: [(UInt32, String)] = []
+        for n in 0..<200 { texts.append((UInt32(n), generator.document())) }
+        let idx = IndexBuilder.build(docCount: texts.count) { Array(texts[$0].1.utf8) }
+        let brute = BruteForce(texts: texts)
+        let isLive: (UInt32) -> Bool = { $0 % 9 != 4 }
+        var checked = 0
+        var partial = 0
+        for _ in 0..<3_000 where checked < 600 {
+            let words = texts[generator.int(texts.count)].1.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+                .filter { $0.unicodeScalars.allSatisfy(BruteForce.isTokenScalar) }
+            var text = generator.query(docWords: words)
+            // Longer plain-word queries too, so proximity and pruning have work to do.
+            if generator.chance(40) { text += " " + (0..<(2 + generator.int(6))).map { _ in words.isEmpty ? "a" : words[generator.int(words.count)] }.joined(separator: " ") }
+            guard let query = try? Query.parse(text, fold: generator.chance(30)) else { continue }
+            checked += 1
+            let context = "query #\(checked) «\(text)» fold \(query.fold)"
+            let k = 1 + generator.int(12)
+            let pruned = idx.search(query, limit: k, offset: 0, bestMatch: true, isLive: isLive)
+            let exhaustive = idx.search(query, limit: k, offset: 0, bestMatch: true, exhaustive: true, isLive: isLive)
+            #expect(pruned.hits == exhaustive.hits, "\(context)")
+            let everything = idx.search(query, limit: 10_000, offset: 0, bestMatch: true, isLive: isLive)
+            let expected = brute.bestMatchCandidates(query).filter { isLive($0.key) }
+            #expect(Set(everything.hits.map(\.doc)) == Set(expected.keys), "\(context)")
+            for hit in everything.hits { #expect(hit.matchedWords == expected[hit.doc]?.words, "\(context) doc \(hit.doc)") }
+            let fullCount = expected.values.filter(\.all).count
+            #expect(everything.total == fullCount, "\(context)")
+            #expect(everything.hits.prefix(fullCount).allSatisfy { expected[$0.doc]?.all == true }, "\(context)")
+            if fullCount < expected.count { partial += 1 }
+            #expect(exhaustive.hits == Array(everything.hits.prefix(k)), "\(context)")
+        }
+        #expect(checked == 600)
+        #expect(partial > 100, "only \(partial) queries had partial matches")
+    }
+}
