@@ -22,6 +22,14 @@ public struct ConfigEntry: Sendable, Equatable {
         self.path = path
     }
 
+    /// An entry given on the command line as `--key value`: errors then name the flag.
+    public static func flag(_ key: String, _ value: String) -> ConfigEntry {
+        ConfigEntry(key: key, value: value, line: 0, path: "--" + key)
+    }
+
+    /// The line for messages; nil for a command-line flag.
+    public var lineNumber: Int? { line > 0 ? line : nil }
+
     /// The value as a byte count (`16MiB`, `64k`, `4096`).
     public func sizeValue() throws -> Int {
         try typed(ConfigValue.size(value), expected: "a size such as 4096, 64k, 16MiB or 1GiB")
@@ -64,7 +72,7 @@ public struct ConfigEntry: Sendable, Equatable {
         guard let parsed else {
             throw ServiceSupportError(
                 .configInvalidValue, "\(key) = \(value.debugDescription): expected \(expected)", path: path,
-                line: line)
+                line: lineNumber)
         }
         return parsed
     }

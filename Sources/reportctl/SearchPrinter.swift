@@ -1,6 +1,7 @@
 // SearchPrinter: renders search answers for people (ranked list with highlighted
 // snippets and titles, snippets wrapped at word boundaries to the terminal's width) or
 // scripts (one JSON line per query), and query errors on stderr. Not thread-safe.
+import Foundation
 import ReportProtocol
 
 /// Output of `reportctl search` and `reportctl count`.
@@ -50,7 +51,7 @@ struct SearchPrinter {
             return
         }
         for hit in result.hits {
-            let title = color ? boldWords(of: hit.title, matchedIn: hit.snippet, hit.matches) : hit.title
+            let title = color ? boldWords(of: hit.title, query: query, matchedIn: hit.snippet, hit.matches) : hit.title
             out.write("\n\(hit.id)  \(String((hit.score * 100).rounded() / 100))  \(title)\n")
             out.write(Self.wrap(marked(hit.snippet, hit.matches), indent: 4, width: width))
         }
@@ -100,25 +101,43 @@ struct SearchPrinter {
         return String(decoding: result, as: UTF8.self).replacingNewlines()
     }
 
-    /// The title with the words the snippet matched in bold. The server marks matches in the
-    /// snippet only; the matched words are the report's own spellings, so the same words
-    /// (letter case aside) in its title are the title's matches.
-    private func boldWords(of title: String, matchedIn snippet: String, _ matches: [Range<UInt32>]) -> String {
+    /// The title with its matching words in bold. The server marks matches in the snippet only,
+    /// so a title word is taken to match when it is a word the snippet matched (the report's
+    /// own spelling), or a query term by the query rules in brief: letter case aside, a term
+    /// typed without marks matches any marked spelling (dang: Đảng), `term*` matches a prefix.
+    /// Excluded terms (-term) and operators never match.
+    private func boldWords(of title: String, query: String, matchedIn snippet: String, _ matches: [Range<UInt32>]) -> String {
         let bytes = Array(snippet.utf8)
-        var matched = Set<String>()
+        var exact = Set<String>()
         for match in matches where Int(match.upperBound) <= bytes.count {
             let text = String(decoding: bytes[Int(match.lowerBound)..<Int(match.upperBound)], as: UTF8.self)
-            for word in Self.words(of: text) { matched.insert(word.lowercased()) }
+            for word in Self.words(of: text) { exact.insert(word.lowercased()) }
         }
-        guard !matched.isEmpty else { return title }
+        var folded = Set<String>()
+        var prefixes: [String] = []
+        for term in query.split(separator: " ") where !term.hasPrefix("-") && term != "OR" {
+            let bare = term.hasPrefix("title:") ? term.dropFirst(6) : term[...]
+            for word in Self.words(of: String(bare)) {
+                let lower = word.lowercased()
+                if bare.hasSuffix("*") && String(bare).contains(word + "*") {
+                    prefixes.append(Self.fold(lower))
+                } else if Self.fold(lower) == lower {
+                    folded.insert(lower)
+                } else {
+                    exact.insert(lower)
+                }
+            }
+        }
+        guard !exact.isEmpty || !folded.isEmpty || !prefixes.isEmpty else { return title }
+        func isMatch(_ word: String) -> Bool {
+            let lower = word.lowercased()
+            let bare = Self.fold(lower)
+            return exact.contains(lower) || folded.contains(bare) || prefixes.contains { bare.hasPrefix($0) }
+        }
         var result = ""
         var word = ""
         func endWord() {
-            if matched.contains(word.lowercased()) {
-                result += "\u{1B}[1m" + word + "\u{1B}[0m"
-            } else {
-                result += word
-            }
+            result += isMatch(word) && !word.isEmpty ? "\u{1B}[1m" + word + "\u{1B}[0m" : word
             word = ""
         }
         for character in title {
@@ -131,6 +150,16 @@ struct SearchPrinter {
         }
         endWord()
         return result
+    }
+
+    /// Lowercase letters without their marks: `đảng` → `dang`.
+    private static func fold(_ word: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in word.decomposedStringWithCanonicalMapping.unicodeScalars
+        where scalar.properties.generalCategory != .nonspacingMark {
+            scalars.append(scalar == "đ" ? "d" : scalar)
+        }
+        return String(scalars)
     }
 
     private static func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber }

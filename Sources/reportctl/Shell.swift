@@ -41,6 +41,10 @@ struct Shell: ParsableCommand {
 
     /// Runs the prompt until `quit` or end of input.
     static func run(connection: ConnectionOptions) throws {
+        // libedit reads multibyte characters only in a UTF-8 locale; without one, "tế" would
+        // arrive as "t". Take the user's, falling back to C.UTF-8 when it is not UTF-8.
+        let locale = setlocale(LC_CTYPE, "").map { String(cString: $0) } ?? ""
+        if !locale.uppercased().contains("UTF") { _ = setlocale(LC_CTYPE, "C.UTF-8") }
         let history = historyPath()
         if let history {
             using_history()

@@ -48,7 +48,7 @@ struct DaemonSettings: Sendable, Equatable {
                     throw ServiceSupportError(
                         .configInvalidValue,
                         "log-level must be trace, debug, info, notice, warning, error or critical",
-                        path: entry.path, line: entry.line)
+                        path: entry.path, line: entry.lineNumber)
                 }
                 logLevel = level
             case "max-report-bytes": maxReportBytes = try entry.sizeValue()
@@ -66,14 +66,14 @@ struct DaemonSettings: Sendable, Equatable {
             case "appendfsync":
                 guard let policy = FsyncPolicy(rawValue: entry.value) else {
                     throw ServiceSupportError(
-                        .configInvalidValue, "appendfsync must be always, everysec or no", path: entry.path, line: entry.line)
+                        .configInvalidValue, "appendfsync must be always, everysec or no", path: entry.path, line: entry.lineNumber)
                 }
                 appendfsync = policy
             case "auto-snapshot-share":
                 guard let share = Double(entry.value), share >= 0, share.isFinite else {
                     throw ServiceSupportError(
                         .configInvalidValue, "auto-snapshot-share must be a number >= 0 (0 turns automatic snapshots off)",
-                        path: entry.path, line: entry.line)
+                        path: entry.path, line: entry.lineNumber)
                 }
                 autoSnapshotShare = share
             default: break  // ConfigFile.parse already refused unknown keys.
@@ -126,7 +126,7 @@ struct DaemonSettings: Sendable, Equatable {
             "max-report-bytes = \(maxReportBytes)",
             "max-connections = \(maxConnections)",
             "max-frame-bytes = \(maxFrameBytes)",
-            "idle-timeout = \(idleTimeoutSeconds.map { "\($0)s" } ?? "0")",
+            "idle-timeout = \(idleTimeoutSeconds.map(Self.durationText) ?? "0")",
             "max-queued-responses = \(maxQueuedResponses)",
             "write-users = \(writeUsers.joined(separator: ","))",
             "write-groups = \(writeGroups.joined(separator: ","))",
@@ -137,6 +137,15 @@ struct DaemonSettings: Sendable, Equatable {
             "search-index = \(searchIndex ? "on" : "off")",
         ]
         return lines.joined(separator: "\n")
+    }
+
+    /// A duration as the config file and the flags spell it: `5m`, `30s`, `500ms`.
+    static func durationText(_ seconds: Double) -> String {
+        let milliseconds = Int((seconds * 1000).rounded())
+        for (unit, size) in [("h", 3_600_000), ("m", 60_000), ("s", 1000)] where milliseconds % size == 0 {
+            return "\(milliseconds / size)\(unit)"
+        }
+        return "\(milliseconds)ms"
     }
 }
 
