@@ -182,7 +182,11 @@ struct ServedCorpusTests {
         var settings = PersistenceSettings(directory: path, appendfsync: .always)
         // The first syncs (log creation, the first writes) succeed; then the disk "fails".
         settings.testingSyncFunction = { fd in
-            syncs.add(1, ordering: .relaxed).oldValue < 4 ? fdatasync(fd) : -1
+            if syncs.add(1, ordering: .relaxed).oldValue < 4 { return fdatasync(fd) }
+            // A failed sync sets errno, as fdatasync(2) does, so the logged message names EIO
+            // rather than "Success (errno 0)".
+            errno = EIO
+            return -1
         }
         let corpus = try ServedCorpus.open(persistence: settings).0
         defer { corpus.close() }
