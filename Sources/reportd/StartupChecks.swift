@@ -58,7 +58,7 @@ enum StartupChecks {
         if case .success(let fd) = UnixStreamConnector.connect(path: path) {
             close(fd)
             return [StartupProblem(
-                description: "socket \(path): a live process (another reportd?) is serving it; stop it or choose another --socket",
+                description: "socket \(path): another process is serving it (a running reportd?); stop it or choose another --socket",
                 exitCode: DaemonDefaults.exitCannotServe)]
         }
         if faccessat(AT_FDCWD, directory, W_OK | X_OK, AT_EACCESS) != 0 {
