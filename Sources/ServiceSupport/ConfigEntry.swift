@@ -35,6 +35,13 @@ public struct ConfigEntry: Sendable, Equatable {
         try typed(ConfigValue.size(value), expected: "a size such as 4096, 64k, 16MiB or 1GiB")
     }
 
+    /// The value as a byte count of at least `minimum`.
+    public func sizeValue(atLeast minimum: Int) throws -> Int {
+        try typed(
+            ConfigValue.size(value).flatMap { $0 >= minimum ? $0 : nil },
+            expected: "a size of at least \(minimum) bytes, such as 4096, 64k or 16M")
+    }
+
     /// The value as a duration (`500ms`, `30s`, `5m`, `1h`, or `0`).
     public func durationValue() throws -> Duration {
         try typed(ConfigValue.duration(value), expected: "a duration such as 500ms, 30s, 5m or 1h")

@@ -51,9 +51,9 @@ struct DaemonSettings: Sendable, Equatable {
                         path: entry.path, line: entry.lineNumber)
                 }
                 logLevel = level
-            case "max-report-bytes": maxReportBytes = try entry.sizeValue()
+            case "max-report-bytes": maxReportBytes = try entry.sizeValue(atLeast: 1)
             case "max-connections": maxConnections = try entry.integerValue(in: 1...1_000_000)
-            case "max-frame-bytes": maxFrameBytes = UInt32(clamping: try entry.sizeValue())
+            case "max-frame-bytes": maxFrameBytes = UInt32(clamping: try entry.sizeValue(atLeast: 64))
             case "idle-timeout":
                 let seconds = try entry.durationValue().secondsValue
                 idleTimeoutSeconds = seconds > 0 ? seconds : nil
