@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench-cli.sh: reportctl's batch and streaming figures, from a release build:
 #   - `get -` of every id of the corpus (JSON Lines and text) and `search -` of 1,000 queries
-#     (scripts/queries.tsv repeated), best of 5 wall-clock runs each, output to /dev/null;
+#     (scripts/queries.tsv repeated), best of 5 wall-clock runs each after a warm-up run, output
+#     to /dev/null;
 #   - the time from writing one id to `get -` (stdin kept open) to reading its answer, and the
 #     same for one query to `search -`: 20 samples each, median and worst.
 # With REPORTCTL_BASELINE=/path/to/an/older/reportctl the batch runs alternate between the two
@@ -20,31 +21,36 @@ grep -v '^#' scripts/queries.tsv | cut -f2 > "$work/q"
 while [ "$(wc -l < "$work/queries")" -lt 1000 ]; do cat "$work/q" >> "$work/queries"; done
 head -n 1000 "$work/queries" > "$work/q1000"
 
-# best BINARY INPUT ARGS...: the best of 5 wall-clock seconds.
-best() {
+# seconds BINARY INPUT ARGS...: wall-clock seconds of one run.
+seconds() {
   local binary=$1 input=$2; shift 2
-  local best=999
-  for _ in 1 2 3 4 5; do
-    local start end
-    start=$(date +%s.%N)
-    "$binary" --socket "$work/r.sock" "$@" < "$input" > /dev/null || true
-    end=$(date +%s.%N)
-    best=$(echo "if ($end - $start < $best) $end - $start else $best" | bc)
-  done
-  printf '%.3f' "$best"
+  local start end
+  start=$(date +%s.%N)
+  "$binary" --socket "$work/r.sock" "$@" < "$input" > /dev/null || true
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
 }
+min() { echo "if ($1 < $2) $1 else $2" | bc; }
 
-echo "== batches ($(wc -l < "$work/ids") ids, 1000 queries), best of 5"
+echo "== batches ($(wc -l < "$work/ids") ids, 1000 queries), best of 5 after one warm-up run"
 for run in "get - --json:ids:get - --json" "get - (text):ids:get -" "search - --json:q1000:search - --json"; do
   label=${run%%:*}; rest=${run#*:}; input=$work/${rest%%:*}; args=${rest#*:}
   # shellcheck disable=SC2086
-  new=$(best "$bin/reportctl" "$input" $args)
-  if [ -n "${REPORTCTL_BASELINE:-}" ]; then
+  seconds "$bin/reportctl" "$input" $args > /dev/null
+  new=999; old=999
+  # The two binaries alternate, so that both see the same machine load.
+  for _ in 1 2 3 4 5; do
     # shellcheck disable=SC2086
-    old=$(best "$REPORTCTL_BASELINE" "$input" $args)
-    echo "  $label: ${new} s (baseline ${old} s, ratio $(echo "scale=2; $new / $old" | bc))"
+    new=$(min "$new" "$(seconds "$bin/reportctl" "$input" $args)")
+    if [ -n "${REPORTCTL_BASELINE:-}" ]; then
+      # shellcheck disable=SC2086
+      old=$(min "$old" "$(seconds "$REPORTCTL_BASELINE" "$input" $args)")
+    fi
+  done
+  if [ -n "${REPORTCTL_BASELINE:-}" ]; then
+    printf '  %s: %.3f s (baseline %.3f s, ratio %.2f)\n' "$label" "$new" "$old" "$(echo "scale=3; $new / $old" | bc)"
   else
-    echo "  $label: ${new} s"
+    printf '  %s: %.3f s\n' "$label" "$new"
   fi
 done
 

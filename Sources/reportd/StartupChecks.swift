@@ -32,9 +32,7 @@ enum StartupChecks {
                 do { _ = try SystemAccounts.groupID(named: group) } catch { configuration("socket-group: \(error)") }
             }
         }
-        for path in settings.imports where path != "-" {
-            if let problem = importProblem(path) { configuration("import \(path): \(problem)") }
-        }
+        problems += importProblems(settings.imports)
         for user in settings.writeUsers {
             do { _ = try SystemAccounts.userID(named: user) } catch { configuration("write-users: \(error)") }
         }
@@ -67,6 +65,16 @@ enum StartupChecks {
                 exitCode: DaemonDefaults.exitCannotServe)]
         }
         return []
+    }
+
+    /// The import paths that do not exist or cannot be read (`-`, stdin, is not checked); a
+    /// reload runs this too, so it never swaps in a corpus that silently lost a directory.
+    static func importProblems(_ paths: [String]) -> [StartupProblem] {
+        paths.filter { $0 != "-" }.compactMap { path in
+            importProblem(path).map {
+                StartupProblem(description: "import \(path): \($0)", exitCode: DaemonDefaults.exitConfiguration)
+            }
+        }
     }
 
     /// Why `path` cannot be imported, or nil.

@@ -56,6 +56,22 @@ struct StartupCheckTests {
         #expect(!FileManager.default.fileExists(atPath: socket))
     }
 
+    @Test("a reload whose import path has gone is refused, with and without a data directory; the corpus stays")
+    func reloadWithMissingImport() throws {
+        for withData in [false, true] {
+            let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+            let data = Self.temporary("reload-data")
+            defer { for dir in [corpus, data] { try? FileManager.default.removeItem(at: dir) } }
+            let daemon = try DaemonProcess(arguments: ["--import", corpus.path] + (withData ? ["--data-dir", data.path] : []))
+            try FileManager.default.removeItem(at: corpus)
+            let reload = try ReportctlTests.reportctl(["--socket", daemon.socketPath, "reload"])
+            #expect(reload.status == 70, "data dir \(withData): \(reload.stderr)")
+            #expect(reload.stderr.contains("import \(corpus.path): does not exist"), "\(reload.stderr)")
+            let count = try ReportctlTests.reportctl(["--socket", daemon.socketPath, "count", "năm"])
+            #expect(String(decoding: count.stdout, as: UTF8.self) == "2\n", "still serving the old corpus")
+        }
+    }
+
     @Test("a data directory that is a file, and several problems at once, are all reported")
     func severalProblems() throws {
         let file = Self.temporary("not-a-dir")
