@@ -14,12 +14,14 @@ struct Get: ParsableCommand {
             With one id the report's exact bytes go to stdout. With several ids (or -), \
             each report is preceded by a line '==> ID <=='. With --json, one object per id: \
             {"id": ..., "found": true, "text": ...} or {"id": ..., "found": false}.
-            A missing id is reported on stderr and makes the exit status 1.
+            A missing id is reported on stderr and makes the exit status 1. With -, each answer \
+            is printed as soon as it arrives, while stdin is still open (ids from a coprocess, \
+            tail -f or a terminal); a batch from a file is sent as full, pipelined MGETs.
 
-            Examples:
-              reportctl get 21395276 > report.txt
-              reportctl get 21395276 21395277 --json
-              cut -d. -f1 ids.txt | reportctl get - --json > reports.jsonl
+            Examples (ids of ../shared/corpus/vn-news-dev):
+              reportctl get 21454551 > report.txt
+              reportctl get 21454551 21459320 --json
+              ls ../shared/corpus/vn-news-dev | cut -d. -f1 | reportctl get - --json > reports.jsonl
             """
     )
 
