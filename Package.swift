@@ -36,6 +36,15 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The system's libedit (BSD editline, Debian libedit-dev) for `reportctl shell`: line
+        // editing and history as sqlite3 and redis-cli give them, with no package dependency —
+        // it is a stable C library every distribution ships (GNU readline would make the binary
+        // GPL), installed by scripts/ensure-deps.sh like zlib1g-dev.
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
         .target(name: "ReportIndex"),
         .target(name: "ReportStore", dependencies: ["CZlib", "ReportIndex"]),
         .target(name: "ReportProtocol", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
@@ -74,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "reportctl",
             dependencies: [
-                "ReportClient", "ReportProtocol",
+                "ReportClient", "ReportProtocol", "ServiceSupport", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -105,7 +114,9 @@ let package = Package(
                 "ReportServer", "ReportClient", "ReportProtocol", "ReportStore", "ReportEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]
+            ],
+            // reportctl --help as reviewed; the test reads and rewrites it in the source tree.
+            resources: [.copy("Golden")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ensure-deps.sh: installs the Debian packages the build and tests need, if missing.
-# zlib1g-dev: the CZlib system library. systemd: systemd-analyze and
-# systemd-socket-activate for the unit and activation tests (not run as PID 1).
+# zlib1g-dev: the CZlib system library. libedit-dev: the CEditLine system library (the
+# line editor of `reportctl shell`). systemd: systemd-analyze and systemd-socket-activate for
+# the unit and activation tests (not run as PID 1). python3-prometheus-client: the reference
+# parser the tests read `reportctl stats --prometheus` with.
 # With --bench it also installs the peers the benchmarks measure: redis-server (and redis-cli),
 # python3 (SQLite FTS5 through its sqlite3 module).
 set -euo pipefail
@@ -11,6 +13,8 @@ if [ "${1:-}" = "--bench" ]; then
   command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 pkg-config --exists zlib 2>/dev/null || need+=(zlib1g-dev)
+pkg-config --exists libedit 2>/dev/null || need+=(libedit-dev)
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -49,7 +49,7 @@ echo; echo "\$ reportctl get $id | cmp - $corpus/$first && echo byte-identical"
 echo; echo "\$ ls $corpus | head -3 | cut -d. -f1 | reportctl get - --json | cut -c1-100"
 ls "$corpus" | head -3 | cut -d. -f1 | "$bin/reportctl" get - --json | cut -c1-100
 run "$bin/reportctl" search 'Bộ Công Thương' --limit 2
-run "$bin/reportctl" search 'dang uy' --count
+run "$bin/reportctl" count dang uy
 echo; echo "\$ echo no-such-id | reportctl get - --json; echo exit=\$?"
 set +e; echo no-such-id | "$bin/reportctl" get - --json; echo "exit=$?"; set -e
 # Writes: acknowledged once logged; they survive kill -9.
@@ -64,6 +64,7 @@ run "$bin/reportctl" get 9001
 echo; echo "reportd log:"; sed 's/^/  /' "$work/reportd.log"
 if [ "$wait" = 1 ]; then
   echo; echo "reportd is running on $sock (REPORTD_SOCKET is set in this script only)."
-  echo "Try: $bin/reportctl --socket $sock stats    — press Ctrl-C to stop."
+  echo "Try: $bin/reportctl --socket $sock    (an interactive shell: search Bộ Công Thương, get ID, stats)"
+  echo "Press Ctrl-C to stop."
   wait $pid
 fi

@@ -1,5 +1,6 @@
 #!/bin/sh
-# verify-units.sh: check scripts/reportd.service and scripts/reportd.socket with systemd-analyze.
+# verify-units.sh: check the units in scripts/ (reportd.service, reportd.socket,
+# reportd-prometheus.service and .timer) with systemd-analyze.
 #
 # `systemd-analyze verify` fails when ExecStart='s binary does not exist, and only WARNS (exit 0)
 # on unknown keys or bad values. So: copy the units to a temp dir, point ExecStart/ExecReload at
@@ -25,6 +26,7 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then
     fi
 fi
 
+units="reportd.socket reportd.service reportd-prometheus.service reportd-prometheus.timer"
 work=$(mktemp -d "${TMPDIR:-/tmp}/reportd-verify.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
@@ -33,8 +35,10 @@ trap 'rm -rf "$work"' EXIT INT TERM
 stage() {
     mkdir -p "$1"
     cp /bin/true "$1/reportd"
-    for unit in reportd.service reportd.socket; do
+    cp /bin/true "$1/reportctl"
+    for unit in $units; do
         sed -e "s|^ExecStart=/usr/local/bin/reportd|ExecStart=$1/reportd|" \
+            -e "s|^ExecStart=/usr/local/bin/reportctl|ExecStart=$1/reportctl|" \
             -e "s|^ExecReload=/bin/kill|ExecReload=$1/reportd|" \
             "$here/$unit" > "$1/$unit"
         if [ "$2" = 1 ]; then
@@ -43,8 +47,9 @@ stage() {
         fi
     done
     # Guard against a silent no-op: the rewrite must have hit both lines.
-    grep -q "^ExecStart=$1/reportd " "$1/reportd.service" && grep -q "^ExecReload=$1/reportd " "$1/reportd.service" || {
-        echo "verify-units: could not rewrite ExecStart/ExecReload in reportd.service" >&2
+    grep -q "^ExecStart=$1/reportd " "$1/reportd.service" && grep -q "^ExecReload=$1/reportd " "$1/reportd.service" \
+        && grep -q "^ExecStart=$1/reportctl " "$1/reportd-prometheus.service" || {
+        echo "verify-units: could not rewrite ExecStart/ExecReload in the service units" >&2
         exit 2
     }
 }
@@ -52,7 +57,7 @@ stage() {
 # check DIR LABEL: run verify in DIR; print everything; fail on a non-zero exit or any stderr.
 check() {
     status=0
-    (cd "$1" && SYSTEMD_LOG_COLOR=0 systemd-analyze verify "$1/reportd.socket" "$1/reportd.service") \
+    (cd "$1" && SYSTEMD_LOG_COLOR=0 systemd-analyze verify $(for unit in $units; do echo "$1/$unit"; done)) \
         >"$1/out" 2>"$1/err" || status=$?
     cat "$1/out"
     if [ "$status" -ne 0 ] || [ -s "$1/err" ]; then

@@ -65,7 +65,23 @@ public final class ReportConnection {
     /// - Throws: ``ClientError`` `.connectionClosed` or `.protocolViolation`.
     public func receive() throws(ClientError) -> (header: FrameHeader, response: Response) {
         try flush()
-        let frame = try readFrame()
+        return try match(try readFrame())
+    }
+
+    /// The answer to the oldest outstanding request if it has already been read off the
+    /// socket in full, else nil; never blocks. A caller that waits on ``fileDescriptor``
+    /// (poll) drains these first: a frame read along with an earlier one leaves nothing on
+    /// the socket to wake it.
+    public func receiveBuffered() throws(ClientError) -> (header: FrameHeader, response: Response)? {
+        guard pendingCount > 0, let frame = try bufferedFrame() else { return nil }
+        return try match(frame)
+    }
+
+    /// The socket, for callers that poll it alongside other descriptors.
+    public var fileDescriptor: Int32 { socket.fileDescriptor }
+
+    /// Pairs a frame with the oldest outstanding request and decodes it.
+    private func match(_ frame: Frame) throws(ClientError) -> (header: FrameHeader, response: Response) {
         guard outstandingHead < outstanding.count else {
             throw ClientError(.protocolViolation, "reportd sent a response nobody asked for (request id \(frame.header.requestID))")
         }
@@ -98,20 +114,26 @@ public final class ReportConnection {
 
     private func readFrame() throws(ClientError) -> Frame {
         while true {
-            let event: FrameParser.Event?
-            do {
-                event = try parser.next(&inbound)
-            } catch {
-                throw ClientError(.protocolViolation, "reportd sent an unreadable frame: \(error)")
-            }
-            switch event {
-            case .frame(let frame)?:
-                return frame
-            case .oversized(let header)?, .unsupportedVersion(let header)?:
-                throw ClientError(.protocolViolation, "reportd sent an unusable frame header: \(header)")
-            case nil:
-                try fill()
-            }
+            if let frame = try bufferedFrame() { return frame }
+            try fill()
+        }
+    }
+
+    /// The next whole frame already in `inbound`, or nil when more bytes are needed.
+    private func bufferedFrame() throws(ClientError) -> Frame? {
+        let event: FrameParser.Event?
+        do {
+            event = try parser.next(&inbound)
+        } catch {
+            throw ClientError(.protocolViolation, "reportd sent an unreadable frame: \(error)")
+        }
+        switch event {
+        case .frame(let frame)?:
+            return frame
+        case .oversized(let header)?, .unsupportedVersion(let header)?:
+            throw ClientError(.protocolViolation, "reportd sent an unusable frame header: \(header)")
+        case nil:
+            return nil
         }
     }
 

@@ -24,6 +24,9 @@ final class UnixSocket {
         }
     }
 
+    /// The descriptor, for poll(2); -1 once closed.
+    var fileDescriptor: Int32 { fd }
+
     deinit {
         if fd >= 0 { close(fd) }
     }

@@ -22,9 +22,24 @@ public struct ConfigEntry: Sendable, Equatable {
         self.path = path
     }
 
+    /// An entry given on the command line as `--key value`: errors then name the flag.
+    public static func flag(_ key: String, _ value: String) -> ConfigEntry {
+        ConfigEntry(key: key, value: value, line: 0, path: "--" + key)
+    }
+
+    /// The line for messages; nil for a command-line flag.
+    public var lineNumber: Int? { line > 0 ? line : nil }
+
     /// The value as a byte count (`16MiB`, `64k`, `4096`).
     public func sizeValue() throws -> Int {
         try typed(ConfigValue.size(value), expected: "a size such as 4096, 64k, 16MiB or 1GiB")
+    }
+
+    /// The value as a byte count of at least `minimum`.
+    public func sizeValue(atLeast minimum: Int) throws -> Int {
+        try typed(
+            ConfigValue.size(value).flatMap { $0 >= minimum ? $0 : nil },
+            expected: "a size of at least \(minimum) bytes, such as 4096, 64k or 16M")
     }
 
     /// The value as a duration (`500ms`, `30s`, `5m`, `1h`, or `0`).
@@ -64,7 +79,7 @@ public struct ConfigEntry: Sendable, Equatable {
         guard let parsed else {
             throw ServiceSupportError(
                 .configInvalidValue, "\(key) = \(value.debugDescription): expected \(expected)", path: path,
-                line: line)
+                line: lineNumber)
         }
         return parsed
     }

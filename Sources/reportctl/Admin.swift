@@ -11,9 +11,11 @@ struct Reload: ParsableCommand {
     )
 
     @ParentCommand var root: ReportCtl
+    @OptionGroup(title: "Shared options") var shared: ConnectionOptions
+    private var connection: ConnectionOptions { shared.merged(over: root.connection) }
 
     func run() throws {
-        try AdminRequest.send(.reload, connection: root.connection, done: "reloaded")
+        try AdminRequest.send(.reload, connection: connection, done: "reloaded")
     }
 }
 
@@ -21,9 +23,11 @@ struct Shutdown: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stop reportd gracefully (admin).")
 
     @ParentCommand var root: ReportCtl
+    @OptionGroup(title: "Shared options") var shared: ConnectionOptions
+    private var connection: ConnectionOptions { shared.merged(over: root.connection) }
 
     func run() throws {
-        try AdminRequest.send(.shutdown, connection: root.connection, done: "reportd is stopping")
+        try AdminRequest.send(.shutdown, connection: connection, done: "reportd is stopping")
     }
 }
 

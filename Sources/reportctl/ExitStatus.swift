@@ -47,3 +47,16 @@ enum StandardError {
         _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 }
+
+/// Unbuffered writes to stdout, for text that must not wait behind a buffer (the shell).
+enum StandardOutput {
+    static func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}

@@ -1,6 +1,7 @@
 // Get: `reportctl get ID...` and `reportctl get -`. Ids are sent as MGET requests of
 // up to --batch ids, pipelined (--window requests in flight), and printed in input
-// order as the answers arrive, so a batch of thousands costs about its bytes.
+// order as the answers arrive, so a batch of thousands costs about its bytes; with -,
+// StreamingBatch prints each answer while stdin is still open.
 import ArgumentParser
 import NIOCore
 import ReportClient
@@ -13,17 +14,20 @@ struct Get: ParsableCommand {
             With one id the report's exact bytes go to stdout. With several ids (or -), \
             each report is preceded by a line '==> ID <=='. With --json, one object per id: \
             {"id": ..., "found": true, "text": ...} or {"id": ..., "found": false}.
-            A missing id is reported on stderr and makes the exit status 1.
+            A missing id is reported on stderr and makes the exit status 1. With -, each answer \
+            is printed as soon as it arrives, while stdin is still open (ids from a coprocess, \
+            tail -f or a terminal); a batch from a file is sent as full, pipelined MGETs.
 
-            Examples:
-              reportctl get 21395276 > report.txt
-              reportctl get 21395276 21395277 --json
-              cut -d. -f1 ids.txt | reportctl get - --json > reports.jsonl
+            Examples (ids of ../shared/corpus/vn-news-dev):
+              reportctl get 21454551 > report.txt
+              reportctl get 21454551 21459320 --json
+              ls ../shared/corpus/vn-news-dev | cut -d. -f1 | reportctl get - --json > reports.jsonl
             """
     )
 
     @ParentCommand var root: ReportCtl
-    private var connection: ConnectionOptions { root.connection }
+    @OptionGroup(title: "Shared options") var shared: ConnectionOptions
+    private var connection: ConnectionOptions { shared.merged(over: root.connection) }
 
     @Argument(help: ArgumentHelp("Report ids, or - to read ids from stdin, one per line.", valueName: "id"))
     var ids: [String]
@@ -45,26 +49,23 @@ struct Get: ParsableCommand {
     func run() throws {
         let client = try connection.connect()
         let fromStdin = ids == ["-"]
-        let source: AnySequence<String> = fromStdin ? AnySequence(StandardInputLines()) : AnySequence(ids)
-        let batches = IDBatches(ids: source.makeIterator(), size: min(batch, client.maxBatchItems))
-        let headers = fromStdin || ids.count > 1
-        var printer = ReportPrinter(json: connection.json, headers: headers)
+        var printer = ReportPrinter(json: connection.json, headers: fromStdin || ids.count > 1)
+        let size = min(batch, client.maxBatchItems)
         do {
-            try client.pipeline(batches.requests, window: window) { (index: Int, response: Response) throws(ClientError) in
-                let items: [ReportItem]
-                if case .reports(let answered) = try ReportClient.expectOK(response, "MGET") {
-                    items = answered
-                } else {
-                    throw ClientError(.protocolViolation, "reportd answered MGET with something else")
+            if fromStdin {
+                // Streaming: each answer is printed as soon as it and those before it arrived.
+                try StreamingBatch(connection: client.connection, groupSize: size, window: window).run(
+                    request: { .mget(ids: $0, raw: false) },
+                    answer: { (sent: [String], response: Response) throws(ClientError) in
+                        try Self.print(sent, response, to: &printer)
+                    },
+                    idle: { printer.finish() })
+            } else {
+                let groups = stride(from: 0, to: ids.count, by: size).map { Array(ids[$0..<min($0 + size, ids.count)]) }
+                try client.pipeline(groups.map { Request.mget(ids: $0, raw: false) }, window: window) {
+                    (index: Int, response: Response) throws(ClientError) in
+                    try Self.print(groups[index], response, to: &printer)
                 }
-                let sent = batches.ids(of: index)
-                guard items.count == sent.count else {
-                    throw ClientError(.protocolViolation, "reportd answered \(items.count) items for \(sent.count) ids")
-                }
-                for (id, item) in zip(sent, items) {
-                    printer.print(id: id, item: item)
-                }
-                batches.forget(index)
             }
         } catch {
             printer.finish()
@@ -75,53 +76,18 @@ struct Get: ParsableCommand {
             throw ExitCode(ExitStatus.notFound)
         }
     }
-}
 
-/// Groups ids into MGET requests and remembers each request's ids until answered.
-final class IDBatches {
-    private var source: AnyIterator<String>
-    private let size: Int
-    private var pending: [Int: [String]] = [:]
-    private var next = 0
-
-    init(ids: some IteratorProtocol<String>, size: Int) {
-        var iterator = ids
-        self.source = AnyIterator { iterator.next() }
-        self.size = max(1, size)
-    }
-
-    /// The MGET requests, produced lazily as the pipeline asks for them.
-    var requests: AnySequence<Request> {
-        AnySequence {
-            AnyIterator {
-                var chunk: [String] = []
-                chunk.reserveCapacity(self.size)
-                while chunk.count < self.size, let id = self.source.next() {
-                    chunk.append(id)
-                }
-                guard !chunk.isEmpty else { return nil }
-                self.pending[self.next] = chunk
-                self.next += 1
-                return .mget(ids: chunk, raw: false)
-            }
+    /// Prints the answer to one MGET of `sent`.
+    private static func print(_ sent: [String], _ response: Response, to printer: inout ReportPrinter) throws(ClientError) {
+        guard case .reports(let items) = try ReportClient.expectOK(response, "MGET") else {
+            throw ClientError(.protocolViolation, "reportd answered MGET with something else")
         }
-    }
-
-    /// The ids sent in request number `index`.
-    func ids(of index: Int) -> [String] { pending[index] ?? [] }
-
-    /// Drops the ids of an answered request.
-    func forget(_ index: Int) { pending[index] = nil }
-}
-
-/// Lines of stdin with surrounding whitespace trimmed and blank lines skipped.
-struct StandardInputLines: Sequence, IteratorProtocol {
-    mutating func next() -> String? {
-        while let line = readLine(strippingNewline: true) {
-            let trimmed = line.trimmingWhitespace()
-            if !trimmed.isEmpty { return trimmed }
+        guard items.count == sent.count else {
+            throw ClientError(.protocolViolation, "reportd answered \(items.count) items for \(sent.count) ids")
         }
-        return nil
+        for (id, item) in zip(sent, items) {
+            printer.print(id: id, item: item)
+        }
     }
 }
 

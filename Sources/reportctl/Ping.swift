@@ -10,7 +10,8 @@ struct Ping: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check that reportd answers and show the round-trip time.")
 
     @ParentCommand var root: ReportCtl
-    private var connection: ConnectionOptions { root.connection }
+    @OptionGroup(title: "Shared options") var shared: ConnectionOptions
+    private var connection: ConnectionOptions { shared.merged(over: root.connection) }
 
     func run() throws {
         let client = try connection.connect()

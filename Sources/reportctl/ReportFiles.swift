@@ -34,7 +34,7 @@ enum ReportFiles {
             for name in names.sorted() where !name.hasPrefix(".") {
                 let child = (path as NSString).appendingPathComponent(name)
                 var childIsDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: child, isDirectory: &childIsDirectory)
+                _ = FileManager.default.fileExists(atPath: child, isDirectory: &childIsDirectory)
                 if childIsDirectory.boolValue || name.hasSuffix(".txt") || name.hasSuffix(".jsonl") { walk(child, body) }
             }
         } else if path.hasSuffix(".jsonl") {

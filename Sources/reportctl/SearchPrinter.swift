@@ -1,22 +1,25 @@
 // SearchPrinter: renders search answers for people (ranked list with highlighted
-// snippets) or scripts (one JSON line per query), and query errors on stderr.
+// snippets and titles, snippets wrapped at word boundaries to the terminal's width) or
+// scripts (one JSON line per query), and query errors on stderr. Not thread-safe.
+import Foundation
 import ReportProtocol
 
-/// Output of `reportctl search`.
+/// Output of `reportctl search` and `reportctl count`.
 struct SearchPrinter {
-    /// How matches are marked in text output.
-    enum Highlight {
-        case bold
-        case brackets
-    }
-
     let json: Bool
-    let highlight: Highlight
+    /// Bold escapes for matches and titles; without, matches are put between [ and ].
+    let color: Bool
+    /// Columns to wrap snippets to (nil: one line per snippet).
+    let width: Int?
     private var out = OutputBuffer()
 
-    init(json: Bool, highlight: Highlight) {
+    private static let bold = Array("\u{1B}[1m".utf8)
+    private static let plain = Array("\u{1B}[0m".utf8)
+
+    init(json: Bool, color: Bool, width: Int?) {
         self.json = json
-        self.highlight = highlight
+        self.color = color
+        self.width = width
     }
 
     mutating func printHits(query: String, result: SearchResponse, idsOnly: Bool = false) {
@@ -73,12 +76,13 @@ struct SearchPrinter {
             return
         }
         for (n, hit) in result.hits.enumerated() {
+            let title = color ? boldWords(of: hit.title, query: query, matchedIn: hit.snippet, hit.matches) : hit.title
             var coverage = ""
             if let details = result.details, n < details.matchedWords.count, details.matchedWords[n] < details.queryWords {
                 coverage = "  (\(details.matchedWords[n]) of \(details.queryWords) words)"
             }
-            out.write("\n\(hit.id)  \(String((hit.score * 100).rounded() / 100))\(coverage)  \(hit.title)\n")
-            out.write("    " + marked(hit.snippet, hit.matches) + "\n")
+            out.write("\n\(hit.id)  \(String((hit.score * 100).rounded() / 100))\(coverage)  \(title)\n")
+            out.write(Self.wrap(marked(hit.snippet, hit.matches), indent: 4, width: width))
         }
     }
 
@@ -109,10 +113,10 @@ struct SearchPrinter {
         out.flush()
     }
 
-    /// The snippet with each match wrapped in bold escapes or brackets; offsets are UTF-8 bytes.
+    /// The snippet with each match in bold escapes or brackets; offsets are UTF-8 bytes.
     private func marked(_ snippet: String, _ matches: [Range<UInt32>]) -> String {
         let bytes = Array(snippet.utf8)
-        let (open, close): ([UInt8], [UInt8]) = highlight == .bold ? (Array("\u{1B}[1m".utf8), Array("\u{1B}[0m".utf8)) : ([91], [93])
+        let (open, close): ([UInt8], [UInt8]) = color ? (Self.bold, Self.plain) : ([91], [93])
         var result: [UInt8] = []
         var cursor = 0
         for match in matches.sorted(by: { $0.lowerBound < $1.lowerBound }) {
@@ -124,6 +128,115 @@ struct SearchPrinter {
         }
         result += bytes[cursor...]
         return String(decoding: result, as: UTF8.self).replacingNewlines()
+    }
+
+    /// The title with its matching words in bold. The server marks matches in the snippet only,
+    /// so a title word is taken to match when it is a word the snippet matched (the report's
+    /// own spelling), or a query term by the query rules in brief: letter case aside, a term
+    /// typed without marks matches any marked spelling (dang: Đảng), `term*` matches a prefix.
+    /// Excluded terms (-term) and operators never match.
+    private func boldWords(of title: String, query: String, matchedIn snippet: String, _ matches: [Range<UInt32>]) -> String {
+        let bytes = Array(snippet.utf8)
+        var exact = Set<String>()
+        for match in matches where Int(match.upperBound) <= bytes.count {
+            let text = String(decoding: bytes[Int(match.lowerBound)..<Int(match.upperBound)], as: UTF8.self)
+            for word in Self.words(of: text) { exact.insert(word.lowercased()) }
+        }
+        var folded = Set<String>()
+        var prefixes: [String] = []
+        for term in query.split(separator: " ") where !term.hasPrefix("-") && term != "OR" {
+            let bare = term.hasPrefix("title:") ? term.dropFirst(6) : term[...]
+            for word in Self.words(of: String(bare)) {
+                let lower = word.lowercased()
+                if bare.hasSuffix("*") && String(bare).contains(word + "*") {
+                    prefixes.append(Self.fold(lower))
+                } else if Self.fold(lower) == lower {
+                    folded.insert(lower)
+                } else {
+                    exact.insert(lower)
+                }
+            }
+        }
+        guard !exact.isEmpty || !folded.isEmpty || !prefixes.isEmpty else { return title }
+        func isMatch(_ word: String) -> Bool {
+            let lower = word.lowercased()
+            let bare = Self.fold(lower)
+            return exact.contains(lower) || folded.contains(bare) || prefixes.contains { bare.hasPrefix($0) }
+        }
+        var result = ""
+        var word = ""
+        func endWord() {
+            result += isMatch(word) && !word.isEmpty ? "\u{1B}[1m" + word + "\u{1B}[0m" : word
+            word = ""
+        }
+        for character in title {
+            if Self.isWordCharacter(character) {
+                word.append(character)
+            } else {
+                endWord()
+                result.append(character)
+            }
+        }
+        endWord()
+        return result
+    }
+
+    /// Lowercase letters without their marks: `đảng` → `dang`.
+    private static func fold(_ word: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in word.decomposedStringWithCanonicalMapping.unicodeScalars
+        where scalar.properties.generalCategory != .nonspacingMark {
+            scalars.append(scalar == "đ" ? "d" : scalar)
+        }
+        return String(scalars)
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber }
+
+    private static func words(of text: String) -> [String] {
+        text.split(whereSeparator: { !isWordCharacter($0) }).map(String.init)
+    }
+
+    /// `text` indented, broken at blanks so that no line is wider than `width` columns
+    /// (escape sequences take no room); a word longer than a line gets a line of its own.
+    static func wrap(_ text: String, indent: Int, width: Int?) -> String {
+        let margin = String(repeating: " ", count: indent)
+        guard let width, width > indent + 10 else { return margin + text + "\n" }
+        var lines: [String] = []
+        var line = ""
+        var lineWidth = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let wordWidth = visibleWidth(word)
+            if lineWidth > 0 && indent + lineWidth + 1 + wordWidth > width {
+                lines.append(line)
+                line = ""
+                lineWidth = 0
+            }
+            if lineWidth > 0 {
+                line += " "
+                lineWidth += 1
+            }
+            line += word
+            lineWidth += wordWidth
+        }
+        lines.append(line)
+        return lines.map { margin + $0 + "\n" }.joined()
+    }
+
+    /// Characters that take a column: everything but ESC [ ... m sequences.
+    private static func visibleWidth(_ text: Substring) -> Int {
+        var count = 0
+        var inEscape = false
+        for scalar in text.unicodeScalars {
+            if inEscape {
+                if scalar == "m" { inEscape = false }
+            } else if scalar == "\u{1B}" {
+                inEscape = true
+            } else if scalar.properties.generalCategory != .nonspacingMark {
+                count += 1
+            }
+        }
+        return count
     }
 }
 

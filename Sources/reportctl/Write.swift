@@ -22,6 +22,8 @@ struct Put: ParsableCommand {
     )
 
     @ParentCommand var root: ReportCtl
+    @OptionGroup(title: "Shared options") var shared: ConnectionOptions
+    private var connection: ConnectionOptions { shared.merged(over: root.connection) }
 
     @Option(help: ArgumentHelp("Report id (only with a single file or -).", valueName: "id"))
     var id: String?
@@ -41,8 +43,8 @@ struct Put: ParsableCommand {
             let name = id ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             reports.append((name, file))
         }
-        let client = try root.connection.connect()
-        let writer = PipelinedWriter(client: client, json: root.connection.json, quiet: false)
+        let client = try connection.connect()
+        let writer = PipelinedWriter(client: client, json: connection.json, quiet: false)
         for report in reports {
             guard let text = ReportFiles.read(report.path) else {
                 writer.failLocally(id: report.id, path: report.path, reason: "cannot read the file")
@@ -62,6 +64,8 @@ struct Del: ParsableCommand {
     )
 
     @ParentCommand var root: ReportCtl
+    @OptionGroup(title: "Shared options") var shared: ConnectionOptions
+    private var connection: ConnectionOptions { shared.merged(over: root.connection) }
 
     @Argument(help: ArgumentHelp("Report ids.", valueName: "id"))
     var ids: [String]
@@ -71,7 +75,7 @@ struct Del: ParsableCommand {
     }
 
     func run() throws {
-        let client = try root.connection.connect()
+        let client = try connection.connect()
         var out = OutputBuffer()
         var missing = 0
         do {
@@ -84,7 +88,7 @@ struct Del: ParsableCommand {
                 } else {
                     _ = try ReportClient.expectOK(response, "DEL \(ids[i])")
                 }
-                if root.connection.json {
+                if connection.json {
                     var line = JSONLine()
                     line.string("id", ids[i])
                     line.bool("deleted", found)
@@ -119,6 +123,8 @@ struct Import: ParsableCommand {
     )
 
     @ParentCommand var root: ReportCtl
+    @OptionGroup(title: "Shared options") var shared: ConnectionOptions
+    private var connection: ConnectionOptions { shared.merged(over: root.connection) }
 
     @Argument(help: ArgumentHelp("Files or directories, or - for JSON Lines on stdin.", valueName: "path"))
     var paths: [String]
@@ -135,8 +141,8 @@ struct Import: ParsableCommand {
     }
 
     func run() throws {
-        let client = try root.connection.connect()
-        let writer = PipelinedWriter(client: client, json: root.connection.json, quiet: quiet, window: window, progress: !quiet)
+        let client = try connection.connect()
+        let writer = PipelinedWriter(client: client, json: connection.json, quiet: quiet, window: window, progress: !quiet)
         for path in paths {
             ReportFiles.walk(path) { item in
                 switch item {
@@ -156,8 +162,10 @@ struct Snapshot: ParsableCommand {
     )
 
     @ParentCommand var root: ReportCtl
+    @OptionGroup(title: "Shared options") var shared: ConnectionOptions
+    private var connection: ConnectionOptions { shared.merged(over: root.connection) }
 
     func run() throws {
-        try AdminRequest.send(.snapshot, connection: root.connection, done: "snapshot written")
+        try AdminRequest.send(.snapshot, connection: connection, done: "snapshot written")
     }
 }

@@ -65,6 +65,7 @@ final class Daemon: AdministrativeActions, Sendable {
         logger.notice("reload: re-reading configuration and import directories")
         do {
             let settings = try resolve()
+            if let problem = StartupChecks.importProblems(settings.imports).first { throw DaemonError("\(problem)") }
             let logger = self.logger
             if corpus.dataDirectory != nil {
                 // The data directory is the source of truth: apply new and changed reports as

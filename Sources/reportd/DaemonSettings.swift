@@ -50,17 +50,17 @@ struct DaemonSettings: Sendable, Equatable {
                     throw ServiceSupportError(
                         .configInvalidValue,
                         "log-level must be trace, debug, info, notice, warning, error or critical",
-                        path: entry.path, line: entry.line)
+                        path: entry.path, line: entry.lineNumber)
                 }
                 logLevel = level
-            case "max-report-bytes": maxReportBytes = try entry.sizeValue()
+            case "max-report-bytes": maxReportBytes = try entry.sizeValue(atLeast: 1)
             case "max-connections": maxConnections = try entry.integerValue(in: 1...1_000_000)
-            case "max-frame-bytes": maxFrameBytes = UInt32(clamping: try entry.sizeValue())
+            case "max-frame-bytes": maxFrameBytes = UInt32(clamping: try entry.sizeValue(atLeast: 64))
             case "idle-timeout":
                 let seconds = try entry.durationValue().secondsValue
                 idleTimeoutSeconds = seconds > 0 ? seconds : nil
             case "max-queued-responses": maxQueuedResponses = try entry.integerValue(in: 1...1_000_000)
-            case "max-queued-bytes": maxQueuedBytes = try entry.sizeValue()
+            case "max-queued-bytes": maxQueuedBytes = try entry.sizeValue(atLeast: 1)
             case "reserved-connections": reservedConnections = try entry.integerValue(in: 0...1_000_000)
             case "write-users": writeUsers += try entry.listValue()
             case "write-groups": writeGroups += try entry.listValue()
@@ -70,14 +70,14 @@ struct DaemonSettings: Sendable, Equatable {
             case "appendfsync":
                 guard let policy = FsyncPolicy(rawValue: entry.value) else {
                     throw ServiceSupportError(
-                        .configInvalidValue, "appendfsync must be always, everysec or no", path: entry.path, line: entry.line)
+                        .configInvalidValue, "appendfsync must be always, everysec or no", path: entry.path, line: entry.lineNumber)
                 }
                 appendfsync = policy
             case "auto-snapshot-share":
                 guard let share = Double(entry.value), share >= 0, share.isFinite else {
                     throw ServiceSupportError(
                         .configInvalidValue, "auto-snapshot-share must be a number >= 0 (0 turns automatic snapshots off)",
-                        path: entry.path, line: entry.line)
+                        path: entry.path, line: entry.lineNumber)
                 }
                 autoSnapshotShare = share
             default: break  // ConfigFile.parse already refused unknown keys.
@@ -132,7 +132,7 @@ struct DaemonSettings: Sendable, Equatable {
             "max-report-bytes = \(maxReportBytes)",
             "max-connections = \(maxConnections)",
             "max-frame-bytes = \(maxFrameBytes)",
-            "idle-timeout = \(idleTimeoutSeconds.map { "\($0)s" } ?? "0")",
+            "idle-timeout = \(idleTimeoutSeconds.map(Self.durationText) ?? "0")",
             "max-queued-responses = \(maxQueuedResponses)",
             "max-queued-bytes = \(maxQueuedBytes)",
             "reserved-connections = \(reservedConnections)",
@@ -145,6 +145,15 @@ struct DaemonSettings: Sendable, Equatable {
             "search-index = \(searchIndex ? "on" : "off")",
         ]
         return lines.joined(separator: "\n")
+    }
+
+    /// A duration as the config file and the flags spell it: `5m`, `30s`, `500ms`.
+    static func durationText(_ seconds: Double) -> String {
+        let milliseconds = Int((seconds * 1000).rounded())
+        for (unit, size) in [("h", 3_600_000), ("m", 60_000), ("s", 1000)] where milliseconds % size == 0 {
+            return "\(milliseconds / size)\(unit)"
+        }
+        return "\(milliseconds)ms"
     }
 }
 

@@ -25,7 +25,8 @@ struct ReportDaemon: AsyncParsableCommand {
             socket (see protocol/PROTOCOL.md). It logs to stderr, stops cleanly on SIGTERM or \
             SIGINT (removing the socket it created), and re-reads its configuration and import \
             directories on SIGHUP. Settings come from built-in defaults, then --config FILE, \
-            then flags; every config key is also a flag of the same name.
+            then flags; every config key is also a flag of the same name taking the same values \
+            (sizes such as 64k or 16M, durations such as 500ms or 5m, comma-separated lists).
 
             Under systemd (see scripts/reportd.service) it serves the socket it is handed \
             (LISTEN_FDS), reports READY=1/STATUS=/RELOADING=1/STOPPING=1 and pings the watchdog.
@@ -35,26 +36,27 @@ struct ReportDaemon: AsyncParsableCommand {
               reportd --socket /tmp/r.sock --import a/ --import b.jsonl --log-level debug
               generate-reports | reportd --socket /tmp/r.sock --import -
               reportd --config /etc/reportd/reportd.conf --check-config
+              reportd --socket /tmp/r.sock --idle-timeout 30s --max-report-bytes 4M
               reportd --socket /tmp/r.sock --data-dir /var/lib/reportd    # writes survive restarts
               reportd --data-dir /var/lib/reportd --repair                # after a damage report
 
             With --data-dir, every PUT and DEL is logged before it is acknowledged and the corpus \
             is snapshotted now and then; a restart loads the snapshot and replays the log. \
-            The data directory is the source of truth: --import and reload then apply only the \
-            source reports that are new or changed since they were last imported, so PUTs and \
-            DELs are never reverted.
+            --import then adds or updates only the reports whose text changed.
 
             Exit status: 0 after a clean stop; 64 usage error; 65 the data directory is damaged, \
             locked by another reportd or of a newer format (the message names the way out); 69 the \
             socket cannot be served (in use by a live daemon, not a socket, no permission); 78 \
-            configuration error.
-            """
+            configuration error (every problem --check-config finds is also checked before a start \
+            imports anything).
+            """,
+        version: ProductVersion.current
     )
 
     @Option(help: ArgumentHelp("Config file (key = value lines; see scripts/reportd.conf).", valueName: "file"))
     var config: String?
 
-    @Flag(help: "Check the configuration, print the effective settings, and exit.")
+    @Flag(help: "Print the effective settings and check everything a start needs (accounts, import paths, data directory, socket); exit 0 only if a start would get past them.")
     var checkConfig = false
 
     @Option(help: ArgumentHelp("Unix socket to listen on (default \(DaemonDefaults.socketPath)).", valueName: "path"))
@@ -63,59 +65,59 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(
         name: .customLong("import"),
         help: ArgumentHelp(
-            "Load reports from a .txt file, a directory (read recursively: *.txt, *.jsonl), a .jsonl file, or - for JSON Lines on stdin. Repeatable; adds to the config file's.",
+            "Load reports from a .txt file, a directory (read recursively: *.txt, *.jsonl), a .jsonl file, or - for JSON Lines on stdin. Repeatable; adds to the config file's. A path that does not exist is an error.",
             valueName: "path"
         )
     )
     var imports: [String] = []
 
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"))
-    var logLevel: Logger.Level?
+    var logLevel: String?
 
     @Option(help: ArgumentHelp("File mode of the socket reportd creates, octal (default 0660).", valueName: "mode"))
     var socketMode: String?
 
-    @Option(help: ArgumentHelp("Group that owns the socket reportd creates (name or number).", valueName: "group"))
+    @Option(help: ArgumentHelp("Group that owns the socket reportd creates (name or number; must exist).", valueName: "group"))
     var socketGroup: String?
 
-    @Option(help: ArgumentHelp("Largest report accepted, in bytes (default 8 MiB).", valueName: "bytes"))
-    var maxReportBytes: Int?
+    @Option(help: ArgumentHelp("Largest report accepted: 4096, 64k, 8M, 1G (default 8M).", valueName: "size"))
+    var maxReportBytes: String?
 
     @Option(help: ArgumentHelp("Most connections served at once (default 1024).", valueName: "n"))
-    var maxConnections: Int?
+    var maxConnections: String?
 
-    @Option(help: ArgumentHelp("Largest request frame body, in bytes (default 16 MiB).", valueName: "bytes"))
-    var maxFrameBytes: UInt32?
+    @Option(help: ArgumentHelp("Largest request frame body: 4096, 64k, 16M (default 16M).", valueName: "size"))
+    var maxFrameBytes: String?
 
-    @Option(help: ArgumentHelp("Close a connection idle this many seconds; 0 never (default 300).", valueName: "seconds"))
-    var idleTimeout: Double?
+    @Option(help: ArgumentHelp("Close a connection idle this long: 500ms, 30s, 5m, 1h; 0 never (default 5m).", valueName: "duration"))
+    var idleTimeout: String?
 
     @Option(help: ArgumentHelp("Unsent responses per connection before reportd stops reading from it (default 1024).", valueName: "n"))
-    var maxQueuedResponses: Int?
+    var maxQueuedResponses: String?
 
-    @Option(help: ArgumentHelp("Bytes of unsent answers per connection before reportd stops reading from it (default 64 MiB).", valueName: "bytes"))
-    var maxQueuedBytes: Int?
+    @Option(help: ArgumentHelp("Bytes of unsent answers per connection before reportd stops reading from it: 64M, 1G (default 64M).", valueName: "size"))
+    var maxQueuedBytes: String?
 
     @Option(help: ArgumentHelp("Connection slots kept for root and the write users when others hold the rest (default 8).", valueName: "n"))
-    var reservedConnections: Int?
+    var reservedConnections: String?
 
-    @Option(help: ArgumentHelp("User allowed to write and administer (repeatable; root and reportd's own user always are).", valueName: "user"))
-    var writeUser: [String] = []
+    @Option(help: ArgumentHelp("Users allowed to write and administer, comma-separated (repeatable; root and reportd's own user always are).", valueName: "users"))
+    var writeUsers: [String] = []
 
-    @Option(help: ArgumentHelp("Primary group allowed to write and administer (repeatable).", valueName: "group"))
-    var writeGroup: [String] = []
+    @Option(help: ArgumentHelp("Primary groups allowed to write and administer, comma-separated (repeatable).", valueName: "groups"))
+    var writeGroups: [String] = []
 
     @Option(help: ArgumentHelp("Event-loop threads (default: one per core).", valueName: "n"))
-    var threads: Int?
+    var threads: String?
 
     @Option(help: ArgumentHelp("Persist writes here: a snapshot plus an append-only log (docs/DURABILITY.md). Without it, PUT/DEL are kept in memory only.", valueName: "dir"))
     var dataDir: String?
 
     @Option(help: ArgumentHelp("When a logged write is on disk before it is acknowledged: always (default; group commit), everysec, or no.", valueName: "policy"))
-    var appendfsync: FsyncPolicy?
+    var appendfsync: String?
 
     @Option(help: ArgumentHelp("Snapshot automatically once the log exceeds this share of the snapshot's size (default 1.0; 0 never).", valueName: "share"))
-    var autoSnapshotShare: Double?
+    var autoSnapshotShare: String?
 
     @Flag(inversion: .prefixedNo, help: "Build the full-text index (--no-search-index: GET/MGET only, less memory; SEARCH then finds nothing).")
     var searchIndex: Bool?
@@ -124,46 +126,47 @@ struct ReportDaemon: AsyncParsableCommand {
     var repair = false
 
     mutating func validate() throws {
-        if let socketMode, UInt32(socketMode, radix: 8) == nil {
-            throw ValidationError("--socket-mode must be an octal mode such as 0660, not '\(socketMode)'")
-        }
-        for (name, value) in [("--max-connections", maxConnections), ("--max-queued-responses", maxQueuedResponses),
-                              ("--max-report-bytes", maxReportBytes), ("--threads", threads), ("--max-queued-bytes", maxQueuedBytes)] {
-            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
-        }
-        if let reservedConnections, reservedConnections < 0 { throw ValidationError("--reserved-connections cannot be negative") }
-        if let maxFrameBytes, maxFrameBytes < 64 { throw ValidationError("--max-frame-bytes must be at least 64") }
-        if let idleTimeout, idleTimeout < 0 { throw ValidationError("--idle-timeout cannot be negative") }
-        if let autoSnapshotShare, !(autoSnapshotShare >= 0 && autoSnapshotShare.isFinite) {
-            throw ValidationError("--auto-snapshot-share must be a number >= 0")
-        }
         if repair && dataDir == nil && config == nil { throw ValidationError("--repair needs --data-dir") }
+    }
+
+    /// The flags as config entries, in the order the config file documents its keys. Each is
+    /// parsed and checked by the same code as the file's line of the same name, so flags and
+    /// keys take the same values.
+    var flagEntries: [ConfigEntry] {
+        func absolute(_ path: String) -> String {
+            path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        }
+        var entries: [ConfigEntry] = []
+        func add(_ key: String, _ value: String?) {
+            if let value { entries.append(.flag(key, value)) }
+        }
+        add("socket", socket.map(absolute))
+        add("socket-mode", socketMode)
+        add("socket-group", socketGroup)
+        for path in imports { add("import", path) }
+        add("log-level", logLevel)
+        add("max-report-bytes", maxReportBytes)
+        add("max-connections", maxConnections)
+        add("max-frame-bytes", maxFrameBytes)
+        add("idle-timeout", idleTimeout)
+        add("max-queued-responses", maxQueuedResponses)
+        add("max-queued-bytes", maxQueuedBytes)
+        add("reserved-connections", reservedConnections)
+        for users in writeUsers { add("write-users", users) }
+        for groups in writeGroups { add("write-groups", groups) }
+        add("threads", threads)
+        add("data-dir", dataDir.map(absolute))
+        add("appendfsync", appendfsync)
+        add("auto-snapshot-share", autoSnapshotShare)
+        add("search-index", searchIndex.map { $0 ? "yes" : "no" })
+        return entries
     }
 
     /// Defaults, then the config file, then flags.
     func resolveSettings() throws -> DaemonSettings {
         var settings = DaemonSettings()
         if let config { try settings.load(configFile: config) }
-        if let socket { settings.socket = socket }
-        settings.imports += imports
-        if let logLevel { settings.logLevel = logLevel }
-        if let socketMode { settings.socketMode = UInt32(socketMode, radix: 8)! }
-        if let socketGroup { settings.socketGroup = socketGroup }
-        if let maxReportBytes { settings.maxReportBytes = maxReportBytes }
-        if let maxConnections { settings.maxConnections = maxConnections }
-        if let maxFrameBytes { settings.maxFrameBytes = maxFrameBytes }
-        if let idleTimeout { settings.idleTimeoutSeconds = idleTimeout > 0 ? idleTimeout : nil }
-        if let maxQueuedResponses { settings.maxQueuedResponses = maxQueuedResponses }
-        if let maxQueuedBytes { settings.maxQueuedBytes = maxQueuedBytes }
-        if let reservedConnections { settings.reservedConnections = reservedConnections }
-        settings.writeUsers += writeUser
-        settings.writeGroups += writeGroup
-        if let threads { settings.threads = threads }
-        if let dataDir { settings.dataDirectory = dataDir.hasPrefix("/") ? dataDir : FileManager.default.currentDirectoryPath + "/" + dataDir }
-        if let appendfsync { settings.appendfsync = appendfsync }
-        if let autoSnapshotShare { settings.autoSnapshotShare = autoSnapshotShare }
-        if let searchIndex { settings.searchIndex = searchIndex }
-        _ = try settings.accessPolicy()  // unknown users/groups are configuration errors
+        try settings.apply(flagEntries)
         return settings
     }
 
@@ -177,8 +180,14 @@ struct ReportDaemon: AsyncParsableCommand {
         }
         if checkConfig {
             print(settings.description)
-            print("configuration OK")
-            return
+            let problems = StartupChecks.problems(settings, socketInherited: false)
+            guard let first = problems.first else {
+                print("configuration OK: the accounts, paths and socket a start needs are all in place")
+                return
+            }
+            for problem in problems { StandardError.write("reportd: \(problem)") }
+            StandardError.write("reportd: \(problems.count) problem\(problems.count == 1 ? "" : "s"): a start would fail")
+            throw ExitCode(first.exitCode)
         }
         HeapTrimmer.tuneForLongRunningProcess()
         let level = settings.logLevel
@@ -204,6 +213,15 @@ struct ReportDaemon: AsyncParsableCommand {
             throw ExitCode(DaemonDefaults.exitConfiguration)
         }
 
+        // Everything a start depends on, before seconds of import are spent.
+        var socketInherited = false
+        if case .inherited = listener { socketInherited = true }
+        let problems = StartupChecks.problems(settings, socketInherited: socketInherited)
+        if let first = problems.first {
+            for problem in problems { logger.critical("cannot start: \(problem)") }
+            throw ExitCode(first.exitCode)
+        }
+
         let corpus: ServedCorpus
         do {
             corpus = try CorpusStartup(logger: logger).open(settings, repair: repair)
@@ -222,6 +240,7 @@ struct ReportDaemon: AsyncParsableCommand {
             corpus: daemon.corpus,
             group: group,
             logger: logger,
+            serverName: "reportd \(ProductVersion.current)",
             policy: try settings.accessPolicy(),
             actions: daemon,
             onListening: { notifier.ready(status: daemon.statusLine()) }
@@ -248,5 +267,3 @@ struct ReportDaemon: AsyncParsableCommand {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
-extension FsyncPolicy: ExpressibleByArgument {}

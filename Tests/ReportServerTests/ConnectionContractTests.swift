@@ -307,7 +307,7 @@ struct ConnectionContractTests {
 
     @Test("the idle timeout counts whole requests: one byte per window does not keep a connection")
     func idleTimeoutCountsRequests() throws {
-        let (daemon, corpus) = try HostileClientTests.startDaemon(["--idle-timeout", "1"])
+        let (daemon, corpus) = try HostileClientTests.startDaemon(["--idle-timeout", "1s"])
         defer { try? FileManager.default.removeItem(at: corpus) }
         let trickler = try RawSocket(path: daemon.socketPath, timeoutSeconds: 6)
         // A PING header announcing 100 body bytes, then one body byte every 0.2 s.

@@ -136,7 +136,7 @@ struct LimitTests {
 
     @Test("an idle connection is closed after --idle-timeout")
     func idleTimeout() throws {
-        let (daemon, corpus) = try HostileClientTests.startDaemon(["--idle-timeout", "0.5"])
+        let (daemon, corpus) = try HostileClientTests.startDaemon(["--idle-timeout", "500ms"])
         defer { try? FileManager.default.removeItem(at: corpus) }
         let idle = try RawSocket(path: daemon.socketPath)
         let start = Date()

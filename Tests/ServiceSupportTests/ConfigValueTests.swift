@@ -90,5 +90,20 @@ struct ConfigValueTests {
             try ConfigEntry(key: "idle-timeout", value: "30", line: 1, path: "c").durationValue()
         }
         #expect(try ConfigEntry(key: "write-users", value: "a,b", line: 1, path: "c").listValue() == ["a", "b"])
+        #expect(try ConfigEntry(key: "max-frame-bytes", value: "64k", line: 1, path: "c").sizeValue(atLeast: 64) == 65536)
+        #expect(throws: ServiceSupportError.self) {
+            try ConfigEntry(key: "max-frame-bytes", value: "10", line: 1, path: "c").sizeValue(atLeast: 64)
+        }
+    }
+
+    @Test("a flag's entry names the flag, not a file and line")
+    func flagEntries() throws {
+        do {
+            _ = try ConfigEntry.flag("idle-timeout", "300").durationValue()
+            Issue.record("a bare number is not a duration")
+        } catch let error as ServiceSupportError {
+            #expect(error.description == "--idle-timeout: idle-timeout = \"300\": expected a duration such as 500ms, 30s, 5m or 1h")
+        }
+        #expect(try ConfigEntry.flag("idle-timeout", "5m").durationValue() == .seconds(300))
     }
 }

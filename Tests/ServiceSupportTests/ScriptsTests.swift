@@ -68,13 +68,15 @@ struct ScriptsTests {
         #expect(run.output.contains(complaint), "\(run.output)")
     }
 
-    @Test("every setting in reportd.service's [Service] section carries a comment above it")
-    func everyLineCommented() throws {
-        let lines = try String(contentsOfFile: scripts + "/reportd.service", encoding: .utf8)
+    @Test(
+        "every setting in a service unit's [Service] section carries a comment above it",
+        arguments: [("reportd.service", 50), ("reportd-prometheus.service", 20)])
+    func everyLineCommented(unit: String, minimumLines: Int) throws {
+        let lines = try String(contentsOfFile: scripts + "/" + unit, encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let start = try #require(lines.firstIndex(of: "[Service]"))
         let end = lines[start...].firstIndex(of: "[Install]") ?? lines.endIndex
-        #expect(end - start > 50)  // the section is long; make sure we are looking at it
+        #expect(end - start > minimumLines)  // the section is long; make sure we are looking at it
         for index in start..<end where lines[index].contains("=") && !lines[index].hasPrefix("#") {
             let line = lines[index]
             // A setting is commented when the nearest non-setting line above it is a comment
@@ -94,12 +96,17 @@ struct ScriptsTests {
         for expected in [
             "+ install -D -m 0755 \(repositoryRoot())/.build/release/reportd \(prefix)/bin/reportd",
             "+ install -D -m 0755 \(repositoryRoot())/.build/release/reportctl \(prefix)/bin/reportctl",
-            "s|/usr/local/bin/reportd|\(prefix)/bin/reportd|' scripts/reportd.service"
-                + " > /etc/systemd/system/reportd.service",
+            "s|/usr/local/bin/reportd|\(prefix)/bin/reportd|; s|/usr/local/bin/reportctl|\(prefix)/bin/reportctl|'"
+                + " scripts/reportd.service > /etc/systemd/system/reportd.service",
+            "scripts/reportd-prometheus.timer > /etc/systemd/system/reportd-prometheus.timer",
+            "+ \(prefix)/bin/reportctl --generate-completion-script bash > /usr/share/bash-completion/completions/reportctl",
             "dry run: nothing was changed",
         ] {
             #expect(run.output.contains(expected), "missing \(expected) in:\n\(run.output)")
         }
+        // The import directory reportd.conf names is created (or found), and a dry run claims nothing.
+        #expect(run.output.contains("/srv/reportd/import"), "\(run.output)")
+        #expect(!run.output.contains("Installed"), "a dry run installs nothing: \(run.output)")
         // Either creates the account or reports it present; never both, never neither.
         #expect(
             run.output.contains("useradd --system --no-create-home") != run.output.contains("user reportd: present"))

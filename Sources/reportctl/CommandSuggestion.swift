@@ -1,0 +1,64 @@
+// CommandSuggestion: "did you mean" for a mistyped subcommand (`reportctl serch` →
+// search), for the command line and the shell. Stateless.
+import ArgumentParser
+
+/// Finds the subcommand word of an argument list and suggests the closest known name.
+enum CommandSuggestion {
+    /// The subcommands' names, and `help`.
+    static var commandNames: [String] {
+        ReportCtl.configuration.subcommands.map { $0._commandName } + ["help"]
+    }
+
+    /// Root options that take a value (the word after them is not the subcommand).
+    private static let valueOptions: Set<String> = ["--socket", "-s", "--color", "--generate-completion-script"]
+
+    /// The index of the subcommand's name: the first word that is not a root option or
+    /// its value; nil when there is none (or only after `--`).
+    static func commandIndex(in arguments: [String]) -> Int? {
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            if word == "--" { return nil }
+            guard word.hasPrefix("-") else { return index }
+            index += valueOptions.contains(word) ? 2 : 1
+        }
+        return nil
+    }
+
+    /// A message when the subcommand's name is no known subcommand; nil when it is one, or
+    /// when there is no subcommand.
+    static func unknownCommand(in arguments: [String]) -> String? {
+        guard let index = commandIndex(in: arguments), !commandNames.contains(arguments[index]) else { return nil }
+        return message(for: arguments[index])
+    }
+
+    /// "unknown command 'serch'; did you mean 'search'?" or the list of commands.
+    static func message(for word: String) -> String {
+        if let close = closest(to: word) {
+            return "unknown command '\(word)'; did you mean '\(close)'? (reportctl --help lists them)"
+        }
+        return "unknown command '\(word)'; the commands are \(commandNames.joined(separator: ", "))"
+    }
+
+    /// The known name within two edits of `word` (a third of its length for short words), if any.
+    static func closest(to word: String) -> String? {
+        let limit = min(2, max(1, word.count / 3))
+        let scored = commandNames.map { ($0, editDistance($0, word)) }.filter { $0.1 <= limit }
+        return scored.min { $0.1 < $1.1 }?.0
+    }
+
+    /// Levenshtein distance, row by row; names are short.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        var previous = Array(0...b.count)
+        for (i, characterA) in a.enumerated() {
+            var current = [i + 1]
+            for (j, characterB) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (characterA == characterB ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}
