@@ -72,10 +72,9 @@ struct ConnectionHandlerTests {
         let dispatcher = RequestDispatcher(
             corpus: corpus, configuration: configuration, statistics: ServerStatistics(), startedAt: .now,
             serverName: "test", policy: .default(), actions: nil, logger: Logger(label: "test"), workers: Self.workers)
-        let put = try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
             corpus.put(id: "a", text: text) { done.resume(with: $0.mapError { $0 as Error }) }
         }
-        _ = put
         let channel = NIOAsyncTestingChannel()
         let socket = StalledSocket()
         let handler = try await channel.eventLoop.submit {
