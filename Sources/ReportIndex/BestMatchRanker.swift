@@ -45,7 +45,7 @@ struct BestMatchRanker {
     /// The `count` best docs (strict or best match), their strict total, and each hit's matched words.
     func rank(
         evaluator: QueryEvaluator, clauses: [QueryEvaluator.ClauseHits], excluded: [UInt32], bestMatch requested: Bool,
-        count: Int, exhaustive: Bool, isLive: (UInt32) -> Bool
+        count: Int, exhaustive: Bool, window requestedWindow: Int? = nil, isLive: (UInt32) -> Bool
     ) -> (total: Int, hits: [ScoredDoc]) {
         guard !clauses.isEmpty else { return (0, []) }
         let slots = index.docSlots
@@ -174,7 +174,7 @@ struct BestMatchRanker {
             // The rescoring window (part of the formula): of the docs holding two proximity words or
             // more, at most rescoreWindow(count), the best by (group, base).
             var eligible = candidates.indices.filter { proxCount[Int(candidates[$0])] >= 2 }
-            let window = Self.rescoreWindow(count)
+            let window = max(count, requestedWindow ?? Self.rescoreWindow(count))
             if eligible.count > window {
                 let topEligible = eligible.filter { top[$0] }
                 if topEligible.count >= window {

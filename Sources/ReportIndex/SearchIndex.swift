@@ -211,12 +211,13 @@ public final class SearchIndex: Sendable {
     ///   - offset: Number of ranked docs to skip (>= 0).
     ///   - bestMatch: Rank docs matching any top-level clause (all of them first); false ranks only
     ///     docs matching every clause (strict). `total` counts the strict matches either way.
-    ///   - exhaustive: Compute proximity for every candidate instead of pruning (tests).
+    ///   - exhaustive: Compute proximity for the whole rescoring window, without pruning (tests).
+    ///   - rescoreWindow: Size of the rescoring window instead of BestMatchRanker.rescoreWindow (tests).
     ///   - budget: Posting bytes the query may decode; beyond it the results are `exhausted`.
     ///   - isLive: False for docs that were deleted; they neither match nor count.
     public func search(
         _ query: Query, limit: Int, offset: Int, bestMatch: Bool = false, exhaustive: Bool = false,
-        budget: Int = Query.workBudget, isLive: (UInt32) -> Bool
+        rescoreWindow: Int? = nil, budget: Int = Query.workBudget, isLive: (UInt32) -> Bool
     ) -> SearchResults {
         var evaluator = QueryEvaluator(index: self, fold: query.fold, budget: budget)
         let (clauses, excluded) = evaluator.evaluateClauses(query.root)
@@ -226,7 +227,7 @@ public final class SearchIndex: Sendable {
         let ranker = BestMatchRanker(index: self, query: query)
         let (total, ranked) = ranker.rank(
             evaluator: evaluator, clauses: clauses, excluded: excluded, bestMatch: bestMatch,
-            count: max(0, offset) + max(0, limit), exhaustive: exhaustive, isLive: isLive)
+            count: max(0, offset) + max(0, limit), exhaustive: exhaustive, window: rescoreWindow, isLive: isLive)
         let start = min(max(0, offset), ranked.count)
         return SearchResults(total: total, hits: Array(ranked[start...]), queryWords: query.clauseWords, spent: evaluator.spent)
     }

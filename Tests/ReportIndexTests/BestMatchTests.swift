@@ -101,7 +101,8 @@ struct BestMatchTests {
     @Test("with more candidates than the rescoring window, pruning still gives the exhaustive page")
     func window() throws {
         var generator = CorpusGenerator(seed: 4_242)
-        let texts = (0..<900).map { _ in generator.document() }
+        let texts = (0..<400).map { _ in generator.document() }
+        let window = 32
         let idx = IndexBuilder.build(docCount: texts.count) { Array(texts[$0].utf8) }
         var wide = 0
         for _ in 0..<120 {
@@ -112,10 +113,10 @@ struct BestMatchTests {
             let text = words[start..<(start + 3)].map { generator.chance(50) ? CorpusGenerator.fold($0) : $0 }.joined(separator: " ")
             guard let query = try? Query.parse(text) else { continue }
             let k = 1 + generator.int(20)
-            let pruned = idx.search(query, limit: k, offset: 0, bestMatch: true, isLive: all)
-            let exhaustive = idx.search(query, limit: k, offset: 0, bestMatch: true, exhaustive: true, isLive: all)
+            let pruned = idx.search(query, limit: k, offset: 0, bestMatch: true, rescoreWindow: window, isLive: all)
+            let exhaustive = idx.search(query, limit: k, offset: 0, bestMatch: true, exhaustive: true, rescoreWindow: window, isLive: all)
             #expect(pruned.hits == exhaustive.hits, "«\(text)» k \(k)")
-            if idx.search(query, limit: 10_000, offset: 0, bestMatch: true, isLive: all).hits.count > BestMatchRanker.rescoreWindow(k) { wide += 1 }
+            if idx.search(query, limit: 10_000, offset: 0, bestMatch: true, isLive: all).hits.count > window { wide += 1 }
         }
         #expect(wide > 20, "only \(wide) queries had more candidates than the window")
     }
