@@ -65,17 +65,17 @@ for policy in always everysec; do
   ctl import "$corpus" --quiet | sed 's/^/  /'
   t1=$(now)
   awk -v a="$t0" -v b="$t1" -v n="$files" -v r="$raw" 'BEGIN { printf "  %.2f s: %d PUTs/s, %.1f MB/s\n", b - a, n / (b - a), r / (b - a) / 1e6 }'
-  ctl stats | grep -E '^(reports|index_segments)' | sed 's/^/  /'
+  ctl stats | grep -E '^ *(reports|index_segments) ' | sed 's/^/  /'
   grep -cE 'automatic snapshot' "$work/import-$policy.log" | sed 's/^/  automatic snapshots during the import: /'
   # The store started without a dictionary: it trains one in the background and recompresses.
   t0=$(now)
   for _ in $(seq 1 600); do
-    ctl stats | grep -qE '^dictionaries +1$' && ctl stats | grep -qE '^index_pending_docs +0$' && break
+    ctl stats | grep -qE '^ *dictionaries +1$' && ctl stats | grep -qE '^ *index_pending_docs +0$' && break
     sleep 0.1
   done
   t1=$(now)
   echo "  background dictionary training + recompression finished $(elapsed "$t0" "$t1") s after the import"
-  ctl stats | grep -E '^(compressed_bytes|compression ratio)' | sed 's/^/  /'
+  ctl stats | grep -E '^ *compressed_bytes ' | sed 's/^/  /'
   ctl search kinh --count >/dev/null   # flush the last writes into the index
   sleep 3                              # let the background merge and its heap trim finish
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/${pids[-1]}/status"); anon=$(awk '/^RssAnon/ {print $2}' "/proc/${pids[-1]}/status")

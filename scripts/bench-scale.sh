@@ -17,7 +17,7 @@ echo "corpus: $corpus x $copies = $(ls "$work/corpus" | wc -l) reports, $(find "
 echo "machine: $(nproc) cores; $(date -u +%FT%TZ)"
 "$bin/reportd" --socket "$work/r.sock" --import "$work/corpus" 2>"$work/reportd.log" & pids+=($!)
 for _ in $(seq 1 12000); do "$bin/reportctl" --socket "$work/r.sock" ping >/dev/null 2>&1 && break; sleep 0.01; done
-"$bin/reportctl" --socket "$work/r.sock" stats | grep -E '^(reports|raw_bytes|index_bytes)' | sed 's/^/  /'
+"$bin/reportctl" --socket "$work/r.sock" stats | grep -E '^ *(reports|raw_bytes|index_bytes) ' | sed 's/^/  /'
 echo "== SEARCH over the socket (reportbench search, scripts/queries.tsv)"
 "$bin/reportbench" search --socket "$work/r.sock" --queries scripts/queries.tsv | sed 's/^/  /'
 echo "  -- ids and scores only (flag IDS_ONLY):"

@@ -41,7 +41,7 @@ loaded_anon_kb=$(anon_kb "$dpid")
 echo "== reportd import"
 grep -E 'imported' "$work/reportd.log" | sed 's/^/  /'
 awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  start to listening: %.2f s (targets: <= 5 s without the index, <= 8 s with it)\n", b - a }'
-"$bin/reportctl" --socket "$work/r.sock" stats | grep -E '^(reports|raw_bytes|compressed_bytes|dictionary_bytes|index_bytes|index_terms|compression ratio)' | sed 's/^/  /'
+"$bin/reportctl" --socket "$work/r.sock" stats | grep -E '^ *(reports|raw_bytes|compressed_bytes|dictionary_bytes|index_bytes|index_terms) ' | sed 's/^ */  /'
 index_bytes=$("$bin/reportctl" --socket "$work/r.sock" stats --json | sed -E 's/.*"index_bytes":([0-9]+).*/\1/')
 awk -v i="$index_bytes" -v r="$raw" 'BEGIN { printf "  index = %.3f x raw (target <= 0.25)\n", i / r }'
 awk -v e="$empty_kb" -v l="$loaded_kb" -v r="$raw" 'BEGIN {
