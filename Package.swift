@@ -7,9 +7,10 @@
 //   ReportServer      ReportClient         NIO server / blocking socket client
 //   ReportEngine                           the served corpus: writes in log order, snapshots, recovery
 //   ReportStore       ReportProtocol       corpus+index (no NIO) / wire codec (NIOCore)
-//   ReportIndex       CZlib                tokenizer, postings, queries / system zlib
-//   ServiceSupport                         sd_notify, socket activation, peer credentials
-//   ReportDurability                       write-ahead log, snapshot files, recovery (no NIO)
+//   ReportDurability                       write-ahead log, snapshot files, import ledger, recovery (no NIO)
+//   ReportIndex       ReportChecksum       tokenizer, postings, queries / one CRC-32 for texts and files
+//                     CZlib, CEditLine     system zlib / system libedit (reportctl shell)
+//   ServiceSupport                         sd_notify, socket activation, peer credentials, config
 //
 // swift-nio-extras is deliberately not a dependency: its LengthFieldBasedFrameDecoder
 // wants the length field first and has no maximum; our 12-byte header carries magic,
@@ -46,10 +47,13 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         .target(name: "ReportIndex"),
-        .target(name: "ReportStore", dependencies: ["CZlib", "ReportIndex"]),
+        // One CRC-32 (zlib's) shared by the store (report texts) and the durability layer (records,
+        // sections), so neither depends on the other for it.
+        .target(name: "ReportChecksum", dependencies: ["CZlib"]),
+        .target(name: "ReportStore", dependencies: ["CZlib", "ReportChecksum", "ReportIndex"]),
         .target(name: "ReportProtocol", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "ServiceSupport"),
-        .target(name: "ReportDurability", dependencies: ["CZlib"]),
+        .target(name: "ReportDurability", dependencies: ["ReportChecksum"]),
         .target(
             name: "ReportEngine",
             dependencies: ["ReportStore", "ReportIndex", "ReportDurability", .product(name: "Logging", package: "swift-log")]
@@ -96,7 +100,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ReportIndexTests", dependencies: ["ReportIndex"]),
-        .testTarget(name: "ReportStoreTests", dependencies: ["ReportStore"]),
+        .testTarget(name: "ReportStoreTests", dependencies: ["ReportStore", "ReportChecksum"]),
         .testTarget(
             name: "ReportProtocolTests",
             dependencies: [
@@ -106,7 +110,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
-        .testTarget(name: "ReportDurabilityTests", dependencies: ["ReportDurability"]),
+        .testTarget(name: "ReportDurabilityTests", dependencies: ["ReportDurability", "ReportChecksum"]),
         .testTarget(name: "ReportEngineTests", dependencies: ["ReportEngine", "ReportStore", "ReportDurability"]),
         .testTarget(
             name: "ReportServerTests",

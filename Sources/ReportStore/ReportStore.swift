@@ -17,6 +17,7 @@
 import Dispatch
 import ReportIndex
 import Synchronization
+import ReportChecksum
 
 /// Compressed, in-memory report corpus.
 public final class ReportStore: Sendable {

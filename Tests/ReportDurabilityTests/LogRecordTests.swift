@@ -2,6 +2,7 @@
 import Testing
 
 @testable import ReportDurability
+import ReportChecksum
 
 @Suite("Log records")
 struct LogRecordTests {
@@ -27,7 +28,7 @@ struct LogRecordTests {
         // marker FF 52 44 FE | length 4 (kind + u16 + "a") | crc | 02 01 00 61
         #expect(Array(frame[0..<8]) == [0xFF, 0x52, 0x44, 0xFE, 4, 0, 0, 0])
         #expect(Array(frame[12...]) == [2, 1, 0, 0x61])
-        #expect(frame.withUnsafeBytes { ByteReader($0).u32(at: 8) } == Checksum32.of([2, 1, 0, 0x61]))
+        #expect(frame.withUnsafeBytes { ByteReader($0).u32(at: 8) } == Checksum.crc32([2, 1, 0, 0x61]))
     }
 
     @Test("an ID longer than 65535 bytes is refused, not truncated")

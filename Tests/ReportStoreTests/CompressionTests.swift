@@ -1,6 +1,7 @@
 // Round trips through Deflater and Inflater, and damaged units.
 import Testing
 @testable import ReportStore
+import ReportChecksum
 
 @Suite("Compression")
 struct CompressionTests {

@@ -4,6 +4,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import ReportStore
+import ReportChecksum
 
 @Suite("ReportStore")
 struct ReportStoreTests {

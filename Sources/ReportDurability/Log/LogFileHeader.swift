@@ -1,6 +1,7 @@
 // LogFileHeader: the 40-byte header at the start of every log file: magic "RDLOG", format
 // version, the snapshot generation the log follows, and the LSN of its first record
 // (docs/DURABILITY.md, "Log file"). A value type; safe anywhere.
+import ReportChecksum
 
 /// The fixed header of a write-ahead log file.
 ///
@@ -38,7 +39,7 @@ public struct LogFileHeader: Sendable, Equatable {
         writer.u32(0)
         writer.u64(generation)
         writer.u64(firstLSN)
-        writer.u32(Checksum32.of(writer.bytes))
+        writer.u32(Checksum.crc32(writer.bytes))
         writer.u32(0)
         return writer.bytes
     }
@@ -60,7 +61,7 @@ public struct LogFileHeader: Sendable, Equatable {
                 "log format version \(version); this build reads version \(currentVersion): run a newer reportd",
                 path: path, offset: 8)
         }
-        guard reader.u32(at: 32)! == Checksum32.of(reader.slice(0..<32)!) else {
+        guard reader.u32(at: 32)! == Checksum.crc32(reader.slice(0..<32)!) else {
             throw DurabilityError(.damaged, "log header checksum mismatch", path: path, offset: 32)
         }
         guard reader.u32(at: 12)! == 0, reader.u32(at: 36)! == 0 else {

@@ -1,6 +1,7 @@
 // LogRecordFrame: how one record sits in a log file: marker, body length, CRC, body
 // (docs/DURABILITY.md, "Log records"). Encoding and the single-offset parse used by LogReader.
 // Stateless; safe anywhere.
+import ReportChecksum
 
 /// The framing around a record body.
 ///
@@ -17,7 +18,7 @@ enum LogRecordFrame {
         var writer = ByteWriter(capacity: headerSize + body.count)
         writer.u32(marker)
         writer.u32(UInt32(body.count))
-        writer.u32(Checksum32.of(body))
+        writer.u32(Checksum.crc32(body))
         writer.raw(body)
         return writer.bytes
     }
@@ -48,7 +49,7 @@ enum LogRecordFrame {
             return .incomplete(reason: "record of \(length) bytes cut short at \(bytes.count - offset - headerSize)")
         }
         let body = reader.slice((offset + headerSize)..<end)!
-        guard Checksum32.of(body) == reader.u32(at: offset + 8)! else {
+        guard Checksum.crc32(body) == reader.u32(at: offset + 8)! else {
             return .invalid(reason: "record checksum mismatch")
         }
         switch LogRecord.decodeBody(body) {

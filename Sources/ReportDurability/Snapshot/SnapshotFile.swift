@@ -9,6 +9,7 @@
 //     T         table: per section: u8 name length, name, u64 offset, u64 length, u32 crc32
 //     end - 32  footer: u64 table offset T, u32 table length, u32 crc32(table),
 //               u64 file length, "RDSNAPOK"
+import ReportChecksum
 
 /// Reads and writes snapshot files.
 public enum SnapshotFile {
@@ -41,7 +42,7 @@ public enum SnapshotFile {
             table.raw(name)
             table.u64(offset)
             table.u64(UInt64(section.bytes.count))
-            table.u32(Checksum32.of(section.bytes))
+            table.u32(Checksum.crc32(section.bytes))
             offset += UInt64(section.bytes.count)
         }
         var header = ByteWriter(capacity: headerSize)
@@ -50,13 +51,13 @@ public enum SnapshotFile {
         header.u32(UInt32(sections.count))
         header.u64(generation)
         header.u64(nextLSN)
-        header.u32(Checksum32.of(header.bytes))
+        header.u32(Checksum.crc32(header.bytes))
         header.u32(0)
         let fileLength = offset + UInt64(table.bytes.count) + UInt64(footerSize)
         var footer = ByteWriter(capacity: footerSize)
         footer.u64(offset)
         footer.u32(UInt32(table.bytes.count))
-        footer.u32(Checksum32.of(table.bytes))
+        footer.u32(Checksum.crc32(table.bytes))
         footer.u64(fileLength)
         footer.raw(endMagic)
 
@@ -110,7 +111,7 @@ public enum SnapshotFile {
             try decodeFooter(ByteReader(raw), fileLength: fileLength, path: path)
         }
         let table = try file.read(count: Int(tableLength), at: tableOffset)
-        guard Checksum32.of(table) == tableCRC else {
+        guard Checksum.crc32(table) == tableCRC else {
             throw DurabilityError(.damaged, "section table checksum mismatch; \(hint)", path: path, offset: tableOffset)
         }
         let entries = try table.withUnsafeBytes { raw in
@@ -121,7 +122,7 @@ public enum SnapshotFile {
         sections.reserveCapacity(entries.count)
         for entry in entries {
             let bytes = try file.read(count: Int(entry.length), at: entry.offset)
-            guard Checksum32.of(bytes) == entry.crc else {
+            guard Checksum.crc32(bytes) == entry.crc else {
                 throw DurabilityError(
                     .damaged, "section \"\(entry.name)\" checksum mismatch; \(hint)", path: path, offset: entry.offset)
             }
@@ -144,7 +145,7 @@ public enum SnapshotFile {
                 "snapshot format version \(version); this build reads version \(currentVersion): run a newer reportd",
                 path: path, offset: 8)
         }
-        guard reader.u32(at: 32)! == Checksum32.of(reader.slice(0..<32)!), reader.u32(at: 36)! == 0 else {
+        guard reader.u32(at: 32)! == Checksum.crc32(reader.slice(0..<32)!), reader.u32(at: 36)! == 0 else {
             throw DurabilityError(.damaged, "snapshot header checksum mismatch; \(hint)", path: path, offset: 32)
         }
         return (reader.u32(at: 12)!, reader.u64(at: 16)!, reader.u64(at: 24)!)

@@ -2,6 +2,7 @@
 // one; after it retrains its dictionary (a store filled by writes starts with none), units
 // made with the previous one stay readable through its codec until they are recompressed.
 // Immutable apart from the pools, which are thread-safe; Sendable.
+import ReportChecksum
 
 /// A preset dictionary with its inflater and deflater pools.
 final class Codec: Sendable {

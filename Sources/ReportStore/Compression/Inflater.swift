@@ -4,6 +4,7 @@
 // followed by inflateSetDictionary (raw deflate never asks for the dictionary itself).
 // Not thread-safe: InflaterPool hands each instance to one thread at a time.
 import CZlib
+import ReportChecksum
 
 /// Inflates one compressed report unit, checking its length and CRC-32.
 final class Inflater: @unchecked Sendable {

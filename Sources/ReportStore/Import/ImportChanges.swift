@@ -4,6 +4,7 @@
 // text differs from the stored one (length and CRC first, then byte for byte). The data
 // directory's daemon applies these as ordinary logged writes, so the directory stays the
 // source of truth. Immutable value; safe anywhere.
+import ReportChecksum
 
 /// New or changed reports found by `ReportStore.changes(from:options:progress:)`.
 public struct ImportChanges: Sendable {

@@ -7,6 +7,7 @@
 import Dispatch
 import ReportIndex
 import Synchronization
+import ReportChecksum
 
 /// Compresses a RawCorpus into arena chunks and entries.
 struct ParallelCompressor {

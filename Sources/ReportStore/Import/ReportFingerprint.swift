@@ -1,5 +1,6 @@
 // ReportFingerprint: a report text's length and CRC-32 — what an import remembers of each source
 // report, to tell on the next import whether the source changed since. Immutable value.
+import ReportChecksum
 
 /// Length and CRC-32 of one report text.
 public struct ReportFingerprint: Sendable, Hashable {

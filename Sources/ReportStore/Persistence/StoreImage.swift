@@ -15,6 +15,7 @@
 // decoding still checks every length and count against the bytes present and never traps.
 // Stateless.
 import ReportIndex
+import ReportChecksum
 
 /// Encoder/decoder of a store's snapshot sections.
 enum StoreImage {

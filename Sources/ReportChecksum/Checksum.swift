@@ -1,5 +1,6 @@
-// Checksum: CRC-32 (zlib's polynomial) over byte buffers, used per report and to name the
-// dictionary. Pure function; safe to call from any thread.
+// Checksum: CRC-32 (zlib's polynomial 0xEDB88320) over byte buffers: per report text, to name a
+// dictionary, and over every on-disk record, section and header. Its own module so that the store
+// and the durability layer share one function without depending on each other. Pure; any thread.
 import CZlib
 
 /// CRC-32 as computed by zlib's `crc32`.
