@@ -62,8 +62,11 @@ struct BestMatchRanker {
         let total = strict.count
         guard count > 0 else { return (total, []) }
 
+        let soft = bestMatch ? questionClauses(meta) : [Bool](repeating: false, count: clauses.count)
         var candidates: [UInt32]
-        if !bestMatch {
+        if !bestMatch || (!soft.contains(true) && total >= count) {
+            // With `count` docs holding every word, the page is all top group: docs with some of
+            // the words rank below every one of them, so they need no scoring (the same page).
             candidates = strict
         } else if meta.contains(where: \.mandatory) {
             let required = clauses.indices.filter { meta[$0].mandatory }.sorted { clauses[$0].docs.count < clauses[$1].docs.count }
@@ -88,7 +91,6 @@ struct BestMatchRanker {
         var inClause = [Bool](repeating: false, count: slots)
         var totalWeight = 0.0
         let leaves = evaluator.scoringLeaves
-        let soft = bestMatch ? questionClauses(meta) : [Bool](repeating: false, count: clauses.count)
         let hardCount = Int32(soft.filter { !$0 }.count)
         for (c, clause) in clauses.enumerated() {
             let w = index.idf(documentFrequency: max(1, clause.docs.count)) * (soft[c] ? Self.questionWeight : 1)
@@ -192,9 +194,12 @@ struct BestMatchRanker {
                 let d = Int(candidates[i])
                 return base[i] + (bound[d] + Self.windowWeight * proxIDF[d]) * scale(d) >= threshold
             }
-            var wanted = [Bool](repeating: false, count: slots)
-            for i in rescored { wanted[Int(candidates[i])] = true }
-            if !rescored.isEmpty {
+            // Decodes the proximity words' positions for `set` (indices into candidates) and adds
+            // their proximity to `final`.
+            func rescore(_ set: [Int]) {
+                guard !set.isEmpty else { return }
+                var wanted = [Bool](repeating: false, count: slots)
+                for i in set { wanted[Int(candidates[i])] = true }
                 let positions = wanted.withUnsafeBufferPointer { mask in
                     proximity.map { word -> DecodedPosting in
                         let parts = index.resolve(word.word, fold: query.fold).map { index.positions(atOffset: $0.offset, wanted: mask) }
@@ -202,11 +207,32 @@ struct BestMatchRanker {
                     }
                 }
                 var scorer = ProximityScorer(positions: positions, idf: proximity.map(\.idf), pairs: pairs)
-                for i in rescored {
+                for i in set.sorted() {  // ascending docs: the scorer's cursors only move forward
                     let doc = candidates[i]
                     let extra = scorer.score(doc: doc, titleLength: index.titleLengths[Int(doc)], norm: index.lengthNorm(doc))
                     final[i] = base[i] + extra * scale(Int(doc))
                 }
+            }
+            // Docs of a group above θ's are all on the page and all need their proximity. Those of
+            // θ's group are rescored in two passes when there are many: first the most promising
+            // (by upper bound), then only the rest whose bound still reaches the k-th best score
+            // so far — a lower bound of the final k-th, since unscored docs count at their base,
+            // which proximity only raises. A doc skipped that way has a final score strictly below
+            // the page's last, so the page is the one rescoring all of them gives.
+            let upper = { (i: Int) -> Double in
+                let d = Int(candidates[i])
+                return base[i] + (bound[d] + Self.windowWeight * proxIDF[d]) * scale(d)
+            }
+            let contested = rescored.filter { top[$0] == thresholdTop }
+            let firstPass = max(32, 4 * count)
+            if threshold == -Double.infinity || contested.count <= firstPass {
+                rescore(rescored)
+            } else {
+                let ordered = contested.sorted { upper($0) > upper($1) }
+                rescore(rescored.filter { top[$0] != thresholdTop } + ordered.prefix(firstPass))
+                let slotsLeft = thresholdTop ? count : count - top.reduce(0) { $0 + ($1 ? 1 : 0) }
+                let soFar = Self.kthLargest(candidates.indices.filter { top[$0] == thresholdTop }.map { final[$0] }, slotsLeft)
+                rescore(ordered.dropFirst(firstPass).filter { upper($0) >= soFar })
             }
         }
         let ranked = candidates.indices.map { i in

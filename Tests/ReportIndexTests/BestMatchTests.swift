@@ -121,6 +121,31 @@ struct BestMatchTests {
         #expect(wide > 20, "only \(wide) queries had more candidates than the window")
     }
 
+    @Test("common words: the two-pass rescoring (most promising first, then only what can still reach the page) gives the exhaustive page")
+    func twoPassRescoring() throws {
+        var generator = CorpusGenerator(seed: 77)
+        let texts = (0..<1_500).map { _ in generator.document() }
+        let idx = IndexBuilder.build(docCount: texts.count) { Array(texts[$0].utf8) }
+        var wide = 0
+        for _ in 0..<80 {
+            let words = texts[generator.int(texts.count)].split(separator: " ").map(String.init)
+                .filter { $0.unicodeScalars.allSatisfy(BruteForce.isTokenScalar) }
+            guard words.count > 4 else { continue }
+            let n = 2 + generator.int(2)
+            let start = generator.int(words.count - n)
+            let text = words[start..<(start + n)].map { generator.chance(30) ? CorpusGenerator.fold($0) : $0 }.joined(separator: " ")
+            guard let query = try? Query.parse(text) else { continue }
+            let k = 1 + generator.int(8)
+            let pruned = idx.search(query, limit: k, offset: 0, bestMatch: true, isLive: all)
+            let exhaustive = idx.search(query, limit: k, offset: 0, bestMatch: true, exhaustive: true, isLive: all)
+            #expect(pruned.hits == exhaustive.hits, "«\(text)» k \(k)")
+            // More than the first pass (max(32, 4k)) of docs holding two of the words: the second
+            // pass is what decides the page.
+            if idx.search(query, limit: 10_000, offset: 0, bestMatch: true, isLive: all).hits.count > 200 { wide += 1 }
+        }
+        #expect(wide > 20, "only \(wide) queries had many candidates")
+    }
+
     @Test("the page is the exhaustive scorer's top k and has brute force's candidates")
     func bruteForce() throws {
         var generator = CorpusGenerator(seed: 90_210)
