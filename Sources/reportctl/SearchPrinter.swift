@@ -72,7 +72,7 @@ struct SearchPrinter {
             }
         }
         if idsOnly {
-            for hit in result.hits { out.write("\(hit.id)  \(String((hit.score * 100).rounded() / 100))\n") }
+            for hit in result.hits { out.write("\(hit.id)  \(Self.shownScore(hit.score))\n") }
             return
         }
         for (n, hit) in result.hits.enumerated() {
@@ -81,9 +81,17 @@ struct SearchPrinter {
             if let details = result.details, n < details.matchedWords.count, details.matchedWords[n] < details.queryWords {
                 coverage = "  (\(details.matchedWords[n]) of \(details.queryWords) words)"
             }
-            out.write("\n\(hit.id)  \(String((hit.score * 100).rounded() / 100))\(coverage)  \(title)\n")
+            out.write("\n\(hit.id)  \(Self.shownScore(hit.score))\(coverage)  \(title)\n")
             out.write(Self.wrap(marked(hit.snippet, hit.matches), indent: 4, width: width))
         }
+    }
+
+    /// A score as a person reads it: best match reports hits with every word 10^9 above the rest
+    /// (PROTOCOL.md §5.7), which the page order already shows, so it is left out here; --json keeps
+    /// the score as sent.
+    static func shownScore(_ score: Double) -> String {
+        let plain = score >= 1e9 ? score - 1e9 : score
+        return String((plain * 100).rounded() / 100)
     }
 
     mutating func printCount(query: String, count: UInt32) {

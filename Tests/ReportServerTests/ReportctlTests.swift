@@ -108,6 +108,21 @@ struct ReportctlTests {
         #expect(idsOnly.allSatisfy { $0["title"] == nil && $0["snippet"] == nil })
     }
 
+    @Test("search for people shows scores without best match's 10^9 group offset; --json keeps it")
+    func humanScores() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let json = try Self.reportctl(["--socket", daemon.socketPath, "--json", "search", "báo", "cáo", "--ids-only"])
+        let object = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
+        let scores = (object?["hits"] as? [[String: Any]] ?? []).compactMap { $0["score"] as? Double }
+        #expect(!scores.isEmpty && scores.contains { $0 >= 1e9 }, "\(scores)")
+        let text = try Self.reportctl(["--socket", daemon.socketPath, "search", "báo", "cáo", "--ids-only"])
+        let shown = String(decoding: text.stdout, as: UTF8.self).split(separator: "\n").dropFirst()
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        #expect(shown.count == scores.count && shown.allSatisfy { $0 < 1e6 }, "\(shown)")
+    }
+
     @Test("pipelined writes on one connection apply in the order sent, though compressed in parallel")
     func pipelinedWritesKeepTheirOrder() throws {
         let daemon = try DaemonProcess(arguments: [])
