@@ -180,25 +180,9 @@ public enum ConfigFile {
     /// A "did you mean" hint for a key within two edits of a known one (or spelled with `_`), or "".
     private static func suggestion(for key: String, in knownKeys: Set<String>) -> String {
         let close = knownKeys.sorted().first {
-            editDistance($0, key) <= 2 || $0 == key.replacingUnderscores
+            EditDistance.levenshtein($0, key) <= 2 || $0 == key.replacingUnderscores
         }
         return close.map { "; did you mean \($0.debugDescription)?" } ?? ""
-    }
-
-    /// Levenshtein distance; keys are short, so the row-by-row table is fine.
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        var previous = Array(0...b.count)
-        for (i, characterA) in a.enumerated() {
-            var current = [i + 1]
-            for (j, characterB) in b.enumerated() {
-                current.append(
-                    min(previous[j + 1] + 1, current[j] + 1, previous[j] + (characterA == characterB ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 
     private static func isBlank(_ character: Character) -> Bool { character == " " || character == "\t" }

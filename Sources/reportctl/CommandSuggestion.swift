@@ -1,6 +1,7 @@
 // CommandSuggestion: "did you mean" for a mistyped subcommand (`reportctl serch` →
 // search), for the command line and the shell. Stateless.
 import ArgumentParser
+import ServiceSupport
 
 /// Finds the subcommand word of an argument list and suggests the closest known name.
 enum CommandSuggestion {
@@ -43,22 +44,7 @@ enum CommandSuggestion {
     /// The known name within two edits of `word` (a third of its length for short words), if any.
     static func closest(to word: String) -> String? {
         let limit = min(2, max(1, word.count / 3))
-        let scored = commandNames.map { ($0, editDistance($0, word)) }.filter { $0.1 <= limit }
+        let scored = commandNames.map { ($0, EditDistance.levenshtein($0, word)) }.filter { $0.1 <= limit }
         return scored.min { $0.1 < $1.1 }?.0
-    }
-
-    /// Levenshtein distance, row by row; names are short.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        var previous = Array(0...b.count)
-        for (i, characterA) in a.enumerated() {
-            var current = [i + 1]
-            for (j, characterB) in b.enumerated() {
-                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (characterA == characterB ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

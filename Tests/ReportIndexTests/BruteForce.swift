@@ -104,8 +104,8 @@ final class BruteForce {
 
     // MARK: Reference evaluation
 
-    func matches(_ query: Query) -> [UInt32] {
-        // The words each query word allows depend only on the corpus: work them out once per query.
+    /// The words each query word allows; they depend only on the corpus, so once per query.
+    func allowedWords(in query: Query) -> [QueryTerm: [Bool]] {
         var allowed: [QueryTerm: [Bool]] = [:]
         func collect(_ node: QueryNode) {
             switch node {
@@ -116,6 +116,11 @@ final class BruteForce {
             }
         }
         collect(query.root)
+        return allowed
+    }
+
+    func matches(_ query: Query) -> [UInt32] {
+        let allowed = allowedWords(in: query)
         return documents.filter { evaluate(query.root, in: $0, allowed: allowed) }.map(\.number).sorted()
     }
 
@@ -124,16 +129,7 @@ final class BruteForce {
     /// whether it matches them all.
     func bestMatchCandidates(_ query: Query) -> [UInt32: (words: Int, all: Bool)] {
         guard case .and(let required, let excluded) = query.root else { return [:] }
-        var allowed: [QueryTerm: [Bool]] = [:]
-        func collect(_ node: QueryNode) {
-            switch node {
-            case .term(let word, _): allowed[word] = allowedWords(word, fold: query.fold)
-            case .phrase(let words, _): for word in words { allowed[word] = allowedWords(word, fold: query.fold) }
-            case .or(let operands): operands.forEach(collect)
-            case .and(let required, let excluded): (required + excluded).forEach(collect)
-            }
-        }
-        collect(query.root)
+        let allowed = allowedWords(in: query)
         var result: [UInt32: (words: Int, all: Bool)] = [:]
         for document in documents {
             if excluded.contains(where: { evaluate($0, in: document, allowed: allowed) }) { continue }
