@@ -119,14 +119,18 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Snapshot automatically once the log exceeds this share of the snapshot's size (default 1.0; 0 never).", valueName: "share"))
     var autoSnapshotShare: String?
 
-    @Flag(inversion: .prefixedNo, help: "Build the full-text index (--no-search-index: GET/MGET only, less memory; SEARCH then finds nothing).")
-    var searchIndex: Bool?
+    @Option(name: .customLong("search-index"), help: ArgumentHelp("yes (default) to build the full-text index, no for GET/MGET only: less memory, and SEARCH then finds nothing.", valueName: "yes|no"))
+    var searchIndex: String?
+
+    @Flag(help: "The same as --search-index no.")
+    var noSearchIndex = false
 
     @Flag(help: "Repair a damaged data directory before starting: keep every valid record, move damaged files aside (never deletes).")
     var repair = false
 
     mutating func validate() throws {
         if repair && dataDir == nil && config == nil { throw ValidationError("--repair needs --data-dir") }
+        if noSearchIndex && searchIndex != nil { throw ValidationError("give --search-index or --no-search-index, not both") }
     }
 
     /// The flags as config entries, in the order the config file documents its keys. Each is
@@ -158,7 +162,7 @@ struct ReportDaemon: AsyncParsableCommand {
         add("data-dir", dataDir.map(absolute))
         add("appendfsync", appendfsync)
         add("auto-snapshot-share", autoSnapshotShare)
-        add("search-index", searchIndex.map { $0 ? "yes" : "no" })
+        add("search-index", noSearchIndex ? "no" : searchIndex)
         return entries
     }
 
