@@ -168,8 +168,8 @@ struct BestMatchRanker {
             // those whose base plus bound is below θ's base cannot pass it.
             var threshold = -Double.infinity
             var thresholdTop = false
+            let topCount = top.reduce(0) { $0 + ($1 ? 1 : 0) }
             if !exhaustive && candidates.count > count {
-                let topCount = top.reduce(0) { $0 + ($1 ? 1 : 0) }
                 thresholdTop = topCount >= count
                 threshold = Self.kthLargest(thresholdTop ? base.indices.filter { top[$0] }.map { base[$0] } : base.indices.filter { !top[$0] }.map { base[$0] }, thresholdTop ? count : count - topCount)
             }
@@ -230,7 +230,7 @@ struct BestMatchRanker {
             } else {
                 let ordered = contested.sorted { upper($0) > upper($1) }
                 rescore(rescored.filter { top[$0] != thresholdTop } + ordered.prefix(firstPass))
-                let slotsLeft = thresholdTop ? count : count - top.reduce(0) { $0 + ($1 ? 1 : 0) }
+                let slotsLeft = thresholdTop ? count : count - topCount
                 let soFar = Self.kthLargest(candidates.indices.filter { top[$0] == thresholdTop }.map { final[$0] }, slotsLeft)
                 rescore(ordered.dropFirst(firstPass).filter { upper($0) >= soFar })
             }
