@@ -83,50 +83,61 @@ struct BestMatchRanker {
         }
         guard !candidates.isEmpty else { return (total, []) }
 
-        // Per doc slot: BM25 of matched clauses, Σ idf of matched clauses, matched words and clauses.
-        var bm25 = [Double](repeating: 0, count: slots)
-        var weight = [Double](repeating: 0, count: slots)
-        var words = [Int32](repeating: 0, count: slots)
-        var matched = [Int32](repeating: 0, count: slots)
-        var inClause = [Bool](repeating: false, count: slots)
+        // Per candidate (its index in `candidates`, found through a doc slot → index map): BM25 of
+        // matched clauses, Σ idf of matched clauses, matched words and clauses. Raw buffers: the
+        // loops below write them through closures, where arrays would be checked for uniqueness
+        // at every write.
+        let n = candidates.count
+        let position = CandidateMap(candidates, slots: slots)
+        let bm25 = Self.zeroed(Double.self, n)
+        let weight = Self.zeroed(Double.self, n)
+        let words = Self.zeroed(Int32.self, n)
+        let matched = Self.zeroed(Int32.self, n)
+        let inClause = Self.zeroed(Bool.self, n)
+        defer { for buffer in [UnsafeMutableRawBufferPointer(bm25), .init(weight), .init(words), .init(matched), .init(inClause)] { buffer.deallocate() } }
+        var marks: [Int] = []
         var totalWeight = 0.0
         let leaves = evaluator.scoringLeaves
         let hardCount = Int32(soft.filter { !$0 }.count)
         for (c, clause) in clauses.enumerated() {
             let w = index.idf(documentFrequency: max(1, clause.docs.count)) * (soft[c] ? Self.questionWeight : 1)
             totalWeight += w
-            for doc in clause.docs {
-                let d = Int(doc)
-                inClause[d] = true
-                weight[d] += w
-                words[d] += Int32(meta[c].words)
-                if !soft[c] { matched[d] += 1 }
+            let clauseWords = Int32(meta[c].words)
+            let hard: Int32 = soft[c] ? 0 : 1
+            marks.removeAll(keepingCapacity: true)
+            position.forEach(in: clause.docs) { i, _ in
+                inClause[i] = true
+                weight[i] += w
+                words[i] += clauseWords
+                matched[i] += hard
+                marks.append(i)
             }
             for l in clause.leaves {
                 let leaf = leaves[l]
                 let idf = index.idf(documentFrequency: leaf.docs.count)
-                for j in leaf.docs.indices where inClause[Int(leaf.docs[j])] {
+                let exactMatters = leaf.exactMatters
+                position.forEach(in: leaf.docs) { i, j in
+                    guard inClause[i] else { return }
                     let doc = leaf.docs[j]
-                    bm25[Int(doc)] += index.bm25(idf: idf, tf: leaf.tf[j], doc: doc)
-                    if leaf.exactMatters && leaf.exact[j] { bm25[Int(doc)] += SearchIndex.exactSpellingBonus }
+                    bm25[i] += index.bm25(idf: idf, tf: leaf.tf[j], doc: doc)
+                    if exactMatters && leaf.exact[j] { bm25[i] += SearchIndex.exactSpellingBonus }
                 }
             }
-            for doc in clause.docs { inClause[Int(doc)] = false }
+            for i in marks { inClause[i] = false }
         }
         let all = hardCount
-        func scale(_ doc: Int) -> Double {
-            if matched[doc] == all { return 1 }
-            let share = totalWeight > 0 ? weight[doc] / totalWeight : 0
+        func scale(_ i: Int) -> Double {
+            if matched[i] == all { return 1 }
+            let share = totalWeight > 0 ? weight[i] / totalWeight : 0
             return share * share
         }
         // Ranking key: (top group, base score); in the top group base is the plain BM25 sum, so the
         // group keeps the strict page's order exactly.
-        var base = [Double](repeating: 0, count: candidates.count)
-        var top = [Bool](repeating: false, count: candidates.count)
-        for (i, doc) in candidates.enumerated() {
-            let d = Int(doc)
-            top[i] = bestMatch && matched[d] == all
-            base[i] = matched[d] == all ? bm25[d] : bm25[d] * scale(d)
+        var base = [Double](repeating: 0, count: n)
+        var top = [Bool](repeating: false, count: n)
+        for i in 0..<n {
+            top[i] = bestMatch && matched[i] == all
+            base[i] = matched[i] == all ? bm25[i] : bm25[i] * scale(i)
         }
 
         // Proximity words: top-level clauses that are one plain word (not a prefix, not title:).
@@ -149,19 +160,20 @@ struct BestMatchRanker {
         var final = base
         if proximity.count >= 2 {
             // Upper bound of each candidate's proximity: every pair at saturation, a window of m words.
-            var bound = [Double](repeating: 0, count: slots)
-            var proxIDF = [Double](repeating: 0, count: slots)
-            var proxCount = [Int32](repeating: 0, count: slots)
+            let bound = Self.zeroed(Double.self, n)
+            let proxIDF = Self.zeroed(Double.self, n)
+            let proxCount = Self.zeroed(Int32.self, n)
+            defer { for buffer in [UnsafeMutableRawBufferPointer(bound), .init(proxIDF), .init(proxCount)] { buffer.deallocate() } }
             for word in proximity {
-                for doc in clauses[word.clause].docs {
-                    proxIDF[Int(doc)] += word.idf
-                    proxCount[Int(doc)] += 1
+                position.forEach(in: clauses[word.clause].docs) { i, _ in
+                    proxIDF[i] += word.idf
+                    proxCount[i] += 1
                 }
             }
             for (p, q, idf) in pairs {
-                for doc in QueryEvaluator.intersect(clauses[proximity[p].clause].docs, clauses[proximity[q].clause].docs) {
-                    bound[Int(doc)] += Self.pairWeight * (SearchIndex.k1 + 1) * idf
-                }
+                let both = QueryEvaluator.intersect(clauses[proximity[p].clause].docs, clauses[proximity[q].clause].docs)
+                let pairBound = Self.pairWeight * (SearchIndex.k1 + 1) * idf
+                position.forEach(in: both) { i, _ in bound[i] += pairBound }
             }
             // θ: the k-th best (group, base). Docs of a lower group than θ's cannot reach the page; of
             // a higher group they are all on it (their order needs their proximity); of θ's group
@@ -175,7 +187,7 @@ struct BestMatchRanker {
             }
             // The rescoring window (part of the formula): of the docs holding two proximity words or
             // more, at most rescoreWindow(count), the best by (group, base).
-            var eligible = candidates.indices.filter { proxCount[Int(candidates[$0])] >= 2 }
+            var eligible = candidates.indices.filter { proxCount[$0] >= 2 }
             let window = max(count, requestedWindow ?? Self.rescoreWindow(count))
             if eligible.count > window {
                 let topEligible = eligible.filter { top[$0] }
@@ -191,26 +203,22 @@ struct BestMatchRanker {
             let rescored = eligible.filter { i in
                 if top[i] && !thresholdTop { return true }  // a group above θ's: on the page
                 if top[i] != thresholdTop { return false }  // a group below θ's
-                let d = Int(candidates[i])
-                return base[i] + (bound[d] + Self.windowWeight * proxIDF[d]) * scale(d) >= threshold
+                return base[i] + (bound[i] + Self.windowWeight * proxIDF[i]) * scale(i) >= threshold
             }
             // Decodes the proximity words' positions for `set` (indices into candidates) and adds
             // their proximity to `final`.
             func rescore(_ set: [Int]) {
                 guard !set.isEmpty else { return }
-                var wanted = [Bool](repeating: false, count: slots)
-                for i in set { wanted[Int(candidates[i])] = true }
-                let positions = wanted.withUnsafeBufferPointer { mask in
-                    proximity.map { word -> DecodedPosting in
-                        let parts = index.resolve(word.word, fold: query.fold).map { index.positions(atOffset: $0.offset, wanted: mask) }
-                        return parts.count == 1 ? parts[0] : evaluator.merge(parts)
-                    }
+                let chosen = set.map { candidates[$0] }.sorted()
+                let positions = proximity.map { word -> DecodedPosting in
+                    let seeks = leaves[clauses[word.clause].leaves.lowerBound].seeks
+                    return QueryEvaluator.mergeFew(seeks.map { index.positions(seeks: $0, chosen: chosen) })
                 }
                 var scorer = ProximityScorer(positions: positions, idf: proximity.map(\.idf), pairs: pairs)
                 for i in set.sorted() {  // ascending docs: the scorer's cursors only move forward
                     let doc = candidates[i]
                     let extra = scorer.score(doc: doc, titleLength: index.titleLengths[Int(doc)], norm: index.lengthNorm(doc))
-                    final[i] = base[i] + extra * scale(Int(doc))
+                    final[i] = base[i] + extra * scale(i)
                 }
             }
             // Docs of a group above θ's are all on the page and all need their proximity. Those of
@@ -219,28 +227,39 @@ struct BestMatchRanker {
             // so far — a lower bound of the final k-th, since unscored docs count at their base,
             // which proximity only raises. A doc skipped that way has a final score strictly below
             // the page's last, so the page is the one rescoring all of them gives.
-            let upper = { (i: Int) -> Double in
-                let d = Int(candidates[i])
-                return base[i] + (bound[d] + Self.windowWeight * proxIDF[d]) * scale(d)
-            }
+            let upper = { (i: Int) -> Double in base[i] + (bound[i] + Self.windowWeight * proxIDF[i]) * scale(i) }
             let contested = rescored.filter { top[$0] == thresholdTop }
             let firstPass = max(32, 4 * count)
             if threshold == -Double.infinity || contested.count <= firstPass {
                 rescore(rescored)
             } else {
-                let ordered = contested.sorted { upper($0) > upper($1) }
-                rescore(rescored.filter { top[$0] != thresholdTop } + ordered.prefix(firstPass))
+                let ordered = contested.map { (i: $0, upper: upper($0)) }.sorted { $0.upper > $1.upper }
+                rescore(rescored.filter { top[$0] != thresholdTop } + ordered.prefix(firstPass).map(\.i))
                 let slotsLeft = thresholdTop ? count : count - topCount
                 let soFar = Self.kthLargest(candidates.indices.filter { top[$0] == thresholdTop }.map { final[$0] }, slotsLeft)
-                rescore(ordered.dropFirst(firstPass).filter { upper($0) >= soFar })
+                rescore(ordered.dropFirst(firstPass).filter { $0.upper >= soFar }.map(\.i))
             }
         }
-        let ranked = candidates.indices.map { i in
+        let hits = SearchIndex.best(count: count, of: n) { i in
             ScoredDoc(
                 doc: candidates[i], key: final[i], inTopGroup: top[i],
-                score: final[i] + (top[i] ? SearchIndex.allWordsBonus : 0), matchedWords: Int(words[Int(candidates[i])]))
+                score: final[i] + (top[i] ? SearchIndex.allWordsBonus : 0), matchedWords: Int(words[i]))
         }
-        return (total, SearchIndex.best(ranked, count: count))
+        return (total, hits)
+    }
+
+    /// `count` zeros in a buffer the caller deallocates.
+    static func zeroed<T: Numeric>(_ type: T.Type, _ count: Int) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+        buffer.initialize(repeating: 0)
+        return buffer
+    }
+
+    /// `count` falses in a buffer the caller deallocates.
+    static func zeroed(_ type: Bool.Type, _ count: Int) -> UnsafeMutableBufferPointer<Bool> {
+        let buffer = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
+        buffer.initialize(repeating: false)
+        return buffer
     }
 
     /// Most docs whose proximity is computed for a page of `count` (256 cost toneless 5-of-12 queries

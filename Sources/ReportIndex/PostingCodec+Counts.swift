@@ -2,15 +2,17 @@
 // doc, only what BM25 and title: need: the term frequency and how many of the positions lie in the
 // title. Positions are read to be skipped (Rice codes have no length prefix) and compared with the
 // doc's title length, never stored, so a term that is not part of a phrase costs no position
-// arrays. Invariant: (tf, inTitle) equal the count of all positions and of positions < title
+// arrays; the bit offset of each doc's tf code is passed along, so a caller can come back for the
+// positions of chosen docs (PositionSeeks). Invariant: (tf, inTitle) equal the count of all positions and of positions < title
 // length in the full decode. Stateless; safe concurrently.
 
 extension PostingCodec {
-    /// Calls `body(doc, tf, inTitle)` for each doc of the posting at `offset`, ascending.
+    /// Calls `body(doc, tf, inTitle, bit)` for each doc of the posting at `offset`, ascending; `bit`
+    /// is the absolute bit offset of the doc's tf code (where decodePositions(seeks:) resumes).
     @inline(__always)
     static func decodeCounts(
         _ base: UnsafePointer<UInt8>, offset: Int, docSlots: Int, docLengths: UnsafeBufferPointer<UInt32>,
-        titleLengths: UnsafeBufferPointer<UInt32>, _ body: (UInt32, UInt32, UInt32) -> Void
+        titleLengths: UnsafeBufferPointer<UInt32>, _ body: (UInt32, UInt32, UInt32, Int) -> Void
     ) {
         var reader = BitReader(base: base, byteOffset: offset)
         let df = reader.readVarint()
@@ -18,6 +20,7 @@ extension PostingCodec {
         var doc = -1
         for _ in 0..<df {
             doc &+= reader.readRice(k: kDoc) &+ 1
+            let bit = reader.bit
             let tf = reader.readGamma()
             let length = Int(docLengths[doc])
             let title = Int(titleLengths[doc])
@@ -37,7 +40,7 @@ extension PostingCodec {
                 }
                 reader.skipRice(remaining, k: kPos)
             }
-            body(UInt32(truncatingIfNeeded: doc), UInt32(truncatingIfNeeded: tf), UInt32(truncatingIfNeeded: inTitle))
+            body(UInt32(truncatingIfNeeded: doc), UInt32(truncatingIfNeeded: tf), UInt32(truncatingIfNeeded: inTitle), bit)
         }
     }
 }

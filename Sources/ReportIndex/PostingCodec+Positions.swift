@@ -1,44 +1,38 @@
-// PostingCodec+Positions: a decoder of the posting layout (PostingCodec.swift) that keeps the
-// positions of chosen docs only — the few best-match candidates whose proximity is scored — and
-// skips the others' positions as the counts decoder does, so no position array is built for the
-// rest of a common word's docs. Invariant: for every wanted doc the positions equal those of the full
-// decode. Stateless; safe concurrently.
+// PostingCodec+Positions: positions of chosen docs only — the few best-match candidates whose
+// proximity is scored — read by seeking to each doc's tf code (PositionSeeks, recorded when the
+// counts decoder passed over the posting), so a common word's list is not walked a second time.
+// Invariant: for every chosen doc the positions equal those of the full decode. Stateless; safe
+// concurrently.
 
 extension PostingCodec {
-    /// The docs of the posting at `offset` for which `wanted[doc]`, with their positions.
+    /// The docs of `chosen` (ascending) that `seeks` holds, with their positions.
     static func decodePositions(
-        _ base: UnsafePointer<UInt8>, offset: Int, docSlots: Int, docLengths: UnsafeBufferPointer<UInt32>,
-        wanted: UnsafeBufferPointer<Bool>
+        _ base: UnsafePointer<UInt8>, seeks: PositionSeeks, docLengths: UnsafeBufferPointer<UInt32>, chosen: [UInt32]
     ) -> DecodedPosting {
-        var reader = BitReader(base: base, byteOffset: offset)
-        let df = reader.readVarint()
-        let kDoc = riceK(total: docSlots, count: df)
         var result = DecodedPosting()
-        var doc = -1
-        for _ in 0..<df {
-            doc &+= reader.readRice(k: kDoc) &+ 1
+        var reader = BitReader(base: base, byteOffset: 0)
+        var j = 0
+        let docs = seeks.docs
+        for doc in chosen {
+            // Galloping would help tiny `chosen` lists; the walk below is linear in both.
+            while j < docs.count && docs[j] < doc { j &+= 1 }
+            guard j < docs.count else { break }
+            guard docs[j] == doc else { continue }
+            reader.bit = seeks.bits[j]
             let tf = reader.readGamma()
-            let length = Int(docLengths[doc])
-            let keep = wanted[doc]
+            let length = Int(docLengths[Int(doc)])
             if tf == 1 {
-                let position = readTruncatedBinary(&reader, size: length)
-                if keep { result.positions.append(UInt32(position)) }
+                result.positions.append(UInt32(readTruncatedBinary(&reader, size: length)))
             } else {
-                let kPos = riceKFast(total: length, count: tf)
-                if keep {
-                    var position = -1
-                    reader.readRiceRun(tf, k: kPos) { gap in
-                        position &+= gap &+ 1
-                        result.positions.append(UInt32(truncatingIfNeeded: position))
-                    }
-                } else {
-                    reader.skipRice(tf, k: kPos)
+                var position = -1
+                reader.readRiceRun(tf, k: riceKFast(total: length, count: tf)) { gap in
+                    position &+= gap &+ 1
+                    result.positions.append(UInt32(truncatingIfNeeded: position))
                 }
             }
-            if keep {
-                result.docs.append(UInt32(doc))
-                result.offsets.append(Int32(result.positions.count))
-            }
+            result.docs.append(doc)
+            result.offsets.append(Int32(result.positions.count))
+            j &+= 1
         }
         return result
     }

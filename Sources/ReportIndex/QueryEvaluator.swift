@@ -17,6 +17,9 @@ struct LeafHits {
     var tf: [UInt32] = []
     var exact: [Bool] = []
     var exactMatters = false
+    /// Per term the word resolved to, where each doc's positions start: recorded only for the plain
+    /// top-level words proximity may score (BestMatchRanker), empty otherwise.
+    var seeks: [PositionSeeks] = []
 }
 
 /// Evaluates and scores one query.
@@ -76,10 +79,16 @@ struct QueryEvaluator {
             let docs = evaluate(root, positive: true)
             return ([ClauseHits(docs: docs, leaves: start..<scoringLeaves.count)], [])
         }
+        // Plain top-level words: with two or more, proximity may need their positions later.
+        let plain = required.map { node in
+            if case .term(let word, titleOnly: false) = node { return !word.isPrefix }
+            return false
+        }
+        let seek = plain.filter { $0 }.count >= 2
         var clauses: [ClauseHits] = []
-        for node in required {
+        for (c, node) in required.enumerated() {
             let start = scoringLeaves.count
-            let docs = evaluate(node, positive: true)
+            let docs = evaluate(node, positive: true, recordSeeks: seek && plain[c])
             clauses.append(ClauseHits(docs: docs, leaves: start..<scoringLeaves.count))
         }
         var excluded: [UInt32] = []
@@ -87,15 +96,16 @@ struct QueryEvaluator {
         return (clauses, excluded)
     }
 
-    /// Sorted docs matching `node`; when `positive`, its leaves are kept for scoring.
-    mutating func evaluate(_ node: QueryNode, positive: Bool) -> [UInt32] {
+    /// Sorted docs matching `node`; when `positive`, its leaves are kept for scoring; `recordSeeks`
+    /// (a plain word) also keeps where its docs' positions are (LeafHits.seeks).
+    mutating func evaluate(_ node: QueryNode, positive: Bool, recordSeeks: Bool = false) -> [UInt32] {
         switch node {
         case .term(let word, let titleOnly):
             guard charge([word]) else {
                 if positive { scoringLeaves.append(LeafHits()) }
                 return []
             }
-            var hits = termHits(word, titleOnly: titleOnly)
+            var hits = termHits(word, titleOnly: titleOnly, recordSeeks: recordSeeks)
             hits.exactMatters = word.isAccented && fold
             if positive { scoringLeaves.append(hits) }
             return hits.docs
@@ -126,23 +136,39 @@ struct QueryEvaluator {
     /// Union of the postings of every term the word resolves to (optionally title-only), as counts.
     /// Under `titleOnly` a doc needs a title occurrence and only those count; its exact flag comes
     /// from any exact-spelling term in it, as when the union is restricted after merging.
-    func termHits(_ word: QueryTerm, titleOnly: Bool) -> LeafHits {
+    func termHits(_ word: QueryTerm, titleOnly: Bool, recordSeeks: Bool = false) -> LeafHits {
         let resolved = index.resolve(word, fold: fold)
         let weight = UInt32(SearchIndex.titleWeight)
         var hits = LeafHits()
         if resolved.count == 1 {
+            // Filled through raw buffers of df slots (an append per doc would check uniqueness).
             let offset = resolved[0].offset
-            if !titleOnly {
-                let df = index.documentFrequency(atOffset: offset)
-                hits.docs.reserveCapacity(df)
-                hits.tf.reserveCapacity(df)
+            let df = index.documentFrequency(atOffset: offset)
+            let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: df)
+            let tfs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: df)
+            let bits = UnsafeMutableBufferPointer<Int>.allocate(capacity: recordSeeks ? df : 0)
+            defer {
+                docs.deallocate()
+                tfs.deallocate()
+                bits.deallocate()
             }
-            index.forEachCount(atOffset: offset) { doc, tf, inTitle in
+            var n = 0
+            index.forEachCount(atOffset: offset) { doc, tf, inTitle, bit in
                 if titleOnly && inTitle == 0 { return }
-                hits.docs.append(doc)
-                hits.tf.append(titleOnly ? inTitle * weight : inTitle * weight + (tf - inTitle))
+                docs[n] = doc
+                tfs[n] = titleOnly ? inTitle * weight : inTitle * weight + (tf - inTitle)
+                if recordSeeks { bits[n] = bit }
+                n &+= 1
             }
-            hits.exact = [Bool](repeating: resolved[0].exact, count: hits.docs.count)
+            hits.docs = Array(docs[..<n])
+            hits.tf = Array(tfs[..<n])
+            hits.exact = [Bool](repeating: resolved[0].exact, count: n)
+            if recordSeeks {
+                var seeks = PositionSeeks()
+                seeks.docs = hits.docs
+                seeks.bits = Array(bits[..<n])
+                hits.seeks = [seeks]
+            }
         } else if resolved.count > 1 {
             // Sum by doc slot: O(doc slots + postings), no sort and no merge of the lists. A
             // large expansion is split by posting bytes between two workers (decoding is most of
@@ -161,14 +187,15 @@ struct QueryEvaluator {
             let shares = half < resolved.count ? [resolved[..<half], resolved[half...]] : [resolved[...]]
             let counts = shares.map { _ in SlotCounts(slots: slots) }
             if shares.count == 1 {
-                counts[0].add(shares[0], of: index, titleOnly: titleOnly)
+                counts[0].add(shares[0], of: index, titleOnly: titleOnly, recordSeeks: recordSeeks)
             } else {
                 let index = self.index
                 DispatchQueue.concurrentPerform(iterations: shares.count) { i in
-                    counts[i].add(shares[i], of: index, titleOnly: titleOnly)
+                    counts[i].add(shares[i], of: index, titleOnly: titleOnly, recordSeeks: recordSeeks)
                 }
                 for other in counts.dropFirst() { counts[0].absorb(other) }
             }
+            if recordSeeks { hits.seeks = counts.flatMap(\.seeks) }
             counts[0].forEachMatched { doc, tf, exact in
                 hits.docs.append(doc)
                 hits.tf.append(tf)
@@ -242,6 +269,32 @@ struct QueryEvaluator {
         }
         hits.positions = positions
         return hits
+    }
+
+    /// Union of a few small postings (the rescored docs of one word's terms) by a k-way walk over
+    /// their docs: O(positions × parts), nothing sized by the doc slots. A doc held by several parts
+    /// gets its positions sorted (terms never share a position).
+    static func mergeFew(_ parts: [DecodedPosting]) -> DecodedPosting {
+        if parts.count == 1 { return parts[0] }
+        var result = DecodedPosting()
+        var cursors = [Int](repeating: 0, count: parts.count)
+        while true {
+            var doc = UInt32.max
+            for p in parts.indices where cursors[p] < parts[p].docs.count { doc = min(doc, parts[p].docs[cursors[p]]) }
+            if doc == UInt32.max { break }
+            let start = result.positions.count
+            var sources = 0
+            for p in parts.indices where cursors[p] < parts[p].docs.count && parts[p].docs[cursors[p]] == doc {
+                let c = cursors[p]
+                result.positions.append(contentsOf: parts[p].positions[Int(parts[p].offsets[c])..<Int(parts[p].offsets[c + 1])])
+                cursors[p] = c + 1
+                sources += 1
+            }
+            if sources > 1 { result.positions[start...].sort() }
+            result.docs.append(doc)
+            result.offsets.append(Int32(result.positions.count))
+        }
+        return result
     }
 
     /// Docs where the words occur consecutively inside one region (title or body); a doc's tf is

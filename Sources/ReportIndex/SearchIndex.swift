@@ -174,11 +174,11 @@ public final class SearchIndex: Sendable {
         }
     }
 
-    /// Decodes the docs `wanted` of the posting at byte `offset`, with positions.
-    func positions(atOffset offset: Int, wanted: UnsafeBufferPointer<Bool>) -> DecodedPosting {
+    /// The docs of `chosen` (ascending) that `seeks` holds, with their positions.
+    func positions(seeks: PositionSeeks, chosen: [UInt32]) -> DecodedPosting {
         postings.withUnsafeBufferPointer { base in
             docLengths.withUnsafeBufferPointer { lengths in
-                PostingCodec.decodePositions(base.baseAddress!, offset: offset, docSlots: docSlots, docLengths: lengths, wanted: wanted)
+                PostingCodec.decodePositions(base.baseAddress!, seeks: seeks, docLengths: lengths, chosen: chosen)
             }
         }
     }
@@ -186,12 +186,13 @@ public final class SearchIndex: Sendable {
     /// Calls `body(doc, tf, inTitle)` for each doc of term `id` (see PostingCodec.decodeCounts).
     @inline(__always)
     func forEachCount(_ id: Int, _ body: (UInt32, UInt32, UInt32) -> Void) {
-        forEachCount(atOffset: dictionary.entry(id).postingOffset, body)
+        forEachCount(atOffset: dictionary.entry(id).postingOffset) { doc, tf, inTitle, _ in body(doc, tf, inTitle) }
     }
 
-    /// Calls `body(doc, tf, inTitle)` for each doc of the posting at byte `offset`.
+    /// Calls `body(doc, tf, inTitle, bit)` for each doc of the posting at byte `offset`; `bit` is
+    /// where the doc's positions can be read again (PositionSeeks).
     @inline(__always)
-    func forEachCount(atOffset offset: Int, _ body: (UInt32, UInt32, UInt32) -> Void) {
+    func forEachCount(atOffset offset: Int, _ body: (UInt32, UInt32, UInt32, Int) -> Void) {
         postings.withUnsafeBufferPointer { base in
             docLengths.withUnsafeBufferPointer { lengths in
                 titleLengths.withUnsafeBufferPointer { titles in
@@ -237,19 +238,18 @@ public final class SearchIndex: Sendable {
         best(zip(docs, scores).map { ScoredDoc(doc: $0, score: $1) }, count: count)
     }
 
-    /// The `count` first of `items` by ScoredDoc.precedes, in order. A page is small next to the
-    /// matches of a common term, so a bounded insertion keeps only the page instead of sorting every
-    /// match; a large `count` falls back to a full sort.
-    static func best(_ items: [ScoredDoc], count: Int) -> [ScoredDoc] {
+    /// The `count` first of `item(0..<n)` by ScoredDoc.precedes, in order. A page is small next to
+    /// the matches of a common term, so a bounded insertion keeps only the page instead of sorting
+    /// every match (each item is made once, when it is looked at); a large `count` falls back to a
+    /// full sort.
+    static func best(count: Int, of n: Int, _ item: (Int) -> ScoredDoc) -> [ScoredDoc] {
         guard count > 0 else { return [] }
-        if count * 8 >= items.count {
-            return Array(items.sorted(by: ScoredDoc.precedes).prefix(count))
-        }
+        if count * 8 >= n { return Array((0..<n).map(item).sorted(by: ScoredDoc.precedes).prefix(count)) }
         var top: [ScoredDoc] = []
         top.reserveCapacity(count + 1)
-        for candidate in items {
+        for i in 0..<n {
+            let candidate = item(i)
             if top.count == count, !ScoredDoc.precedes(candidate, top[count - 1]) { continue }
-            // Binary search for the first element the candidate precedes.
             var low = 0
             var high = top.count
             while low < high {
@@ -260,6 +260,11 @@ public final class SearchIndex: Sendable {
             if top.count > count { top.removeLast() }
         }
         return top
+    }
+
+    /// The `count` first of `items` by ScoredDoc.precedes, in order.
+    static func best(_ items: [ScoredDoc], count: Int) -> [ScoredDoc] {
+        best(count: count, of: items.count) { items[$0] }
     }
 
     /// Exact number of live docs matching every clause.

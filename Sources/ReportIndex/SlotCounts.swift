@@ -8,6 +8,8 @@
 final class SlotCounts: @unchecked Sendable {
     let tf: UnsafeMutableBufferPointer<UInt32>
     let flags: UnsafeMutableBufferPointer<UInt8>
+    /// Per term added with `recordSeeks`, in order, where its docs' positions start.
+    private(set) var seeks: [PositionSeeks] = []
 
     init(slots: Int) {
         tf = .allocate(capacity: slots)
@@ -22,14 +24,21 @@ final class SlotCounts: @unchecked Sendable {
     }
 
     /// Adds the postings at `terms`' offsets (see QueryEvaluator.termHits for the weighting).
-    func add(_ terms: ArraySlice<(id: Int, exact: Bool, offset: Int, bytes: Int)>, of index: SearchIndex, titleOnly: Bool) {
+    /// With `recordSeeks`, each term's seek points are kept too (`seeks`).
+    func add(
+        _ terms: ArraySlice<(id: Int, exact: Bool, offset: Int, bytes: Int)>, of index: SearchIndex, titleOnly: Bool,
+        recordSeeks: Bool = false
+    ) {
         let weight = UInt32(SearchIndex.titleWeight)
         let tf = self.tf
         let flags = self.flags
         for term in terms {
             let exactFlag: UInt8 = term.exact ? 2 : 0
-            index.forEachCount(atOffset: term.offset) { doc, count, inTitle in
+            var termSeeks = recordSeeks ? PositionSeeks(capacity: index.documentFrequency(atOffset: term.offset)) : PositionSeeks()
+            defer { if recordSeeks { seeks.append(termSeeks) } }
+            index.forEachCount(atOffset: term.offset) { doc, count, inTitle, bit in
                 let d = Int(doc)
+                if recordSeeks { termSeeks.append(doc: doc, bit: bit) }
                 if titleOnly {
                     tf[d] &+= inTitle * weight
                     flags[d] |= exactFlag | (inTitle > 0 ? 1 : 0)

@@ -1,0 +1,24 @@
+// PositionSeeks: where, in one term's posting, each doc's tf code starts, recorded while the counts
+// decoder passes over it (QueryEvaluator, for the words proximity may score), so the positions of the
+// few docs that are rescored can be read by seeking to them instead of walking the whole list again.
+// Invariant: docs strictly ascending, bits.count == docs.count, bits[i] the absolute bit offset of
+// docs[i]'s tf code in the index's posting buffer. A value; used by the one query that made it.
+
+/// Seek points into one term's posting, one per doc.
+struct PositionSeeks {
+    var docs: [UInt32] = []
+    var bits: [Int] = []
+
+    init() {}
+
+    init(capacity: Int) {
+        docs.reserveCapacity(capacity)
+        bits.reserveCapacity(capacity)
+    }
+
+    @inline(__always)
+    mutating func append(doc: UInt32, bit: Int) {
+        docs.append(doc)
+        bits.append(bit)
+    }
+}
