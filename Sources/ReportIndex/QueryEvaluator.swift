@@ -1,9 +1,10 @@
 // QueryEvaluator: runs a Query tree on a SearchIndex: each leaf becomes a LeafHits (docs, per-doc
 // title-weighted term frequency, exact-spelling flags), nodes combine sorted doc lists (AND =
 // intersection minus exclusions, OR = union), and BM25 scores the final docs from the leaves that
-// were not under an exclusion. Only phrase words are decoded with positions; a plain word's postings
-// are decoded to counts (PostingCodec+Counts), and a word that resolves to several terms (folding,
-// prefixes) sums them in one array over the doc slots. Every posting decoded is charged to a work
+// were not under an exclusion. Postings are walked as counts (PostingCodec+Counts); a word that
+// resolves to several terms (folding, prefixes) sums them in one array over the doc slots. Positions
+// are read back by seeking (PositionSeeks) only where needed: for a phrase, in the docs holding
+// every word; for a plain top-level word, the seek points are kept for BestMatchRanker's rescoring. Every posting decoded is charged to a work
 // budget (bytes); once it is spent, leaves evaluate to nothing and `exhausted` is set, so the caller
 // refuses the query instead of finishing it. Invariant: every doc list is strictly ascending. One
 // evaluator per query; not shared between threads (the index it reads is).
