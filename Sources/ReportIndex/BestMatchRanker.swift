@@ -287,36 +287,39 @@ struct BestMatchRanker {
         return soft.allSatisfy { $0 } ? [Bool](repeating: false, count: meta.count) : soft
     }
 
-    /// The k-th largest value (1-based k <= values.count), by a min-heap of the k largest.
+    /// The k-th largest value (1-based k <= values.count): a quickselect (three-way partitions around
+    /// a median of three, so runs of equal scores cost one pass), O(n) expected; past 64 rounds
+    /// (a pathological input) it sorts what is left instead.
     static func kthLargest(_ values: [Double], _ k: Int) -> Double {
-        var heap: [Double] = []
-        heap.reserveCapacity(k)
-        func siftDown(_ start: Int) {
-            var i = start
-            while true {
-                let l = 2 * i + 1
-                let r = l + 1
-                var m = i
-                if l < heap.count && heap[l] < heap[m] { m = l }
-                if r < heap.count && heap[r] < heap[m] { m = r }
-                if m == i { return }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
-        for v in values {
-            if heap.count < k {
-                heap.append(v)
-                var i = heap.count - 1
-                while i > 0 && heap[(i - 1) / 2] > heap[i] {
-                    heap.swapAt(i, (i - 1) / 2)
-                    i = (i - 1) / 2
+        var values = values
+        return values.withUnsafeMutableBufferPointer { v in
+            var low = 0
+            var high = v.count - 1
+            let target = k - 1  // index in descending order
+            for _ in 0..<64 {
+                if low >= high { return v[target] }
+                let a = v[low], b = v[low + (high - low) / 2], c = v[high]
+                let pivot = max(min(a, b), min(max(a, b), c))
+                // v[low..<above] > pivot, v[above..<i] == pivot, v[below+1...high] < pivot.
+                var above = low
+                var i = low
+                var below = high
+                while i <= below {
+                    if v[i] > pivot {
+                        v.swapAt(above, i)
+                        above += 1
+                        i += 1
+                    } else if v[i] < pivot {
+                        v.swapAt(i, below)
+                        below -= 1
+                    } else {
+                        i += 1
+                    }
                 }
-            } else if v > heap[0] {
-                heap[0] = v
-                siftDown(0)
+                if target < above { high = above - 1 } else if target > below { low = below + 1 } else { return pivot }
             }
+            v[low...high].sort(by: >)
+            return v[target]
         }
-        return heap[0]
     }
 }

@@ -11,14 +11,9 @@ struct PositionSeeks {
 
     init() {}
 
-    init(capacity: Int) {
-        docs.reserveCapacity(capacity)
-        bits.reserveCapacity(capacity)
-    }
-
-    @inline(__always)
-    mutating func append(doc: UInt32, bit: Int) {
-        docs.append(doc)
-        bits.append(bit)
+    /// The first `count` seek points of two raw buffers.
+    init(docs: UnsafeMutableBufferPointer<UInt32>, bits: UnsafeMutableBufferPointer<Int>, count: Int) {
+        self.docs = Array(docs[..<count])
+        self.bits = Array(bits[..<count])
     }
 }

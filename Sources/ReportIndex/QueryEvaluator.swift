@@ -164,12 +164,7 @@ struct QueryEvaluator {
             hits.docs = Array(docs[..<n])
             hits.tf = Array(tfs[..<n])
             hits.exact = [Bool](repeating: resolved[0].exact, count: n)
-            if recordSeeks {
-                var seeks = PositionSeeks()
-                seeks.docs = hits.docs
-                seeks.bits = Array(bits[..<n])
-                hits.seeks = [seeks]
-            }
+            if recordSeeks { hits.seeks = [PositionSeeks(docs: docs, bits: bits, count: n)] }
         } else if resolved.count > 1 {
             // Sum by doc slot: O(doc slots + postings), no sort and no merge of the lists. A
             // large expansion is split by posting bytes between two workers (decoding is most of
@@ -252,10 +247,7 @@ struct QueryEvaluator {
                 bits[n] = bit
                 n &+= 1
             }
-            var seeks = PositionSeeks()
-            seeks.docs = Array(docs[..<n])
-            seeks.bits = Array(bits[..<n])
-            return seeks
+            return PositionSeeks(docs: docs, bits: bits, count: n)
         }
     }
 

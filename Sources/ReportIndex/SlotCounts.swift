@@ -34,11 +34,23 @@ final class SlotCounts: @unchecked Sendable {
         let flags = self.flags
         for term in terms {
             let exactFlag: UInt8 = term.exact ? 2 : 0
-            var termSeeks = recordSeeks ? PositionSeeks(capacity: index.documentFrequency(atOffset: term.offset)) : PositionSeeks()
-            defer { if recordSeeks { seeks.append(termSeeks) } }
+            // Seek points go to raw buffers of df slots (an append per doc would check uniqueness).
+            let df = recordSeeks ? index.documentFrequency(atOffset: term.offset) : 0
+            let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: df)
+            let bits = UnsafeMutableBufferPointer<Int>.allocate(capacity: df)
+            var n = 0
+            defer {
+                if recordSeeks { seeks.append(PositionSeeks(docs: docs, bits: bits, count: n)) }
+                docs.deallocate()
+                bits.deallocate()
+            }
             index.forEachCount(atOffset: term.offset) { doc, count, inTitle, bit in
                 let d = Int(doc)
-                if recordSeeks { termSeeks.append(doc: doc, bit: bit) }
+                if recordSeeks {
+                    docs[n] = doc
+                    bits[n] = bit
+                    n &+= 1
+                }
                 if titleOnly {
                     tf[d] &+= inTitle * weight
                     flags[d] |= exactFlag | (inTitle > 0 ? 1 : 0)

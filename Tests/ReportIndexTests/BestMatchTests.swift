@@ -15,6 +15,20 @@ private func all(_ doc: UInt32) -> Bool { true }
 
 @Suite("Best match and proximity")
 struct BestMatchTests {
+    @Test("kthLargest equals the sorted k-th on random scores with long runs of ties")
+    func kthLargestMatchesSort() {
+        var rng = SystemRandomNumberGenerator()
+        for trial in 0..<300 {
+            let n = 1 + trial % 97 + (trial % 7 == 0 ? 3_000 : 0)
+            let distinct = 1 + Int.random(in: 0..<(trial % 3 == 0 ? 3 : 1_000), using: &rng)
+            let values = (0..<n).map { _ in Double(Int.random(in: 0..<distinct, using: &rng)) / 7 }
+            let sorted = values.sorted(by: >)
+            for k in Set([1, n, 1 + n / 2, Int.random(in: 1...n, using: &rng)]) {
+                #expect(BestMatchRanker.kthLargest(values, k) == sorted[k - 1], "n \(n) k \(k)")
+            }
+        }
+    }
+
     @Test("a page is not empty when some report holds some of the words; total stays strict")
     func partialMatches() throws {
         let idx = index(["Một\nkinh tế phát triển", "Hai\nthời tiết hôm nay", "Ba\nkinh doanh"])
