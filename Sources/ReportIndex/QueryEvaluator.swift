@@ -87,14 +87,59 @@ struct QueryEvaluator {
         }
         let seek = plain.filter { $0 }.count >= 2
         var clauses: [ClauseHits] = []
-        for (c, node) in required.enumerated() {
-            let start = scoringLeaves.count
-            let docs = evaluate(node, positive: true, recordSeeks: seek && plain[c])
-            clauses.append(ClauseHits(docs: docs, leaves: start..<scoringLeaves.count))
+        let costs = required.map { cost(of: $0) }
+        let totalCost = costs.reduce(0, +)
+        if required.count >= 2 && totalCost >= parallelBytes && totalCost <= budget && !exhausted {
+            // Within the budget whatever the order, so the clauses can be decoded on two threads
+            // (each on its own evaluator, the costliest first to the less loaded worker) with the
+            // results of the sequential walk below.
+            var shares: [[Int]] = [[], []]
+            var load = [0, 0]
+            for c in required.indices.sorted(by: { costs[$0] > costs[$1] }) {
+                let w = load[0] <= load[1] ? 0 : 1
+                shares[w].append(c)
+                load[w] += costs[c]
+            }
+            let workers = shares
+            let results = WorkerResults<(docs: [UInt32], leaves: [LeafHits], spent: Int)?>(repeating: nil, count: required.count)
+            let (index, fold) = (self.index, self.fold)
+            DispatchQueue.concurrentPerform(iterations: 2) { w in
+                for c in workers[w].sorted() {
+                    var worker = QueryEvaluator(index: index, fold: fold, parallelBytes: Int.max, budget: Int.max)
+                    let docs = worker.evaluate(required[c], positive: true, recordSeeks: seek && plain[c])
+                    results.set(c, (docs, worker.scoringLeaves, worker.spent))
+                }
+            }
+            for c in required.indices {
+                let result = results[c]!
+                let start = scoringLeaves.count
+                scoringLeaves.append(contentsOf: result.leaves)
+                budget -= result.spent
+                spent += result.spent
+                clauses.append(ClauseHits(docs: result.docs, leaves: start..<scoringLeaves.count))
+            }
+        } else {
+            for (c, node) in required.enumerated() {
+                let start = scoringLeaves.count
+                let docs = evaluate(node, positive: true, recordSeeks: seek && plain[c])
+                clauses.append(ClauseHits(docs: docs, leaves: start..<scoringLeaves.count))
+            }
         }
         var excluded: [UInt32] = []
         for node in excludedNodes { excluded = Self.union(excluded, evaluate(node, positive: false)) }
         return (clauses, excluded)
+    }
+
+    /// Posting bytes evaluating `node` may charge: at least what it charges (an AND's exclusions are
+    /// skipped when nothing is left to exclude from).
+    func cost(of node: QueryNode) -> Int {
+        func bytes(_ word: QueryTerm) -> Int { index.resolve(word, fold: fold).reduce(0) { $0 + $1.bytes } }
+        switch node {
+        case .term(let word, _): return bytes(word)
+        case .phrase(let words, _): return words.reduce(0) { $0 + bytes($1) }
+        case .or(let operands): return operands.reduce(0) { $0 + cost(of: $1) }
+        case .and(let required, let excluded): return (required + excluded).reduce(0) { $0 + cost(of: $1) }
+        }
     }
 
     /// Sorted docs matching `node`; when `positive`, its leaves are kept for scoring; `recordSeeks`

@@ -1,6 +1,6 @@
-// Splitting a word's expansion or a phrase's words over two threads changes nothing: on random
-// queries over a generated corpus, the split evaluation gives the docs and bit-identical scores of
-// the sequential one.
+// Splitting a word's expansion, a phrase's words or the top-level clauses over two threads changes
+// nothing: on random queries over a generated corpus, the split evaluation gives the docs, leaves,
+// seek points and bit-identical scores of the sequential one, and charges the same budget.
 import Testing
 
 @testable import ReportIndex
@@ -32,5 +32,41 @@ struct ParallelEvaluationTests {
             #expect(parallel.score(docs) == sequential.score(docs), "\(text)")
         }
         #expect(checked == 500)
+    }
+
+    @Test("top-level clauses on two threads give the clauses, leaves, seek points and spent budget of one thread")
+    func clausesSameAsSequential() throws {
+        var generator = CorpusGenerator(seed: 5_150_002)
+        var builder = IndexBuilder()
+        var words: [[String]] = []
+        for doc in 0..<400 {
+            let text = generator.document()
+            words.append(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+            builder.add(doc: UInt32(doc), text: Array(text.utf8))
+        }
+        let index = builder.build()
+        var checked = 0
+        var split = 0
+        for _ in 0..<5_000 where checked < 500 {
+            let text = generator.query(docWords: words[generator.int(words.count)])
+            guard let query = try? Query.parse(text, fold: generator.chance(30)) else { continue }
+            checked += 1
+            var sequential = QueryEvaluator(index: index, fold: query.fold, parallelBytes: Int.max)
+            var parallel = QueryEvaluator(index: index, fold: query.fold, parallelBytes: 0)
+            let one = sequential.evaluateClauses(query.root)
+            let two = parallel.evaluateClauses(query.root)
+            if case .and(let required, _) = query.root, required.count >= 2 { split += 1 }
+            #expect(two.clauses.map(\.docs) == one.clauses.map(\.docs), "\(text)")
+            #expect(two.clauses.map(\.leaves) == one.clauses.map(\.leaves), "\(text)")
+            #expect(two.excluded == one.excluded, "\(text)")
+            #expect(parallel.spent == sequential.spent, "\(text)")
+            #expect(parallel.scoringLeaves.count == sequential.scoringLeaves.count, "\(text)")
+            for (a, b) in zip(parallel.scoringLeaves, sequential.scoringLeaves) {
+                #expect(a.docs == b.docs && a.tf == b.tf && a.exact == b.exact, "\(text)")
+                #expect(a.seeks.map(\.docs) == b.seeks.map(\.docs) && a.seeks.map(\.bits) == b.seeks.map(\.bits), "\(text)")
+            }
+        }
+        #expect(checked == 500)
+        #expect(split > 100)
     }
 }
