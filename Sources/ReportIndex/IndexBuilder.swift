@@ -38,7 +38,7 @@ public struct IndexBuilder {
 
     /// Builds an index of docs 0..<docCount in parallel; `text(i)` is called once per doc, from
     /// several threads at once, and must be safe to call concurrently.
-    public static func build(docCount: Int, text: (Int) -> [UInt8]) -> SearchIndex {
+    public static func build(docCount: Int, text: @Sendable (Int) -> [UInt8]) -> SearchIndex {
         assemble(count: docCount, docSlots: docCount, doc: { UInt32($0) }, text: { text($0) })
     }
 
@@ -46,17 +46,12 @@ public struct IndexBuilder {
     /// local doc i is global doc base+i and `text(i)` is called once per local doc, concurrently.
     /// A nil text marks a dead slot (retired number): length 0, not indexed, not counted in
     /// `documentCount` nor in the average length.
-    public static func buildSegment(base: UInt32, docCount: Int, text: (Int) -> [UInt8]?) -> IndexSegment {
+    public static func buildSegment(base: UInt32, docCount: Int, text: @Sendable (Int) -> [UInt8]?) -> IndexSegment {
         IndexSegment(base: base, index: assemble(count: docCount, docSlots: docCount, doc: { UInt32($0) }, text: text))
     }
 
-    /// Hands a value to concurrentPerform's @Sendable closure when the code guarantees disjoint use.
-    struct UncheckedSendable<T>: @unchecked Sendable {
-        let value: T
-    }
-
-    /// One chunk's tokenisation result.
-    final class Chunk: @unchecked Sendable {
+    /// One chunk's tokenisation result, made by one worker and read by all once they are done.
+    struct Chunk: Sendable {
         var termIDs: [[UInt8]: Int32] = [:]
         var terms: [[UInt8]] = []
         var docFrequency: [Int32] = []
@@ -66,31 +61,28 @@ public struct IndexBuilder {
         var occPosition: [UInt32] = []
         /// Docs of the chunk whose text was not nil.
         var liveCount = 0
+        /// Per live doc of the chunk: its number, tokens and title tokens.
+        var lengths: [(doc: UInt32, length: UInt32, title: UInt32)] = []
     }
 
     /// Builds an index of `docSlots` slots from `count` docs numbered ascending by `doc(i)`; a nil
     /// `text(i)` leaves its slot dead.
-    static func assemble(count: Int, docSlots: Int, doc: (Int) -> UInt32, text: (Int) -> [UInt8]?) -> SearchIndex {
+    static func assemble(
+        count: Int, docSlots: Int, doc: @Sendable (Int) -> UInt32, text: @Sendable (Int) -> [UInt8]?
+    ) -> SearchIndex {
+        let chunkCount = max(1, min(count, 64))
+        let tokenized = WorkerResults(repeating: Chunk(), count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+            let range = (count * c / chunkCount)..<(count * (c + 1) / chunkCount)
+            tokenized.set(c, tokenize(range: range, doc: doc, text: text))
+        }
+        let chunks = tokenized.values
         var docLengths = [UInt32](repeating: 0, count: docSlots)
         var titleLengths = [UInt32](repeating: 0, count: docSlots)
-        let chunkCount = max(1, min(count, 64))
-        let chunks = (0..<chunkCount).map { _ in Chunk() }
-        withoutActuallyEscaping(doc) { doc in
-            withoutActuallyEscaping(text) { text in
-                // The caller promises `text` is safe to call concurrently; each chunk writes only the
-                // length slots of its own docs.
-                let sources = UncheckedSendable(value: (doc, text))
-                docLengths.withUnsafeMutableBufferPointer { lengths in
-                    titleLengths.withUnsafeMutableBufferPointer { titles in
-                        let slots = UncheckedSendable(value: (lengths, titles))
-                        DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
-                            let range = (count * c / chunkCount)..<(count * (c + 1) / chunkCount)
-                            tokenize(
-                                chunk: chunks[c], range: range, doc: sources.value.0, text: sources.value.1,
-                                lengths: slots.value.0, titles: slots.value.1)
-                        }
-                    }
-                }
+        for chunk in chunks {
+            for entry in chunk.lengths {
+                docLengths[Int(entry.doc)] = entry.length
+                titleLengths[Int(entry.doc)] = entry.title
             }
         }
         // Merge term tables, sort by (folded, term).
@@ -117,20 +109,20 @@ public struct IndexBuilder {
         // Encode term ranges in parallel.
         let partCount = max(1, min(termCount, 32))
         let parts = WorkerResults<(bytes: [UInt8], offsets: [UInt32])>(repeating: ([], []), count: partCount)
-        docLengths.withUnsafeBufferPointer { buffer in
-            let lengths = UncheckedSendable(value: buffer)
-            DispatchQueue.concurrentPerform(iterations: partCount) { p in
-                let range = (termCount * p / partCount)..<(termCount * (p + 1) / partCount)
-                var writer = BitWriter()
-                var offsets: [UInt32] = []
-                offsets.reserveCapacity(range.count)
+        let lengths = docLengths
+        DispatchQueue.concurrentPerform(iterations: partCount) { p in
+            let range = (termCount * p / partCount)..<(termCount * (p + 1) / partCount)
+            var writer = BitWriter()
+            var offsets: [UInt32] = []
+            offsets.reserveCapacity(range.count)
+            lengths.withUnsafeBufferPointer { lengths in
                 for g in range {
                     offsets.append(UInt32(writer.bytes.count))
                     encode(term: g, chunks: chunks, globalToLocal: globalToLocal, docSlots: docSlots,
-                           lengths: lengths.value, writer: &writer)
+                           lengths: lengths, writer: &writer)
                 }
-                parts.set(p, (writer.bytes, offsets))
             }
+            parts.set(p, (writer.bytes, offsets))
         }
         let (postings, postingOffsets) = concatenate(parts.values.map { ($0.bytes, $0.offsets) })
         let dictionary = TermDictionary(terms: sorted.map(\.term), postingOffsets: postingOffsets)
@@ -160,10 +152,9 @@ public struct IndexBuilder {
         return (postings, postingOffsets)
     }
 
-    private static func tokenize(
-        chunk: Chunk, range: Range<Int>, doc: (Int) -> UInt32, text: (Int) -> [UInt8]?,
-        lengths: UnsafeMutableBufferPointer<UInt32>, titles: UnsafeMutableBufferPointer<UInt32>
-    ) {
+    /// Tokenizes docs `range` (by `doc(i)`, `text(i)`) into one chunk.
+    private static func tokenize(range: Range<Int>, doc: (Int) -> UInt32, text: (Int) -> [UInt8]?) -> Chunk {
+        var chunk = Chunk()
         var scanner = Tokenizer.Scanner()
         var occTerm: [Int32] = []
         var occDoc: [UInt32] = []
@@ -199,8 +190,7 @@ public struct IndexBuilder {
                     position += 1
                 }
             }
-            lengths[Int(number)] = position
-            titles[Int(number)] = titleLength
+            chunk.lengths.append((number, position, titleLength))
         }
         // Counting sort by local term; stable, so each term's occurrences stay in (doc, position) order.
         var start = [Int32](repeating: 0, count: chunk.terms.count + 1)
@@ -219,6 +209,7 @@ public struct IndexBuilder {
         chunk.occDoc = sortedDoc
         chunk.occPosition = sortedPosition
         chunk.termIDs = [:]
+        return chunk
     }
 
     private static func encode(

@@ -146,31 +146,26 @@ extension IndexSegment {
         guard termCount > 0 else { return nil }
         let partCount = min(termCount, 64)
         // Per part: the first bad term id (or -1), and the positions counted.
-        var firstBad = [Int](repeating: -1, count: partCount)
-        var positions = [Int](repeating: 0, count: partCount)
-        postings.withUnsafeBufferPointer { postingBuffer in
-            docLengths.withUnsafeBufferPointer { lengthBuffer in
-                firstBad.withUnsafeMutableBufferPointer { badBuffer in
-                    positions.withUnsafeMutableBufferPointer { positionBuffer in
-                        let shared = IndexBuilder.UncheckedSendable(
-                            value: (postingBuffer, lengthBuffer, badBuffer, positionBuffer))
-                        DispatchQueue.concurrentPerform(iterations: partCount) { p in
-                            let (postingBuffer, lengthBuffer, badBuffer, positionBuffer) = shared.value
-                            let range = (termCount * p / partCount)..<(termCount * (p + 1) / partCount)
-                            var total = 0
-                            dictionary.forEach(in: range) { entry in
-                                guard badBuffer[p] < 0 else { return }
-                                let count = PostingCodec.validate(
-                                    postingBuffer.baseAddress!, range: entry.postingOffset..<entry.nextPosting,
-                                    docSlots: lengthBuffer.count, docLengths: lengthBuffer)
-                                if let count { total += count } else { badBuffer[p] = entry.id }
-                            }
-                            positionBuffer[p] = total
-                        }
+        let results = WorkerResults(repeating: (bad: -1, positions: 0), count: partCount)
+        DispatchQueue.concurrentPerform(iterations: partCount) { p in
+            let range = (termCount * p / partCount)..<(termCount * (p + 1) / partCount)
+            var total = 0
+            var bad = -1
+            postings.withUnsafeBufferPointer { postingBuffer in
+                docLengths.withUnsafeBufferPointer { lengthBuffer in
+                    dictionary.forEach(in: range) { entry in
+                        guard bad < 0 else { return }
+                        let count = PostingCodec.validate(
+                            postingBuffer.baseAddress!, range: entry.postingOffset..<entry.nextPosting,
+                            docSlots: lengthBuffer.count, docLengths: lengthBuffer)
+                        if let count { total += count } else { bad = entry.id }
                     }
                 }
             }
+            results.set(p, (bad, total))
         }
+        let firstBad = results.values.map(\.bad)
+        let positions = results.values.map(\.positions)
         if let bad = firstBad.first(where: { $0 >= 0 }) {
             return (bad, dictionary.entry(bad).postingOffset)
         }

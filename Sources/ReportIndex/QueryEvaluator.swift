@@ -226,14 +226,19 @@ struct QueryEvaluator {
                 }
             }
             let shares = half < resolved.count ? [resolved[..<half], resolved[half...]] : [resolved[...]]
-            let counts = shares.map { _ in SlotCounts(slots: slots) }
+            var counts: [SlotCounts]
             if shares.count == 1 {
+                counts = [SlotCounts(slots: slots)]
                 counts[0].add(shares[0], of: index, titleOnly: titleOnly, recordSeeks: recordSeeks)
             } else {
                 let index = self.index
+                let results = WorkerResults<SlotCounts?>(repeating: nil, count: shares.count)
                 DispatchQueue.concurrentPerform(iterations: shares.count) { i in
-                    counts[i].add(shares[i], of: index, titleOnly: titleOnly, recordSeeks: recordSeeks)
+                    let share = SlotCounts(slots: slots)
+                    share.add(shares[i], of: index, titleOnly: titleOnly, recordSeeks: recordSeeks)
+                    results.set(i, share)
                 }
+                counts = results.values.map { $0! }
                 for other in counts.dropFirst() { counts[0].absorb(other) }
             }
             if recordSeeks { hits.seeks = counts.flatMap(\.seeks) }

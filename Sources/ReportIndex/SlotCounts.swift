@@ -1,11 +1,11 @@
 // SlotCounts: one thread's share of a multi-term expansion (folded or prefix word), summed by doc
 // slot: the title-weighted tf of every term in the share and flags (1 = matched, under title:
 // in the title; 2 = holds an exact spelling). Invariant: tf and flags have one element per doc
-// slot of the index, zero for docs no term of the share touched. Each instance is written by one
-// thread at a time (the evaluator hands one to each worker and reads them after they finish).
+// slot of the index, zero for docs no term of the share touched. Not Sendable: each worker makes
+// its own and hands it back through WorkerResults once it is done.
 
 /// Per-doc-slot sums of a set of terms' postings.
-final class SlotCounts: @unchecked Sendable {
+final class SlotCounts {
     let tf: UnsafeMutableBufferPointer<UInt32>
     let flags: UnsafeMutableBufferPointer<UInt8>
     /// Per term added with `recordSeeks`, in order, where its docs' positions start.

@@ -163,8 +163,7 @@ struct BestMatchTests {
     @Test("the page is the exhaustive scorer's top k and has brute force's candidates")
     func bruteForce() throws {
         var generator = CorpusGenerator(seed: 90_210)
-        var texts: [(UInt32, String)] = []
-        for n in 0..<200 { texts.append((UInt32(n), generator.document())) }
+        let texts: [(UInt32, String)] = (0..<200).map { (UInt32($0), generator.document()) }
         let idx = IndexBuilder.build(docCount: texts.count) { Array(texts[$0].1.utf8) }
         let brute = BruteForce(texts: texts)
         let isLive: (UInt32) -> Bool = { $0 % 9 != 4 }

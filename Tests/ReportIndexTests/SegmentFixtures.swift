@@ -35,7 +35,7 @@ struct SegmentFixtures {
     }
 
     /// The segment of docs range, local slot i = doc range.lowerBound + i, dead where `dead` says.
-    func segment(_ range: Range<Int>, dead: (Int) -> Bool = { _ in false }) -> IndexSegment {
+    func segment(_ range: Range<Int>, dead: @Sendable (Int) -> Bool = { _ in false }) -> IndexSegment {
         IndexBuilder.buildSegment(base: UInt32(range.lowerBound), docCount: range.count) { i in
             let doc = range.lowerBound + i
             return dead(doc) ? nil : bytes(doc)

@@ -27,7 +27,7 @@ struct SegmentMergerTests {
 
     /// The segment IndexBuilder makes of the docs `keep` accepts, over the same slots as `merged`.
     static func freshBuild(
-        _ fixtures: SegmentFixtures, like merged: IndexSegment, keep: (Int) -> Bool
+        _ fixtures: SegmentFixtures, like merged: IndexSegment, keep: @Sendable (Int) -> Bool
     ) -> IndexSegment {
         let base = Int(merged.base)
         return fixtures.segment(base..<(base + merged.docRange.count), dead: { !keep($0) })
@@ -38,13 +38,14 @@ struct SegmentMergerTests {
         let docCount = 260
         var fixtures = SegmentFixtures(seed: Self.seed, count: docCount)
         let (segments, present) = Self.randomSegments(&fixtures, docCount: docCount)
-        var deleted = Set<Int>()
-        for doc in 0..<docCount where fixtures.generator.chance(20) { deleted.insert(doc) }
+        var chosen = Set<Int>()
+        for doc in 0..<docCount where fixtures.generator.chance(20) { chosen.insert(doc) }
+        let deleted = chosen
         let isLive: (UInt32) -> Bool = { !deleted.contains(Int($0)) }
         let merged = SegmentMerger.merge(segments, isLive: isLive)
         #expect(merged.base == segments[0].base)
         #expect(merged.docRange.upperBound == segments.last!.docRange.upperBound)
-        let keep: (Int) -> Bool = { present.contains($0) && !deleted.contains($0) }
+        let keep: @Sendable (Int) -> Bool = { present.contains($0) && !deleted.contains($0) }
         let fresh = Self.freshBuild(fixtures, like: merged, keep: keep)
         #expect(merged.index.documentCount == present.filter { !deleted.contains($0) }.count)
         #expect(merged.index.postings == fresh.index.postings)

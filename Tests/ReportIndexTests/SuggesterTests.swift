@@ -10,7 +10,8 @@ struct SuggesterTests {
         var texts: [String] = []
         for i in 0..<6 { texts.append("Bóng đá \(i)\nMessi ghi bàn, thương hiệu mạnh, thường xuyên") }
         texts.append("Lẻ\nmesa thuong")
-        let built = IndexBuilder.build(docCount: texts.count) { Array(texts[$0].utf8) }
+        let all = texts
+        let built = IndexBuilder.build(docCount: all.count) { Array(all[$0].utf8) }
         return SegmentedIndex(segments: [IndexSegment(base: 0, index: built)])
     }()
 

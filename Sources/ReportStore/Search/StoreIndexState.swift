@@ -34,8 +34,9 @@ struct StoreIndexState: Sendable {
         guard let first = pending.first, let last = pending.last else { return nil }
         let base = first.doc
         let slots = Int(last.doc - base) + 1
-        var byOffset = [Int](repeating: -1, count: slots)
-        for (i, doc) in zip(pending.indices, pending) { byOffset[Int(doc.doc - base)] = i }
+        var slotOf = [Int](repeating: -1, count: slots)
+        for (i, doc) in zip(pending.indices, pending) { slotOf[Int(doc.doc - base)] = i }
+        let byOffset = slotOf
         return IndexBuilder.buildSegment(base: base, docCount: slots) { offset in
             byOffset[offset] >= 0 ? pending[byOffset[offset]].text : nil
         }
