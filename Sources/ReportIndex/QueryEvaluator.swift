@@ -2,11 +2,11 @@
 // title-weighted term frequency, exact-spelling flags), nodes combine sorted doc lists (AND =
 // intersection minus exclusions, OR = union), and BM25 scores the final docs from the leaves that
 // were not under an exclusion. Postings are walked as counts (PostingCodec+Counts); a word that
-// resolves to several terms (folding, prefixes) sums them in one array over the doc slots. Positions
-// are read back by seeking (PositionSeeks) only where needed: for a phrase, in the docs holding
-// every word; for a plain top-level word, the seek points are kept for BestMatchRanker's rescoring. Every posting decoded is charged to a work
-// budget (bytes); once it is spent, leaves evaluate to nothing and `exhausted` is set, so the caller
-// refuses the query instead of finishing it. Invariant: every doc list is strictly ascending. One
+// resolves to several terms (folding, prefixes) sums them in one array over the doc slots. Only
+// phrase words are decoded with positions; a plain top-level word keeps seek points (PositionSeeks)
+// so BestMatchRanker can read the positions of the docs it rescores. Every posting decoded is charged
+// to a work budget (bytes); once it is spent, leaves evaluate to nothing and `exhausted` is set, so
+// the caller refuses the query instead of finishing it. Invariant: every doc list is strictly ascending. One
 // evaluator per query; not shared between threads (the index it reads is).
 import Dispatch
 import Foundation
@@ -251,58 +251,73 @@ struct QueryEvaluator {
         return hits
     }
 
-    /// Positional hits of each phrase word, for the docs that hold every word only. Each word's
-    /// terms are walked as counts first (positions skipped, seek points kept; with large postings
-    /// the words are split between two threads), the words' doc lists intersected, and positions
-    /// read back only for the docs left, so a common word's positions are never all materialised.
+    /// Positional hits of each phrase word; with large postings, decoded on two threads (words
+    /// alternate between them; each word's decode and merge stays on one).
     func positionalParts(_ words: [QueryTerm]) -> [DecodedPosting] {
         let resolved = words.map { index.resolve($0, fold: fold) }
         let totalBytes = resolved.reduce(0) { total, terms in terms.reduce(total) { $0 + $1.bytes } }
-        let parallel = words.count > 1 && totalBytes >= parallelBytes
-        let seeks = perWord(resolved.count, parallel: parallel) { seekPoints(resolved[$0]) }
-        let wordDocs = seeks.map { terms in terms.count == 1 ? terms[0].docs : terms.reduce([UInt32]()) { Self.union($0, $1.docs) } }
-        let bySize = wordDocs.sorted { $0.count < $1.count }
-        var common = bySize.first ?? []
-        for list in bySize.dropFirst() where !common.isEmpty { common = Self.intersect(common, list) }
-        let docs = common
-        let searchIndex = index
-        return perWord(resolved.count, parallel: parallel) { w in
-            Self.mergeFew(seeks[w].map { searchIndex.positions(seeks: $0, chosen: docs) })
+        guard words.count > 1, totalBytes >= parallelBytes else {
+            return resolved.map { positionalHits($0) }
         }
-    }
-
-    /// `body(w)` for each word 0..<count, in order, or split between two threads (words alternate).
-    private func perWord<T: Sendable>(_ count: Int, parallel: Bool, _ body: @Sendable (Int) -> T) -> [T] {
-        guard parallel else { return (0..<count).map(body) }
-        let results = WorkerResults<T?>(repeating: nil, count: count)
+        let results = WorkerResults(repeating: DecodedPosting(), count: words.count)
+        let evaluator = self
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            for w in stride(from: worker, to: count, by: 2) { results.set(w, body(w)) }
+            for w in stride(from: worker, to: resolved.count, by: 2) {
+                results.set(w, evaluator.positionalHits(resolved[w]))
+            }
         }
-        return results.values.map { $0! }
+        return results.values
     }
 
-    /// Seek points of each of a word's terms (a counts walk, no positions kept).
-    func seekPoints(_ resolved: [(id: Int, exact: Bool, offset: Int, bytes: Int)]) -> [PositionSeeks] {
-        resolved.map { term in
-            let df = index.documentFrequency(atOffset: term.offset)
-            let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: df)
-            let bits = UnsafeMutableBufferPointer<Int>.allocate(capacity: df)
-            defer {
-                docs.deallocate()
-                bits.deallocate()
-            }
-            var n = 0
-            index.forEachCount(atOffset: term.offset) { doc, _, _, bit in
-                docs[n] = doc
-                bits[n] = bit
-                n &+= 1
-            }
-            return PositionSeeks(docs: docs, bits: bits, count: n)
-        }
+    /// Union of the postings of every term a word resolved to, with positions (phrase words).
+    func positionalHits(_ resolved: [(id: Int, exact: Bool, offset: Int, bytes: Int)]) -> DecodedPosting {
+        if resolved.count == 1 { return index.posting(atOffset: resolved[0].offset) }
+        if resolved.isEmpty { return DecodedPosting() }
+        return merge(resolved.map { index.posting(atOffset: $0.offset) })
     }
 
-    /// Union of a word's terms' postings read for chosen docs (rescored docs, or the docs holding
-    /// every word of a phrase), by a k-way walk over
+    /// Union of several terms' postings by bucketing on doc number: O(doc slots + positions), no sort
+    /// of the whole list. Positions of different terms never coincide, so nothing is deduplicated.
+    func merge(_ postings: [DecodedPosting]) -> DecodedPosting {
+        let slots = index.docSlots
+        var counts = [Int32](repeating: 0, count: slots + 1)
+        var sources = [UInt8](repeating: 0, count: slots)
+        for posting in postings {
+            for (i, doc) in posting.docs.enumerated() {
+                counts[Int(doc) + 1] += posting.offsets[i + 1] - posting.offsets[i]
+                if sources[Int(doc)] < 2 { sources[Int(doc)] += 1 }
+            }
+        }
+        var hits = DecodedPosting()
+        hits.offsets.removeAll()
+        var running: Int32 = 0
+        for doc in 0..<slots {
+            let count = counts[doc + 1]
+            counts[doc] = running
+            if count > 0 {
+                hits.docs.append(UInt32(doc))
+                hits.offsets.append(running)
+            }
+            running += count
+        }
+        hits.offsets.append(running)
+        var positions = [UInt32](repeating: 0, count: Int(running))
+        for posting in postings {
+            for (i, doc) in posting.docs.enumerated() {
+                for o in Int(posting.offsets[i])..<Int(posting.offsets[i + 1]) {
+                    positions[Int(counts[Int(doc)])] = posting.positions[o]
+                    counts[Int(doc)] += 1
+                }
+            }
+        }
+        for (i, doc) in hits.docs.enumerated() where sources[Int(doc)] > 1 {
+            positions[Int(hits.offsets[i])..<Int(hits.offsets[i + 1])].sort()
+        }
+        hits.positions = positions
+        return hits
+    }
+
+    /// Union of a few small postings (the rescored docs of one word's terms), by a k-way walk over
     /// their docs: O(positions × parts), nothing sized by the doc slots. A doc held by several parts
     /// gets its positions sorted (terms never share a position).
     static func mergeFew(_ parts: [DecodedPosting]) -> DecodedPosting {
