@@ -287,10 +287,12 @@ struct BestMatchRanker {
         return soft.allSatisfy { $0 } ? [Bool](repeating: false, count: meta.count) : soft
     }
 
-    /// The k-th largest value (1-based k <= values.count): a quickselect (three-way partitions around
-    /// a median of three, so runs of equal scores cost one pass), O(n) expected; past 64 rounds
-    /// (a pathological input) it sorts what is left instead.
+    /// The k-th largest value (1-based k <= values.count). A small k (a page) keeps a min-heap of
+    /// the k largest, one comparison for most values; a large one (the rescoring window) a
+    /// quickselect: three-way partitions around a median of three, so runs of equal scores cost
+    /// one pass, O(n) expected; past 64 rounds (a pathological input) it sorts what is left.
     static func kthLargest(_ values: [Double], _ k: Int) -> Double {
+        if k <= 64 { return kthLargestByHeap(values, k) }
         var values = values
         return values.withUnsafeMutableBufferPointer { v in
             var low = 0
@@ -321,5 +323,35 @@ struct BestMatchRanker {
             v[low...high].sort(by: >)
             return v[target]
         }
+    }
+
+    /// kthLargest by a min-heap of the k largest.
+    static func kthLargestByHeap(_ values: [Double], _ k: Int) -> Double {
+        var heap: [Double] = []
+        heap.reserveCapacity(k)
+        for v in values {
+            if heap.count < k {
+                heap.append(v)
+                var i = heap.count - 1
+                while i > 0 && heap[(i - 1) / 2] > heap[i] {
+                    heap.swapAt(i, (i - 1) / 2)
+                    i = (i - 1) / 2
+                }
+            } else if v > heap[0] {
+                heap[0] = v
+                var i = 0
+                while true {
+                    let l = 2 * i + 1
+                    let r = l + 1
+                    var m = i
+                    if l < k && heap[l] < heap[m] { m = l }
+                    if r < k && heap[r] < heap[m] { m = r }
+                    if m == i { break }
+                    heap.swapAt(i, m)
+                    i = m
+                }
+            }
+        }
+        return heap[0]
     }
 }

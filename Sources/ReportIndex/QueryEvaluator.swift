@@ -417,7 +417,11 @@ struct QueryEvaluator {
         return low < range.upperBound && values[low] == target
     }
 
+    /// Docs in both lists. When one list is far shorter, each of its docs is looked up in the other
+    /// by galloping (doubling steps, then a binary search), O(short · log(long / short)).
     static func intersect(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        if a.count > b.count { return intersect(b, a) }
+        if a.count * 16 < b.count { return gallopingIntersect(a, b) }
         var result: [UInt32] = []
         var i = 0
         var j = 0
@@ -426,6 +430,35 @@ struct QueryEvaluator {
                 result.append(a[i])
                 i += 1
                 j += 1
+            }
+        }
+        return result
+    }
+
+    /// intersect for a `short` list and a much longer `long` one.
+    private static func gallopingIntersect(_ short: [UInt32], _ long: [UInt32]) -> [UInt32] {
+        var result: [UInt32] = []
+        long.withUnsafeBufferPointer { long in
+            var low = 0
+            for doc in short {
+                // Find the first index >= low with long[index] >= doc.
+                var step = 1
+                var high = low
+                while high < long.count && long[high] < doc {
+                    low = high + 1
+                    high += step
+                    step <<= 1
+                }
+                high = min(high, long.count)
+                while low < high {
+                    let mid = (low + high) >> 1
+                    if long[mid] < doc { low = mid + 1 } else { high = mid }
+                }
+                if low == long.count { break }
+                if long[low] == doc {
+                    result.append(doc)
+                    low += 1
+                }
             }
         }
         return result
