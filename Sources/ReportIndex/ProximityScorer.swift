@@ -17,18 +17,24 @@ struct ProximityScorer {
     /// Adjacent pairs (first word, second word, idf).
     let pairs: [(Int, Int, Double)]
     private var cursors: [Int]
+    // Scratch reused from doc to doc (a doc's words, their position ranges, the window's events).
+    private var slices: [Range<Int>?]
+    private var present: [Int] = []
+    /// position << 32 | word's index in `present`: sorting the integers orders by position.
+    private var events: [UInt64] = []
+    private var seen: [Int] = []
 
     init(positions: [DecodedPosting], idf: [Double], pairs: [(Int, Int, Double)]) {
         self.positions = positions
         self.idf = idf
         self.pairs = pairs
         cursors = [Int](repeating: 0, count: positions.count)
+        slices = [Range<Int>?](repeating: nil, count: positions.count)
     }
 
     /// The proximity score of `doc` (greater than every doc scored before).
     mutating func score(doc: UInt32, titleLength: UInt32, norm: Double) -> Double {
-        var slices = [Range<Int>?](repeating: nil, count: positions.count)
-        var present: [Int] = []
+        present.removeAll(keepingCapacity: true)
         for w in positions.indices {
             let posting = positions[w]
             var c = cursors[w]
@@ -37,6 +43,8 @@ struct ProximityScorer {
             if c < posting.docs.count && posting.docs[c] == doc {
                 slices[w] = Int(posting.offsets[c])..<Int(posting.offsets[c + 1])
                 present.append(w)
+            } else {
+                slices[w] = nil
             }
         }
         guard present.count >= 2 else { return 0 }
@@ -66,24 +74,25 @@ struct ProximityScorer {
             }
         }
         // Smallest window holding every present word: merge their positions, slide.
-        var events: [(position: UInt32, word: Int)] = []
+        events.removeAll(keepingCapacity: true)
         var idfSum = 0.0
         for (local, w) in present.enumerated() {
             idfSum += idf[w]
-            for o in slices[w]! { events.append((positions[w].positions[o], local)) }
+            for o in slices[w]! { events.append(UInt64(positions[w].positions[o]) << 32 | UInt64(local)) }
         }
-        events.sort { $0.position < $1.position }
-        var seen = [Int](repeating: 0, count: present.count)
+        events.sort()
+        seen.removeAll(keepingCapacity: true)
+        seen.append(contentsOf: repeatElement(0, count: present.count))
         var covered = 0
         var best = UInt32.max
         var left = 0
         for right in events.indices {
-            let word = events[right].word
+            let word = Int(events[right] & 0xFFFF_FFFF)
             if seen[word] == 0 { covered += 1 }
             seen[word] += 1
             while covered == present.count {
-                best = min(best, events[right].position - events[left].position + 1)
-                let out = events[left].word
+                best = min(best, UInt32(events[right] >> 32) - UInt32(events[left] >> 32) + 1)
+                let out = Int(events[left] & 0xFFFF_FFFF)
                 seen[out] -= 1
                 if seen[out] == 0 { covered -= 1 }
                 left += 1
