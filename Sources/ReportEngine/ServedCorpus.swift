@@ -33,7 +33,9 @@ public final class ServedCorpus: Sendable {
         let log: WriteAheadLog
     }
 
-    private let current: Mutex<ReportStore>
+    /// The corpus state's one owner (it publishes versions; see ReportStore). A reload
+    /// replaces its contents, never the store itself, so this needs no lock.
+    public let store: ReportStore
     /// Orders writes: apply + log append happen together under it.
     private let writer = Mutex<Void>(())
     /// Ids with writes queued to the log but not applied yet: how many, and whether the id
@@ -47,19 +49,19 @@ public final class ServedCorpus: Sendable {
 
     /// A corpus without a data directory: writes are kept in memory only.
     public init(store: ReportStore, logger: Logger = Logger(label: "reportd.corpus")) {
-        current = Mutex(store)
+        self.store = store
         persistence = nil
         self.logger = logger
     }
 
     private init(store: ReportStore, persistence: Persistence, logger: Logger) {
-        current = Mutex(store)
+        self.store = store
         self.persistence = persistence
         self.logger = logger
     }
 
-    /// The store to use for one request (a reload without a data directory may replace it).
-    public var store: ReportStore { current.withLock { $0 } }
+    /// The version a request reads from: load it once and answer from it alone (no lock).
+    public var version: CorpusVersion { store.current }
 
     /// The data directory, when writes are persisted.
     public var dataDirectory: String? { persistence?.directory.path }
@@ -337,7 +339,7 @@ public final class ServedCorpus: Sendable {
     /// Replaces the whole corpus (reload without a data directory). Writes made since are lost,
     /// as the operator asked; with a data directory use `applyImport` instead.
     public func replace(with newStore: ReportStore) {
-        writer.withLock { _ in current.withLock { $0 = newStore } }
+        writer.withLock { _ in store.replaceContents(with: newStore) }
     }
 
     /// Adopts an imported store when the data directory holds no reports yet, and writes a
@@ -349,7 +351,7 @@ public final class ServedCorpus: Sendable {
         if let persistence, let ledger = try readLedger(persistence), !ledger.fingerprints.isEmpty { return false }
         let adopted = writer.withLock { _ -> Bool in
             guard store.count == 0, pending.withLock({ $0.isEmpty }) else { return false }
-            current.withLock { $0 = imported }
+            store.replaceContents(with: imported)
             return true
         }
         if adopted, let persistence {
@@ -366,11 +368,16 @@ public final class ServedCorpus: Sendable {
     /// - Throws: `.importFailed` when the ledger is damaged (the message names the file).
     public func importChanges(from sources: [ImportSource], options: ImportOptions) throws(EngineError) -> ImportChanges {
         var last: [ReportID: ReportFingerprint]?
-        if let persistence, let ledger = try readLedger(persistence) {
+        if let persistence {
+            // Read once: the changes carry it, and `apply` writes the next ledger from it. No
+            // ledger yet is an empty one (the same outcome as none: nothing counts as unchanged
+            // by fingerprint).
             var known: [ReportID: ReportFingerprint] = [:]
-            known.reserveCapacity(ledger.fingerprints.count)
-            for (id, print) in ledger.fingerprints {
-                if let reportID = ReportID(id) { known[reportID] = ReportFingerprint(length: Int(print.length), crc: print.crc) }
+            if let ledger = try readLedger(persistence) {
+                known.reserveCapacity(ledger.fingerprints.count)
+                for (id, print) in ledger.fingerprints {
+                    if let reportID = ReportID(id) { known[reportID] = ReportFingerprint(length: Int(print.length), crc: print.crc) }
+                }
             }
             last = known
         }
@@ -424,7 +431,13 @@ public final class ServedCorpus: Sendable {
             throw EngineError(.importFailed, "import stopped: \(error.message)")
         }
         if let persistence {
-            var ledger = try readLedger(persistence) ?? ImportLedger()
+            // The ledger as `importChanges` read it (read again only for changes made elsewhere).
+            var ledger: ImportLedger
+            if let last = changes.lastImport {
+                ledger = ImportLedger(fingerprints: Self.ledgerEntries(last))
+            } else {
+                ledger = try readLedger(persistence) ?? ImportLedger()
+            }
             for (id, print) in Self.ledgerEntries(changes.fingerprints) { ledger.fingerprints[id] = print }
             try writeLedger(ledger, persistence)
         }

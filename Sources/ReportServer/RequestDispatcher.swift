@@ -116,38 +116,41 @@ struct RequestDispatcher: Sendable {
     /// `out` from the inflated text or the stored unit, without an intermediate Response.
     /// A missing GET id, damaged data or an oversized answer rewinds and writes an error.
     private func writeReports(_ ids: [String], raw: Bool, single: Bool, for header: FrameHeader, into out: inout ByteBuffer) {
-        let store = corpus.store
+        // One version for the whole answer: every item is of the same instant, and no lock is
+        // taken per item.
+        let version = corpus.version
         let start = out.writerIndex
         let lengthIndex = out.writeResponseHeader(opcode: header.opcode, requestID: header.requestID)
         out.writeStatus(.ok)
         if !single { out.writeInteger(UInt32(ids.count), endianness: .big) }
-        let currentDictionary = raw ? store.dictionaryID : 0
+        let currentDictionary = raw ? version.dictionaryID : 0
         for id in ids {
             // An id that fails validation cannot name a stored report: it is missing.
-            let reportID = ReportID(id)
+            guard let reportID = ReportID(id), let unit = version.unit(of: reportID) else {
+                if single {
+                    out.moveWriterIndex(to: start)
+                    write(.failure(.notFound, "report \(id) not found"), for: header, into: &out)
+                    return
+                }
+                out.writeReportItemMissing()
+                continue
+            }
             // RAW: the stored unit as it is — unless it was made with a dictionary the store has
             // just replaced (clients hold only the current one, from DICTIONARY): then as text.
-            if raw, let reportID, let unit = store.compressedText(for: reportID), unit.dictionaryID == currentDictionary {
-                out.writeReportItemDeflate(
-                    dictionaryID: unit.dictionaryID, textLength: UInt32(unit.textLength), bytes: unit.bytes)
+            if raw, unit.dictionaryID == currentDictionary {
+                unit.withCompressedBytes {
+                    out.writeReportItemDeflate(dictionaryID: unit.dictionaryID, textLength: UInt32(unit.textLength), bytes: $0)
+                }
                 continue
             }
             do {
-                if let reportID, let text = try store.text(for: reportID) {
-                    out.writeReportItemPlain(text)
-                    continue
-                }
+                // Inflated straight into the answer: no copy of the text on the way.
+                try out.writeReportItemPlain(length: unit.textLength) { try unit.inflate(into: $0) }
             } catch {
                 out.moveWriterIndex(to: start)
-                write(.failure(.dataCorrupt, error.description), for: header, into: &out)
+                write(.failure(.dataCorrupt, "\(error)"), for: header, into: &out)
                 return
             }
-            if single {
-                out.moveWriterIndex(to: start)
-                write(.failure(.notFound, "report \(id) not found"), for: header, into: &out)
-                return
-            }
-            out.writeReportItemMissing()
         }
         out.patchBodyLength(at: lengthIndex)
         if out.writerIndex - start - FrameHeader.size > Int(configuration.maxFrameBytes) {

@@ -20,6 +20,15 @@ final class InflaterPool: Sendable {
 
     /// Inflates one unit with a pooled Inflater (a new one when all are busy).
     func inflate(_ unit: UnsafeRawBufferPointer, textLength: Int, crc: UInt32) throws(StoreError) -> [UInt8] {
+        try withInflater { inflater throws(StoreError) in try inflater.inflate(unit, textLength: textLength, crc: crc) }
+    }
+
+    /// Inflates one unit straight into `out` (exactly the text's length) with a pooled Inflater.
+    func inflate(_ unit: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, crc: UInt32) throws(StoreError) {
+        try withInflater { inflater throws(StoreError) in try inflater.inflate(unit, into: out, crc: crc) }
+    }
+
+    private func withInflater<R>(_ body: (Inflater) throws(StoreError) -> R) throws(StoreError) -> R {
         let inflater: Inflater
         if let pooled = idle.withLock({ $0.popLast() }) {
             inflater = pooled
@@ -31,6 +40,6 @@ final class InflaterPool: Sendable {
                 if stack.count < maxIdle { stack.append(inflater) }
             }
         }
-        return try inflater.inflate(unit, textLength: textLength, crc: crc)
+        return try body(inflater)
     }
 }

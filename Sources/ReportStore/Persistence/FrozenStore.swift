@@ -11,7 +11,7 @@ public struct FrozenStore: Sendable {
     let level: Int
     let memLevel: Int
     let arena: CompressedArena
-    let ids: [ReportID?]
+    let ids: ChunkedArray<ReportID?>
     let index: StoreIndexState
 
     /// Live reports in the copy.

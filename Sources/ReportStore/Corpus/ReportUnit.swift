@@ -1,0 +1,39 @@
+// ReportUnit: where one report's compressed unit lives in a corpus version — its arena chunk,
+// entry and codec — so a reader can inflate it straight into its own buffer (an answer being
+// written) or send the unit as it is, with no intermediate copy. It keeps the chunk alive, and
+// the unit's bytes never change, so it stays valid however the store changes meanwhile.
+// Immutable value; Sendable.
+
+/// A stored report unit, ready to inflate or copy.
+public struct ReportUnit: Sendable {
+    let chunk: ArenaChunk
+    let entry: Entry
+    let codec: Codec
+
+    /// Length of the inflated text in bytes.
+    public var textLength: Int { Int(entry.textLength) }
+    /// CRC-32 (zlib) of the inflated text.
+    public var crc32: UInt32 { entry.crc }
+    /// `dictionaryID` of the dictionary the unit was made with.
+    public var dictionaryID: UInt32 { codec.id }
+
+    /// Runs `body` on the raw-deflate bytes (valid only inside `body`).
+    public func withCompressedBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(chunk.bytes(at: Int(entry.offset), count: Int(entry.length)))
+    }
+
+    /// Inflates the unit into `out`, which must hold exactly `textLength` bytes, checking length
+    /// and CRC-32.
+    /// - Throws: `.corrupt` when the unit is damaged (then `out` holds unspecified bytes).
+    public func inflate(into out: UnsafeMutableRawBufferPointer) throws(StoreError) {
+        try codec.inflaters.inflate(
+            chunk.bytes(at: Int(entry.offset), count: Int(entry.length)), into: out, crc: entry.crc)
+    }
+
+    /// The inflated text.
+    /// - Throws: `.corrupt` when the unit is damaged.
+    public func text() throws(StoreError) -> [UInt8] {
+        try codec.inflaters.inflate(
+            chunk.bytes(at: Int(entry.offset), count: Int(entry.length)), textLength: Int(entry.textLength), crc: entry.crc)
+    }
+}
