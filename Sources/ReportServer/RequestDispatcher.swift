@@ -145,7 +145,7 @@ struct RequestDispatcher: Sendable {
             }
             do {
                 // Inflated straight into the answer: no copy of the text on the way.
-                try out.writeReportItemPlain(length: unit.textLength) { try unit.inflate(into: $0) }
+                try out.writeReportItemPlain(length: unit.textLength, slack: ReportUnit.outputSlack) { try unit.inflate(into: $0) }
             } catch {
                 out.moveWriterIndex(to: start)
                 write(.failure(.dataCorrupt, "\(error)"), for: header, into: &out)

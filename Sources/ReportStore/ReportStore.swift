@@ -364,7 +364,13 @@ public final class ReportStore: Sendable {
 
     /// `compact()`'s work, for a caller already on the maintenance queue.
     private func compactOnMaintenanceQueue() {
-        let base = current.state
+        compact(from: current)
+    }
+
+    /// Compacts the arena of `version` and adopts the copy into the version current by then,
+    /// which may be a later one (tests make it so).
+    func compact(from version: CorpusVersion) {
+        let base = version.state
         let compacted = base.arena.compacted()
         update { s in
             // Version check: units still where `base` had them move to the copy, the rest (written

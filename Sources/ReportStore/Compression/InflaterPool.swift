@@ -23,9 +23,12 @@ final class InflaterPool: Sendable {
         try withInflater { inflater throws(StoreError) in try inflater.inflate(unit, textLength: textLength, crc: crc) }
     }
 
-    /// Inflates one unit straight into `out` (exactly the text's length) with a pooled Inflater.
-    func inflate(_ unit: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, crc: UInt32) throws(StoreError) {
-        try withInflater { inflater throws(StoreError) in try inflater.inflate(unit, into: out, crc: crc) }
+    /// Inflates one unit straight into the first `textLength` bytes of `out` with a pooled
+    /// Inflater (bytes past them may be overwritten: see `Inflater.outputSlack`).
+    func inflate(
+        _ unit: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, textLength: Int, crc: UInt32
+    ) throws(StoreError) {
+        try withInflater { inflater throws(StoreError) in try inflater.inflate(unit, into: out, textLength: textLength, crc: crc) }
     }
 
     private func withInflater<R>(_ body: (Inflater) throws(StoreError) -> R) throws(StoreError) -> R {

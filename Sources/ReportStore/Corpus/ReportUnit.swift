@@ -22,12 +22,17 @@ public struct ReportUnit: Sendable {
         try body(chunk.bytes(at: Int(entry.offset), count: Int(entry.length)))
     }
 
-    /// Inflates the unit into `out`, which must hold exactly `textLength` bytes, checking length
-    /// and CRC-32.
+    /// Spare output room past the text that lets zlib stay on its fast path to the end of the
+    /// unit (a GET then inflates measurably faster); `inflate(into:)` may overwrite it.
+    public static let outputSlack = Inflater.outputSlack
+
+    /// Inflates the unit into the first `textLength` bytes of `out`, checking length and CRC-32.
+    /// `out` must hold at least `textLength` bytes, and should hold `outputSlack` more: bytes
+    /// past the text may be overwritten.
     /// - Throws: `.corrupt` when the unit is damaged (then `out` holds unspecified bytes).
     public func inflate(into out: UnsafeMutableRawBufferPointer) throws(StoreError) {
         try codec.inflaters.inflate(
-            chunk.bytes(at: Int(entry.offset), count: Int(entry.length)), into: out, crc: entry.crc)
+            chunk.bytes(at: Int(entry.offset), count: Int(entry.length)), into: out, textLength: textLength, crc: entry.crc)
     }
 
     /// The inflated text.

@@ -27,8 +27,14 @@ extension ReportStore {
     /// if those writes are still the first pending ones when it publishes (a reload may have
     /// replaced them); writes that arrived meanwhile stay pending. On the maintenance queue.
     func flushPendingWrites() {
-        let base = current
-        guard let segment = base.pendingSegment else { return }
+        flushPendingWrites(from: current)
+    }
+
+    /// `flushPendingWrites()` with the segment built from `base`, which may be older than the
+    /// version current when it publishes (tests make it so). Returns whether it published.
+    @discardableResult
+    func flushPendingWrites(from base: CorpusVersion) -> Bool {
+        guard let segment = base.pendingSegment else { return false }
         let pending = base.state.index.pending
         let bytes = pending.reduce(0) { $0 + $1.text.count }
         let added = withWriter { now, publish -> Bool in
@@ -45,6 +51,7 @@ extension ReportStore {
             return true
         }
         if added { scheduleIndexMaintenance() }
+        return added
     }
 
     /// Flushes and merges in the background, once at a time.
@@ -124,7 +131,13 @@ extension ReportStore {
     /// if those segments are still there (by identity) in the version current by then. (A doc
     /// that dies meanwhile stays in the new segment until a later merge; queries filter it.)
     func mergeOnce() -> Bool {
-        let base = current.state
+        mergeOnce(from: current)
+    }
+
+    /// `mergeOnce()` with the merge built from `version`, which may be older than the version
+    /// current when it publishes (tests make it so).
+    func mergeOnce(from version: CorpusVersion) -> Bool {
+        let base = version.state
         let segments = base.index.segments
         let liveDocs = base.live
         let live = segments.map { liveDocs.count(in: $0.docRange) }

@@ -1,12 +1,37 @@
-// ReportStore+Search: full-text search over the store — parse the query, load the current
-// version once, rank with its index, then inflate only the page's reports for titles and
-// snippets, all from that one version. Thread-safe like the store: no lock is taken; the
+// ReportStore+Search: full-text search — parse the query, rank with one version's index,
+// then inflate only the page's reports for titles and snippets, all from that one version
+// (CorpusVersion.search; ReportStore.search loads the current version once and calls it). Thread-safe like the store: no lock is taken; the
 // version is immutable and reads inflate with pooled inflaters.
 import Dispatch
 import ReportIndex
 
 extension ReportStore {
-    /// Ranked search.
+    /// Ranked search on the current version (`CorpusVersion.search`).
+    public func search(
+        _ queryText: String, limit: Int, offset: Int, fold: Bool, withTexts: Bool = true, allWords: Bool = false,
+        suggest: Bool = false
+    ) throws -> SearchPage {
+        try pinForQuery().search(
+            queryText, limit: limit, offset: offset, fold: fold, withTexts: withTexts, allWords: allWords, suggest: suggest)
+    }
+
+    /// The exact number of reports matching every clause of `text`, in the current version.
+    /// - Throws: `QueryError` for a malformed query or one over the work budget.
+    public func count(_ queryText: String, fold: Bool) throws -> Int {
+        try pinForQuery().count(queryText, fold: fold)
+    }
+
+    /// The current version for a query; if it has writes not yet indexed, asks for a background
+    /// flush (the query tokenizes them itself meanwhile, once per version).
+    private func pinForQuery() -> CorpusVersion {
+        let version = current
+        if version.hasPendingWrites { scheduleIndexMaintenance() }
+        return version
+    }
+}
+
+extension CorpusVersion {
+    /// Ranked search of this version: ranking, liveness and the page's texts all from it.
     /// - Parameters:
     ///   - text: the query (docs/TEXT-RULES.md).
     ///   - fold: also match accented terms without their marks (exact spellings rank first).
@@ -22,10 +47,9 @@ extension ReportStore {
         suggest: Bool = false
     ) throws -> SearchPage {
         let query = try Query.parse(queryText, fold: fold)
-        // One version for ranking, liveness and the page's texts alike.
-        let version = pinForQuery()
-        let index = version.searchIndex
-        let live = version.state.live
+        let version = self
+        let index = searchIndex
+        let live = state.live
         let results = index.search(query, limit: limit, offset: offset, bestMatch: !allWords, isLive: { live.contains($0) })
         if results.exhausted { throw Self.overBudget }
         let suggestions = suggest ? Suggester.suggestions(for: query, in: index) : []
@@ -61,24 +85,15 @@ extension ReportStore {
         return SearchPage(total: results.total, hits: hits, queryWords: results.queryWords, suggestions: suggestions)
     }
 
-    /// The exact number of reports matching every clause of `text`.
+    /// The exact number of reports matching every clause of `text` in this version.
     /// - Throws: `QueryError` for a malformed query or one over the work budget.
     public func count(_ queryText: String, fold: Bool) throws -> Int {
         let query = try Query.parse(queryText, fold: fold)
-        let version = pinForQuery()
-        let index = version.searchIndex
-        let live = version.state.live
+        let index = searchIndex
+        let live = state.live
         let result = index.count(query, budget: Query.workBudget, isLive: { live.contains($0) })
         if result.exhausted { throw Self.overBudget }
         return result.count
-    }
-
-    /// The current version for a query; if it has writes not yet indexed, asks for a background
-    /// flush (the query tokenizes them itself meanwhile, once per version).
-    private func pinForQuery() -> CorpusVersion {
-        let version = current
-        if version.hasPendingWrites { scheduleIndexMaintenance() }
-        return version
     }
 
     /// The error of a query that needs more than Query.workBudget bytes of postings.
