@@ -75,7 +75,8 @@ let package = Package(
         .target(
             name: "ReportServer",
             dependencies: [
-                "ReportEngine", "ReportStore", "ReportIndex", "ReportProtocol", "ServiceSupport",
+                // The corpus only through ReportEngine (CorpusReader for reads, ServedCorpus for writes).
+                "ReportEngine", "ReportProtocol", "ServiceSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

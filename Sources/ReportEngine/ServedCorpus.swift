@@ -60,8 +60,9 @@ public final class ServedCorpus: Sendable {
         self.logger = logger
     }
 
-    /// The version a request reads from: load it once and answer from it alone (no lock).
-    public var version: CorpusVersion { store.current }
+    /// What a request reads through: the current version, loaded once (no lock); answer the
+    /// whole request from it.
+    public func reader() -> CorpusReader { CorpusReader(store) }
 
     /// The data directory, when writes are persisted.
     public var dataDirectory: String? { persistence?.directory.path }

@@ -7,8 +7,6 @@ import NIOCore
 import NIOPosix
 import ReportEngine
 import ReportProtocol
-import ReportIndex
-import ReportStore
 import ServiceSupport
 
 /// Answers requests against the current store.
@@ -118,15 +116,15 @@ struct RequestDispatcher: Sendable {
     private func writeReports(_ ids: [String], raw: Bool, single: Bool, for header: FrameHeader, into out: inout ByteBuffer) {
         // One version for the whole answer: every item is of the same instant, and no lock is
         // taken per item.
-        let version = corpus.version
+        let reader = corpus.reader()
         let start = out.writerIndex
         let lengthIndex = out.writeResponseHeader(opcode: header.opcode, requestID: header.requestID)
         out.writeStatus(.ok)
         if !single { out.writeInteger(UInt32(ids.count), endianness: .big) }
-        let currentDictionary = raw ? version.dictionaryID : 0
+        let currentDictionary = raw ? reader.dictionaryID : 0
         for id in ids {
             // An id that fails validation cannot name a stored report: it is missing.
-            guard let reportID = ReportID(id), let unit = version.unit(of: reportID) else {
+            guard let unit = reader.unit(of: id) else {
                 if single {
                     out.moveWriterIndex(to: start)
                     write(.failure(.notFound, "report \(id) not found"), for: header, into: &out)
@@ -145,7 +143,7 @@ struct RequestDispatcher: Sendable {
             }
             do {
                 // Inflated straight into the answer: no copy of the text on the way.
-                try out.writeReportItemPlain(length: unit.textLength, slack: ReportUnit.outputSlack) { try unit.inflate(into: $0) }
+                try out.writeReportItemPlain(length: unit.textLength, slack: CorpusReader.inflateSlack) { try unit.inflate(into: $0) }
             } catch {
                 out.moveWriterIndex(to: start)
                 write(.failure(.dataCorrupt, "\(error)"), for: header, into: &out)
@@ -273,7 +271,8 @@ struct RequestDispatcher: Sendable {
     }
 
     private func answer(_ request: Request) -> Response {
-        let store = corpus.store
+        // One version for the whole answer (a search's ranking and its texts, a STATS table).
+        let store = corpus.reader()
         switch request {
         case .hello:
             return .hello(
@@ -299,12 +298,10 @@ struct RequestDispatcher: Sendable {
         case .search(let search):
             return answerSearch(search, in: store)
         case .count(let query, let fold):
-            do {
+            do throws(EngineError) {
                 return .count(UInt32(clamping: try store.count(query, fold: fold)))
-            } catch let error as QueryError {
-                return .failure(.badQuery, error.message)
             } catch {
-                return .failure(.dataCorrupt, "\(error)")
+                return Self.failure(reading: error)
             }
         case .put, .delete, .snapshot, .reload, .shutdown:
             // Privileged requests are answered in respond(); this arm is not reached.
@@ -312,10 +309,10 @@ struct RequestDispatcher: Sendable {
         }
     }
 
-    private func answerSearch(_ request: SearchRequest, in store: ReportStore) -> Response {
+    private func answerSearch(_ request: SearchRequest, in store: CorpusReader) -> Response {
         // PROTOCOL.md §7: a page larger than maxBatchItems is clamped, not refused.
         let limit = Int(min(request.limit, configuration.maxBatchItems))
-        do {
+        do throws(EngineError) {
             let page = try store.search(
                 request.query, limit: limit, offset: Int(request.offset), fold: request.fold, withTexts: !request.idsOnly,
                 allWords: request.allWords, suggest: request.details)
@@ -330,14 +327,17 @@ struct RequestDispatcher: Sendable {
                     suggestions: page.suggestions.map { ($0.word, $0.suggestion) })
                 : nil
             return .search(SearchResponse(totalHits: UInt32(clamping: page.total), hits: hits, details: details))
-        } catch let error as QueryError {
-            return .failure(.badQuery, error.message)
         } catch {
-            return .failure(.dataCorrupt, "\(error)")
+            return Self.failure(reading: error)
         }
     }
 
-    private func statisticsEntries(_ store: ReportStore) -> [StatsEntry] {
+    /// BAD_QUERY for a query the engine refuses, DATA_CORRUPT for damaged data.
+    private static func failure(reading error: EngineError) -> Response {
+        .failure(error.code == .badQuery ? .badQuery : .dataCorrupt, error.message)
+    }
+
+    private func statisticsEntries(_ store: CorpusReader) -> [StatsEntry] {
         let s = store.statistics
         let uptime = ContinuousClock.now - startedAt
         func entry(_ key: String, _ value: some BinaryInteger) -> StatsEntry {

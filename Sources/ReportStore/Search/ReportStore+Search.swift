@@ -21,12 +21,18 @@ extension ReportStore {
         try pinForQuery().count(queryText, fold: fold)
     }
 
-    /// The current version for a query; if it has writes not yet indexed, asks for a background
-    /// flush (the query tokenizes them itself meanwhile, once per version).
+    /// The current version for a query (`willQuery`).
     private func pinForQuery() -> CorpusVersion {
         let version = current
-        if version.hasPendingWrites { scheduleIndexMaintenance() }
+        willQuery(version)
         return version
+    }
+
+    /// Call before querying `version`: if it has writes not yet indexed, asks for a background
+    /// flush (the query tokenizes them itself meanwhile, once per version), so later versions
+    /// have them in a segment.
+    public func willQuery(_ version: CorpusVersion) {
+        if version.hasPendingWrites { scheduleIndexMaintenance() }
     }
 }
 
