@@ -1,5 +1,7 @@
-// ServedCorpus: the corpus reportd serves — the current ReportStore, and, with a data
-// directory, the write-ahead log and snapshots that make its writes survive a crash.
+// ServedCorpus: the corpus reportd serves — its ReportStore (the one owner of the corpus
+// state, published as immutable versions; requests read one through `reader()`, without a
+// lock), and, with a data directory, the write-ahead log and snapshots that make its writes
+// survive a crash. The ownership and ordering rules: docs/ARCHITECTURE.md.
 //
 // Invariants:
 // - With a data directory, a write is queued to the log under one lock (`writer`) and applied
@@ -13,11 +15,13 @@
 // - A failed log write or sync fails that write and those queued behind it; the log cuts them
 //   off the file and the next write tries again, so writes resume once the disk accepts them.
 //   Reads go on meanwhile.
-// - `pending` knows the writes queued but not applied yet, so a DEL right after a PUT of a new
-//   id (pipelined) is logged, not answered "no such report".
+// - `pending` (writer-side state; no read consults it) knows the writes queued but not applied
+//   yet, so a DEL right after a PUT of a new id (pipelined) is logged, not answered "no such
+//   report".
 // - Without a data directory, writes are applied under `writer` and live in memory only; a
-//   reload replaces them.
-// Thread-safe: any number of readers and writers, from any thread; snapshots run one at a time.
+//   reload replaces the store's contents (one more version), not the store.
+// Thread-safe: any number of readers and writers, from any thread; reads take no lock;
+// snapshots run one at a time.
 import Dispatch
 import Foundation
 import Logging

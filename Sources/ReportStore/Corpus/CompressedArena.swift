@@ -109,7 +109,7 @@ struct CompressedArena: Sendable {
     }
 
     /// A copy holding only the live units, in new chunks (doc numbers unchanged); `self` is not
-    /// changed, so this runs off the store's lock on a copy of the arena.
+    /// changed, so this runs off the write lock on a published version's arena.
     func compacted() -> CompressedArena {
         var copy = self
         copy.compact()

@@ -1,4 +1,4 @@
-// StoreIndexState: the search index as the store holds it under its lock — immutable
+// StoreIndexState: the search index as a corpus version holds it — immutable
 // segments (ReportIndex's IndexSegment: the imported corpus is one, recent writes are small
 // ones that get merged) plus the texts of writes not yet tokenized.
 //
