@@ -4,29 +4,37 @@
 // per-doc tables in it: publishing a version after a PUT costs O(chunkSize + count/chunkSize)
 // instead of O(count).
 //
-//   chunks[0] = elements 0..<512, chunks[1] = 512..<1024, ...   (all full but the last)
+//   chunks[0] = elements 0..<512, chunks[1] = 512..<1024, ...   (all full but the last;
+//   512 by default, `shift` sets the size)
 //
-// Invariant: every chunk but the last holds exactly `chunkSize` elements; `count` is their sum.
+// Invariant: every chunk but the last holds exactly `1 << shift` elements; `count` is their sum.
 // A value type with copy-on-write chunks; Sendable when its elements are.
 
 /// A copy-on-write array whose copies share fixed-size chunks.
 struct ChunkedArray<Element> {
-    static var chunkShift: Int { 9 }
-    static var chunkSize: Int { 1 << chunkShift }
-
+    /// log2 of the elements per chunk (9: 512, the default).
+    private let shift: Int
     private var chunks: [[Element]] = []
     private(set) var count = 0
 
-    init() {}
+    private var chunkSize: Int { 1 << shift }
 
-    init(_ elements: some Sequence<Element>) {
+    /// An empty array whose chunks hold `1 << shift` elements: smaller chunks make a change
+    /// of a copy cheaper when the elements are expensive to copy (references to retain).
+    init(shift: Int = 9) {
+        self.shift = shift
+    }
+
+    init(_ elements: some Sequence<Element>, shift: Int = 9) {
+        self.init(shift: shift)
         for e in elements { append(e) }
     }
 
     init(repeating element: Element, count: Int) {
+        self.init()
         var left = count
         while left > 0 {
-            let n = Swift.min(left, Self.chunkSize)
+            let n = Swift.min(left, chunkSize)
             chunks.append([Element](repeating: element, count: n))
             left -= n
         }
@@ -34,15 +42,21 @@ struct ChunkedArray<Element> {
     }
 
     mutating func append(_ element: Element) {
-        if count & (Self.chunkSize - 1) == 0 {
+        if count & (chunkSize - 1) == 0 {
             var chunk: [Element] = []
-            chunk.reserveCapacity(Self.chunkSize)
+            chunk.reserveCapacity(chunkSize)
             chunk.append(element)
             chunks.append(chunk)
         } else {
             chunks[chunks.count - 1].append(element)
         }
         count += 1
+    }
+
+    /// Removes the first `n` elements: O(count - n), the elements left are copied.
+    mutating func removeFirst(_ n: Int) {
+        precondition(n >= 0 && n <= count, "removeFirst past the end")
+        self = ChunkedArray(self[n...], shift: shift)
     }
 }
 
@@ -51,8 +65,8 @@ extension ChunkedArray: RandomAccessCollection, MutableCollection {
     var endIndex: Int { count }
 
     subscript(position: Int) -> Element {
-        get { chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)] }
-        set { chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)] = newValue }
+        get { chunks[position >> shift][position & (chunkSize - 1)] }
+        set { chunks[position >> shift][position & (chunkSize - 1)] = newValue }
     }
 }
 

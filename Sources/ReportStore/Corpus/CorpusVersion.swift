@@ -118,7 +118,7 @@ public final class CorpusVersion: Sendable {
     var pendingSegment: IndexSegment? {
         guard hasPendingWrites else { return nil }
         if let built = pendingTail.load() { return built.segment }
-        return pendingTail.storeIfNilThenLoad(PendingSegment(StoreIndexState.segment(of: state.index.pending[...]))).segment
+        return pendingTail.storeIfNilThenLoad(PendingSegment(StoreIndexState.segment(of: state.index.pending))).segment
     }
 
     /// The index of every write in this version: the segments, plus the pending writes.
