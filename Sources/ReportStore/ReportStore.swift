@@ -372,10 +372,14 @@ public final class ReportStore: Sendable {
     func compact(from version: CorpusVersion) {
         let base = version.state
         let compacted = base.arena.compacted()
-        update { s in
-            // Version check: units still where `base` had them move to the copy, the rest (written
-            // since, or another lineage's) are copied again by `adopt`.
+        withWriter { now, publish in
+            // Version check: a reload since makes the copy another corpus's (dropped); otherwise
+            // units still where `base` had them move to the copy, and those written since are
+            // copied after it by `adopt`.
+            guard now.state.lineage == base.lineage else { return }
+            var s = now.state
             s.arena.adopt(compacted, basedOn: base.arena)
+            publish(s)
         }
         HeapTrimmer.trim()
     }

@@ -65,7 +65,8 @@ extension ReportStore {
         let codec = Codec(dictionary: dictionary, trainedOn: live.count, level: level, memLevel: memLevel)
         withWriter { now, publish in
             var s = now.state
-            guard s.codecs.count < Int(UInt8.max) else { return }
+            // Trained on another corpus if a reload came in between: dropped.
+            guard s.lineage == version.state.lineage, s.codecs.count < Int(UInt8.max) else { return }
             s.codecs.append(codec)
             s.current = UInt8(s.codecs.count - 1)
             publish(s)
@@ -107,7 +108,7 @@ extension ReportStore {
                 // ...and published with a version check per unit: swapped only if the unit is
                 // still the one that was read and the current dictionary has not changed.
                 update { s in
-                    guard s.current == current else { return }
+                    guard s.lineage == version.state.lineage, s.current == current else { return }
                     for (doc, read, unit) in redone {
                         guard let now = s.arena.entry(doc), s.arena.chunk(of: now) === read.chunk,
                             now.offset == read.entry.offset, now.codec == read.entry.codec
