@@ -18,6 +18,9 @@ public struct CorpusReader: Sendable {
         version = store.current
     }
 
+    /// A stored report unit (`ReportStore.ReportUnit`): inflate it or send it as it is.
+    public typealias Unit = ReportUnit
+
     /// Spare room past a text that `ReportUnit.inflate(into:)` may use (it then inflates faster).
     public static let inflateSlack = ReportUnit.outputSlack
 
@@ -29,7 +32,7 @@ public struct CorpusReader: Sendable {
     public var statistics: StoreStatistics { version.statistics }
 
     /// The stored unit of report `id`; nil when there is no such report (an invalid id names none).
-    public func unit(of id: String) -> ReportUnit? {
+    public func unit(of id: String) -> Unit? {
         ReportID(id).flatMap(version.unit(of:))
     }
 

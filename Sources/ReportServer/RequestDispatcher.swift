@@ -117,25 +117,40 @@ struct RequestDispatcher: Sendable {
         // One version for the whole answer: every item is of the same instant, and no lock is
         // taken per item.
         let reader = corpus.reader()
+        let currentDictionary = raw ? reader.dictionaryID : 0
+        // RAW: the stored unit as it is — unless it was made with a dictionary the store has just
+        // replaced (clients hold only the current one, from DICTIONARY): then as text.
+        func sendsUnit(_ unit: CorpusReader.Unit) -> Bool { raw && unit.dictionaryID == currentDictionary }
+        // First every id is looked up once and the answer's exact size added up, so an answer
+        // over maxFrameBytes is refused before anything is inflated, and the buffer grows once.
+        var units: [CorpusReader.Unit?] = []
+        units.reserveCapacity(ids.count)
+        var bodyBytes = 1 + (single ? 0 : 4)
+        for id in ids {
+            // An id that fails validation cannot name a stored report: it is missing.
+            let unit = reader.unit(of: id)
+            if single, unit == nil {
+                write(.failure(.notFound, "report \(id) not found"), for: header, into: &out)
+                return
+            }
+            units.append(unit)
+            bodyBytes += unit.map { sendsUnit($0) ? 13 + $0.compressedLength : 5 + $0.textLength } ?? 1
+        }
+        if bodyBytes > Int(configuration.maxFrameBytes) {
+            write(.failure(.tooManyItems, "answer exceeds maxFrameBytes \(configuration.maxFrameBytes); ask for fewer ids"), for: header, into: &out)
+            return
+        }
+        out.reserveCapacity(minimumWritableBytes: FrameHeader.size + bodyBytes + CorpusReader.inflateSlack)
         let start = out.writerIndex
         let lengthIndex = out.writeResponseHeader(opcode: header.opcode, requestID: header.requestID)
         out.writeStatus(.ok)
         if !single { out.writeInteger(UInt32(ids.count), endianness: .big) }
-        let currentDictionary = raw ? reader.dictionaryID : 0
-        for id in ids {
-            // An id that fails validation cannot name a stored report: it is missing.
-            guard let unit = reader.unit(of: id) else {
-                if single {
-                    out.moveWriterIndex(to: start)
-                    write(.failure(.notFound, "report \(id) not found"), for: header, into: &out)
-                    return
-                }
+        for unit in units {
+            guard let unit else {
                 out.writeReportItemMissing()
                 continue
             }
-            // RAW: the stored unit as it is — unless it was made with a dictionary the store has
-            // just replaced (clients hold only the current one, from DICTIONARY): then as text.
-            if raw, unit.dictionaryID == currentDictionary {
+            if sendsUnit(unit) {
                 unit.withCompressedBytes {
                     out.writeReportItemDeflate(dictionaryID: unit.dictionaryID, textLength: UInt32(unit.textLength), bytes: $0)
                 }
@@ -151,11 +166,6 @@ struct RequestDispatcher: Sendable {
             }
         }
         out.patchBodyLength(at: lengthIndex)
-        if out.writerIndex - start - FrameHeader.size > Int(configuration.maxFrameBytes) {
-            out.moveWriterIndex(to: start)
-            write(.failure(.tooManyItems, "answer exceeds maxFrameBytes \(configuration.maxFrameBytes); ask for fewer ids"), for: header, into: &out)
-            return
-        }
         statistics.bump(statistics.requests)
     }
 

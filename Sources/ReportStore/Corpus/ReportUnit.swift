@@ -14,6 +14,8 @@ public struct ReportUnit: Sendable {
     public var textLength: Int { Int(entry.textLength) }
     /// CRC-32 (zlib) of the inflated text.
     public var crc32: UInt32 { entry.crc }
+    /// Length of the raw-deflate unit in bytes.
+    public var compressedLength: Int { Int(entry.length) }
     /// `dictionaryID` of the dictionary the unit was made with.
     public var dictionaryID: UInt32 { codec.id }
 
