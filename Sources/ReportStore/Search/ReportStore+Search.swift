@@ -55,8 +55,8 @@ extension CorpusVersion {
         let query = try Query.parse(queryText, fold: fold)
         let version = self
         let index = searchIndex
-        let live = state.live
-        let results = index.search(query, limit: limit, offset: offset, bestMatch: !allWords, isLive: { live.contains($0) })
+        let isLive = state.live.flatTest()
+        let results = index.search(query, limit: limit, offset: offset, bestMatch: !allWords, isLive: isLive)
         if results.exhausted { throw Self.overBudget }
         let suggestions = suggest ? Suggester.suggestions(for: query, in: index) : []
         // Each hit costs one inflate and one snippet scan; the page's hits are independent, so
@@ -96,8 +96,8 @@ extension CorpusVersion {
     public func count(_ queryText: String, fold: Bool) throws -> Int {
         let query = try Query.parse(queryText, fold: fold)
         let index = searchIndex
-        let live = state.live
-        let result = index.count(query, budget: Query.workBudget, isLive: { live.contains($0) })
+        let isLive = state.live.flatTest()
+        let result = index.count(query, budget: Query.workBudget, isLive: isLive)
         if result.exhausted { throw Self.overBudget }
         return result.count
     }
