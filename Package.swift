@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Both already in the graph through swift-nio; declared for ReportStore's corpus versions.
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -50,7 +53,18 @@ let package = Package(
         // One CRC-32 (zlib's) shared by the store (report texts) and the durability layer (records,
         // sections), so neither depends on the other for it.
         .target(name: "ReportChecksum", dependencies: ["CZlib"]),
-        .target(name: "ReportStore", dependencies: ["CZlib", "ReportChecksum", "ReportIndex"]),
+        // ReportStore publishes its state as immutable versions through one atomic strong
+        // reference: swift-atomics' ManagedAtomic (the standard library's Atomic cannot hold a
+        // class reference safely); the id table is swift-collections' TreeDictionary, a
+        // persistent hash trie, so each published version shares all but one path with the last.
+        .target(
+            name: "ReportStore",
+            dependencies: [
+                "CZlib", "ReportChecksum", "ReportIndex",
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "HashTreeCollections", package: "swift-collections"),
+            ]
+        ),
         .target(name: "ReportProtocol", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "ServiceSupport"),
         .target(name: "ReportDurability", dependencies: ["ReportChecksum"]),
@@ -61,7 +75,8 @@ let package = Package(
         .target(
             name: "ReportServer",
             dependencies: [
-                "ReportEngine", "ReportStore", "ReportIndex", "ReportProtocol", "ServiceSupport",
+                // The corpus only through ReportEngine (CorpusReader for reads, ServedCorpus for writes).
+                "ReportEngine", "ReportProtocol", "ServiceSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

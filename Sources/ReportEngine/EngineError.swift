@@ -1,5 +1,5 @@
-// EngineError: the one error type of ReportEngine — why a write, a snapshot or opening the
-// data directory failed, with a message an operator or a client can act on. A value type.
+// EngineError: the one error type of ReportEngine — why a read, a write, a snapshot or opening
+// the data directory failed, with a message an operator or a client can act on. A value type.
 
 /// A failure of the served corpus.
 public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -17,6 +17,10 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case recoveryFailed
         /// A reload or import could not be applied.
         case importFailed
+        /// A query is malformed or needs more work than its budget: the client's fault.
+        case badQuery
+        /// A stored report or index part is damaged (the read is refused, nothing is changed).
+        case dataCorrupt
     }
 
     /// What went wrong.

@@ -1,5 +1,7 @@
-// ServedCorpus: the corpus reportd serves — the current ReportStore, and, with a data
-// directory, the write-ahead log and snapshots that make its writes survive a crash.
+// ServedCorpus: the corpus reportd serves — its ReportStore (the one owner of the corpus
+// state, published as immutable versions; requests read one through `reader()`, without a
+// lock), and, with a data directory, the write-ahead log and snapshots that make its writes
+// survive a crash. The ownership and ordering rules: docs/ARCHITECTURE.md.
 //
 // Invariants:
 // - With a data directory, a write is queued to the log under one lock (`writer`) and applied
@@ -13,11 +15,13 @@
 // - A failed log write or sync fails that write and those queued behind it; the log cuts them
 //   off the file and the next write tries again, so writes resume once the disk accepts them.
 //   Reads go on meanwhile.
-// - `pending` knows the writes queued but not applied yet, so a DEL right after a PUT of a new
-//   id (pipelined) is logged, not answered "no such report".
+// - `pending` (writer-side state; no read consults it) knows the writes queued but not applied
+//   yet, so a DEL right after a PUT of a new id (pipelined) is logged, not answered "no such
+//   report".
 // - Without a data directory, writes are applied under `writer` and live in memory only; a
-//   reload replaces them.
-// Thread-safe: any number of readers and writers, from any thread; snapshots run one at a time.
+//   reload replaces the store's contents (one more version), not the store.
+// Thread-safe: any number of readers and writers, from any thread; reads take no lock;
+// snapshots run one at a time.
 import Dispatch
 import Foundation
 import Logging
@@ -33,7 +37,9 @@ public final class ServedCorpus: Sendable {
         let log: WriteAheadLog
     }
 
-    private let current: Mutex<ReportStore>
+    /// The corpus state's one owner (it publishes versions; see ReportStore). A reload
+    /// replaces its contents, never the store itself, so this needs no lock.
+    public let store: ReportStore
     /// Orders writes: apply + log append happen together under it.
     private let writer = Mutex<Void>(())
     /// Ids with writes queued to the log but not applied yet: how many, and whether the id
@@ -47,19 +53,20 @@ public final class ServedCorpus: Sendable {
 
     /// A corpus without a data directory: writes are kept in memory only.
     public init(store: ReportStore, logger: Logger = Logger(label: "reportd.corpus")) {
-        current = Mutex(store)
+        self.store = store
         persistence = nil
         self.logger = logger
     }
 
     private init(store: ReportStore, persistence: Persistence, logger: Logger) {
-        current = Mutex(store)
+        self.store = store
         self.persistence = persistence
         self.logger = logger
     }
 
-    /// The store to use for one request (a reload without a data directory may replace it).
-    public var store: ReportStore { current.withLock { $0 } }
+    /// What a request reads through: the current version, loaded once (no lock); answer the
+    /// whole request from it.
+    public func reader() -> CorpusReader { CorpusReader(store) }
 
     /// The data directory, when writes are persisted.
     public var dataDirectory: String? { persistence?.directory.path }
@@ -337,7 +344,7 @@ public final class ServedCorpus: Sendable {
     /// Replaces the whole corpus (reload without a data directory). Writes made since are lost,
     /// as the operator asked; with a data directory use `applyImport` instead.
     public func replace(with newStore: ReportStore) {
-        writer.withLock { _ in current.withLock { $0 = newStore } }
+        writer.withLock { _ in store.replaceContents(with: newStore) }
     }
 
     /// Adopts an imported store when the data directory holds no reports yet, and writes a
@@ -349,7 +356,7 @@ public final class ServedCorpus: Sendable {
         if let persistence, let ledger = try readLedger(persistence), !ledger.fingerprints.isEmpty { return false }
         let adopted = writer.withLock { _ -> Bool in
             guard store.count == 0, pending.withLock({ $0.isEmpty }) else { return false }
-            current.withLock { $0 = imported }
+            store.replaceContents(with: imported)
             return true
         }
         if adopted, let persistence {
@@ -366,11 +373,16 @@ public final class ServedCorpus: Sendable {
     /// - Throws: `.importFailed` when the ledger is damaged (the message names the file).
     public func importChanges(from sources: [ImportSource], options: ImportOptions) throws(EngineError) -> ImportChanges {
         var last: [ReportID: ReportFingerprint]?
-        if let persistence, let ledger = try readLedger(persistence) {
+        if let persistence {
+            // Read once: the changes carry it, and `apply` writes the next ledger from it. No
+            // ledger yet is an empty one (the same outcome as none: nothing counts as unchanged
+            // by fingerprint).
             var known: [ReportID: ReportFingerprint] = [:]
-            known.reserveCapacity(ledger.fingerprints.count)
-            for (id, print) in ledger.fingerprints {
-                if let reportID = ReportID(id) { known[reportID] = ReportFingerprint(length: Int(print.length), crc: print.crc) }
+            if let ledger = try readLedger(persistence) {
+                known.reserveCapacity(ledger.fingerprints.count)
+                for (id, print) in ledger.fingerprints {
+                    if let reportID = ReportID(id) { known[reportID] = ReportFingerprint(length: Int(print.length), crc: print.crc) }
+                }
             }
             last = known
         }
@@ -424,7 +436,13 @@ public final class ServedCorpus: Sendable {
             throw EngineError(.importFailed, "import stopped: \(error.message)")
         }
         if let persistence {
-            var ledger = try readLedger(persistence) ?? ImportLedger()
+            // The ledger as `importChanges` read it (read again only for changes made elsewhere).
+            var ledger: ImportLedger
+            if let last = changes.lastImport {
+                ledger = ImportLedger(fingerprints: Self.ledgerEntries(last))
+            } else {
+                ledger = try readLedger(persistence) ?? ImportLedger()
+            }
             for (id, print) in Self.ledgerEntries(changes.fingerprints) { ledger.fingerprints[id] = print }
             try writeLedger(ledger, persistence)
         }

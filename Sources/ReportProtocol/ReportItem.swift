@@ -83,6 +83,21 @@ extension ByteBuffer {
         writeInteger(UInt8(1)) + writeWireBlob(bytes: bytes)
     }
 
+    /// Hot path: writes item kind 1 (plain) of `length` bytes that `fill` writes in place (a
+    /// server inflates a stored unit straight into its answer). `fill` gets `length + slack`
+    /// bytes of room and may scribble past `length`: only `length` bytes are kept. If `fill`
+    /// throws, the buffer holds a partial item: the caller rewinds it.
+    @discardableResult
+    public mutating func writeReportItemPlain(
+        length: Int, slack: Int = 0, fill: (UnsafeMutableRawBufferPointer) throws -> Void
+    ) rethrows -> Int {
+        let head = writeInteger(UInt8(1)) + writeInteger(UInt32(length), endianness: .big)
+        return try head + writeWithUnsafeMutableBytes(minimumWritableBytes: length + slack) { space in
+            try fill(UnsafeMutableRawBufferPointer(rebasing: space[0..<(length + slack)]))
+            return length
+        }
+    }
+
     /// Hot path: writes item kind 2 (deflate) straight from the stored compressed bytes.
     @discardableResult
     public mutating func writeReportItemDeflate(

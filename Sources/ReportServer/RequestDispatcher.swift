@@ -7,8 +7,6 @@ import NIOCore
 import NIOPosix
 import ReportEngine
 import ReportProtocol
-import ReportIndex
-import ReportStore
 import ServiceSupport
 
 /// Answers requests against the current store.
@@ -116,45 +114,58 @@ struct RequestDispatcher: Sendable {
     /// `out` from the inflated text or the stored unit, without an intermediate Response.
     /// A missing GET id, damaged data or an oversized answer rewinds and writes an error.
     private func writeReports(_ ids: [String], raw: Bool, single: Bool, for header: FrameHeader, into out: inout ByteBuffer) {
-        let store = corpus.store
+        // One version for the whole answer: every item is of the same instant, and no lock is
+        // taken per item.
+        let reader = corpus.reader()
+        let currentDictionary = raw ? reader.dictionaryID : 0
+        // RAW: the stored unit as it is — unless it was made with a dictionary the store has just
+        // replaced (clients hold only the current one, from DICTIONARY): then as text.
+        func sendsUnit(_ unit: CorpusReader.Unit) -> Bool { raw && unit.dictionaryID == currentDictionary }
+        // First every id is looked up once and the answer's exact size added up, so an answer
+        // over maxFrameBytes is refused before anything is inflated, and the buffer grows once.
+        var units: [CorpusReader.Unit?] = []
+        units.reserveCapacity(ids.count)
+        var bodyBytes = 1 + (single ? 0 : 4)
+        for id in ids {
+            // An id that fails validation cannot name a stored report: it is missing.
+            let unit = reader.unit(of: id)
+            if single, unit == nil {
+                write(.failure(.notFound, "report \(id) not found"), for: header, into: &out)
+                return
+            }
+            units.append(unit)
+            bodyBytes += unit.map { sendsUnit($0) ? 13 + $0.compressedLength : 5 + $0.textLength } ?? 1
+        }
+        if bodyBytes > Int(configuration.maxFrameBytes) {
+            write(.failure(.tooManyItems, "answer exceeds maxFrameBytes \(configuration.maxFrameBytes); ask for fewer ids"), for: header, into: &out)
+            return
+        }
+        out.reserveCapacity(minimumWritableBytes: FrameHeader.size + bodyBytes + CorpusReader.inflateSlack)
         let start = out.writerIndex
         let lengthIndex = out.writeResponseHeader(opcode: header.opcode, requestID: header.requestID)
         out.writeStatus(.ok)
         if !single { out.writeInteger(UInt32(ids.count), endianness: .big) }
-        let currentDictionary = raw ? store.dictionaryID : 0
-        for id in ids {
-            // An id that fails validation cannot name a stored report: it is missing.
-            let reportID = ReportID(id)
-            // RAW: the stored unit as it is — unless it was made with a dictionary the store has
-            // just replaced (clients hold only the current one, from DICTIONARY): then as text.
-            if raw, let reportID, let unit = store.compressedText(for: reportID), unit.dictionaryID == currentDictionary {
-                out.writeReportItemDeflate(
-                    dictionaryID: unit.dictionaryID, textLength: UInt32(unit.textLength), bytes: unit.bytes)
+        for unit in units {
+            guard let unit else {
+                out.writeReportItemMissing()
+                continue
+            }
+            if sendsUnit(unit) {
+                unit.withCompressedBytes {
+                    out.writeReportItemDeflate(dictionaryID: unit.dictionaryID, textLength: UInt32(unit.textLength), bytes: $0)
+                }
                 continue
             }
             do {
-                if let reportID, let text = try store.text(for: reportID) {
-                    out.writeReportItemPlain(text)
-                    continue
-                }
+                // Inflated straight into the answer: no copy of the text on the way.
+                try out.writeReportItemPlain(length: unit.textLength, slack: CorpusReader.inflateSlack) { try unit.inflate(into: $0) }
             } catch {
                 out.moveWriterIndex(to: start)
-                write(.failure(.dataCorrupt, error.description), for: header, into: &out)
+                write(.failure(.dataCorrupt, "\(error)"), for: header, into: &out)
                 return
             }
-            if single {
-                out.moveWriterIndex(to: start)
-                write(.failure(.notFound, "report \(id) not found"), for: header, into: &out)
-                return
-            }
-            out.writeReportItemMissing()
         }
         out.patchBodyLength(at: lengthIndex)
-        if out.writerIndex - start - FrameHeader.size > Int(configuration.maxFrameBytes) {
-            out.moveWriterIndex(to: start)
-            write(.failure(.tooManyItems, "answer exceeds maxFrameBytes \(configuration.maxFrameBytes); ask for fewer ids"), for: header, into: &out)
-            return
-        }
         statistics.bump(statistics.requests)
     }
 
@@ -270,7 +281,8 @@ struct RequestDispatcher: Sendable {
     }
 
     private func answer(_ request: Request) -> Response {
-        let store = corpus.store
+        // One version for the whole answer (a search's ranking and its texts, a STATS table).
+        let store = corpus.reader()
         switch request {
         case .hello:
             return .hello(
@@ -296,12 +308,10 @@ struct RequestDispatcher: Sendable {
         case .search(let search):
             return answerSearch(search, in: store)
         case .count(let query, let fold):
-            do {
+            do throws(EngineError) {
                 return .count(UInt32(clamping: try store.count(query, fold: fold)))
-            } catch let error as QueryError {
-                return .failure(.badQuery, error.message)
             } catch {
-                return .failure(.dataCorrupt, "\(error)")
+                return Self.failure(reading: error)
             }
         case .put, .delete, .snapshot, .reload, .shutdown:
             // Privileged requests are answered in respond(); this arm is not reached.
@@ -309,10 +319,10 @@ struct RequestDispatcher: Sendable {
         }
     }
 
-    private func answerSearch(_ request: SearchRequest, in store: ReportStore) -> Response {
+    private func answerSearch(_ request: SearchRequest, in store: CorpusReader) -> Response {
         // PROTOCOL.md §7: a page larger than maxBatchItems is clamped, not refused.
         let limit = Int(min(request.limit, configuration.maxBatchItems))
-        do {
+        do throws(EngineError) {
             let page = try store.search(
                 request.query, limit: limit, offset: Int(request.offset), fold: request.fold, withTexts: !request.idsOnly,
                 allWords: request.allWords, suggest: request.details)
@@ -327,14 +337,17 @@ struct RequestDispatcher: Sendable {
                     suggestions: page.suggestions.map { ($0.word, $0.suggestion) })
                 : nil
             return .search(SearchResponse(totalHits: UInt32(clamping: page.total), hits: hits, details: details))
-        } catch let error as QueryError {
-            return .failure(.badQuery, error.message)
         } catch {
-            return .failure(.dataCorrupt, "\(error)")
+            return Self.failure(reading: error)
         }
     }
 
-    private func statisticsEntries(_ store: ReportStore) -> [StatsEntry] {
+    /// BAD_QUERY for a query the engine refuses, DATA_CORRUPT for damaged data.
+    private static func failure(reading error: EngineError) -> Response {
+        .failure(error.code == .badQuery ? .badQuery : .dataCorrupt, error.message)
+    }
+
+    private func statisticsEntries(_ store: CorpusReader) -> [StatsEntry] {
         let s = store.statistics
         let uptime = ContinuousClock.now - startedAt
         func entry(_ key: String, _ value: some BinaryInteger) -> StatsEntry {

@@ -1,19 +1,24 @@
 // ReportStore: the corpus in memory, one raw-deflate unit per report, made with a preset
 // dictionary trained at import (or, for a store filled by writes, trained once enough reports
 // have arrived; units made with the previous dictionary are recompressed in the background).
-// The entry point the server calls.
+// The one owner of the corpus state: it publishes the state as immutable CorpusVersions
+// through one atomic reference, and every read answers from the version it loaded.
 //
 // Invariants:
 // - Each live report has a dense UInt32 doc number; numbers 0..<n go to the imported reports
 //   in import order; put() of a new text (new ID or replacement) takes the next number; a
 //   retired number is never reused during the store's lifetime.
-// - `state` (ID table, arena entry table, codecs, index segments and pending writes) changes
-//   only under its Mutex, and every change is a single step there: a reader sees a report —
-//   its text and its index entry — either wholly before or wholly after a write.
-//   Unit bytes are written before their entry is published and never change afterwards.
+// - `published` is the only mutable corpus state. It changes only under `writeLock`, by
+//   publishing a new version built from the one it replaces (`withWriter`); so versions are
+//   totally ordered, each a consistent whole: a reader sees a report — its text and its index
+//   entry — either wholly before or wholly after a write.
+// - Unit bytes are written before the version naming them is published and never change.
 // - Every live entry names a codec slot that is present (slots are dropped only when unused).
-// Thread-safe: any number of readers and writers may call concurrently. Reads hold the lock
-// only for a dictionary lookup; inflating runs outside it with a pooled Inflater.
+// Thread-safe: any number of readers and writers may call concurrently. Reads load the
+// current version once (an atomic load) and take no lock; writes and background publications
+// are serialised by `writeLock`, which no reader waits for. The ordering rules are written
+// down in CorpusVersion's header and docs/ARCHITECTURE.md ("Corpus versions").
+import Atomics
 import Dispatch
 import ReportIndex
 import Synchronization
@@ -21,35 +26,28 @@ import ReportChecksum
 
 /// Compressed, in-memory report corpus.
 public final class ReportStore: Sendable {
-    struct State {
-        var arena: CompressedArena
-        var docs: [ReportID: UInt32]
-        var ids: [ReportID?]
-        /// Bit d set while doc d is live: `ids[d] != nil`, copied O(1) by queries and merges.
-        var live: LiveDocs
-        var index: StoreIndexState
-        /// Codec slots (a unit's `Entry.codec`); nil once no unit uses it. Slots are never reused.
-        var codecs: [Codec?]
-        /// The slot new writes compress with.
-        var current: UInt8
-    }
+    /// The current version: the one atomic reference every read loads.
+    private let published: ManagedAtomic<CorpusVersion>
+    /// Serialises everything that publishes a version (writes, flushes, merges, compaction,
+    /// retraining). Readers never take it.
+    private let writeLock = Mutex<Void>(())
+
+    /// The version a request reads from: load it once and answer from it alone.
+    public var current: CorpusVersion { published.load(ordering: .acquiring) }
 
     /// The preset dictionary new writes are compressed with (raw deflate needs it to inflate).
-    public var dictionary: [UInt8] { currentCodec.dictionary }
+    public var dictionary: [UInt8] { current.dictionary }
     /// CRC-32 of `dictionary`: lets a client check it holds the right dictionary.
-    public var dictionaryID: UInt32 { currentCodec.id }
-    var currentCodec: Codec { state.withLock { $0.codecs[Int($0.current)]! } }
+    public var dictionaryID: UInt32 { current.dictionaryID }
     /// A dictionary retraining is queued or running.
     let retraining = Atomic<Bool>(false)
-    /// Serialises index flushes (tokenizing pending writes into a segment).
-    let flushLock = Mutex<Void>(())
-    /// Runs segment merges one at a time, off the request threads.
+    /// Runs background work (flushes, merges, compaction, retraining) one job at a time, off
+    /// the request threads.
     let maintenance = DispatchQueue(label: "reportd.index-maintenance", qos: .utility)
     let mergeScheduled = Atomic<Bool>(false)
     private let maxReportBytes: Int
     let level: Int
     let memLevel: Int
-    let state: Mutex<State>
     let trainer: DictionaryTrainer
     let dictionarySize: Int
 
@@ -63,17 +61,12 @@ public final class ReportStore: Sendable {
         memLevel = options.memLevel
         trainer = options.trainer
         dictionarySize = options.dictionarySize
-        var docs: [ReportID: UInt32] = [:]
-        docs.reserveCapacity(ids.count)
-        for (doc, id) in ids.enumerated() { if let id { docs[id] = UInt32(doc) } }
         var slots = [Codec?](repeating: nil, count: Int(codecs.map(\.slot).max() ?? 0) + 1)
         for c in codecs {
             slots[Int(c.slot)] = Codec(dictionary: c.dictionary, trainedOn: c.trainedOn, level: options.level, memLevel: options.memLevel)
         }
-        state = Mutex(
-            State(
-                arena: arena, docs: docs, ids: ids, live: LiveDocs(ids: ids), index: index, codecs: slots,
-                current: codecs.last?.slot ?? 0))
+        let state = CorpusState(arena: arena, ids: ids, index: index, codecs: slots, current: codecs.last?.slot ?? 0)
+        published = ManagedAtomic(CorpusVersion(number: 0, state: state))
     }
 
     private convenience init(
@@ -168,117 +161,93 @@ public final class ReportStore: Sendable {
         return store
     }
 
-    /// A consistent copy of the whole store at this instant, O(1) under the lock; the caller
-    /// turns it into snapshot sections on another thread while writes go on.
+    /// A consistent copy of the whole store at this instant (the current version), O(1); the
+    /// caller turns it into snapshot sections on another thread while writes go on.
     public func freeze() -> FrozenStore {
-        state.withLock { s in
-            FrozenStore(
-                codecs: s.codecs.enumerated().compactMap { slot, codec in codec.map { (UInt8(slot), $0) } },
-                current: s.current, level: level, memLevel: memLevel, arena: s.arena, ids: s.ids, index: s.index)
-        }
+        let s = current.state
+        return FrozenStore(
+            codecs: s.codecs.enumerated().compactMap { slot, codec in codec.map { (UInt8(slot), $0) } },
+            current: s.current, level: level, memLevel: memLevel, arena: s.arena, ids: s.ids, index: s.index)
     }
 
-    // MARK: Reading
+    // MARK: Reading (each loads the current version once; see `current` to read several things
+    // from one version)
 
     /// The text of `id`, byte for byte as imported or put; nil when there is no such report.
     /// - Throws: `.corrupt` when the stored unit is damaged.
     public func text(for id: ReportID) throws(StoreError) -> [UInt8]? {
-        guard let (chunk, e, codec) = location(id) else { return nil }
-        return try codec.inflaters.inflate(
-            chunk.bytes(at: Int(e.offset), count: Int(e.length)), textLength: Int(e.textLength), crc: e.crc)
+        try current.text(for: id)
     }
 
     /// The text of doc number `doc`; nil when it is not live.
     /// - Throws: `.corrupt` when the stored unit is damaged.
     public func text(forDoc doc: UInt32) throws(StoreError) -> [UInt8]? {
-        guard let (chunk, e, codec) = location(doc) else { return nil }
-        return try codec.inflaters.inflate(
-            chunk.bytes(at: Int(e.offset), count: Int(e.length)), textLength: Int(e.textLength), crc: e.crc)
+        try current.text(forDoc: doc)
     }
 
     /// The stored unit of `id` (raw deflate with the dictionary `dictionaryID` names), for
     /// clients that inflate. Its dictionary is not the current one only for a moment after the
     /// store retrained its dictionary; callers then serve the text instead.
     public func compressedText(for id: ReportID) -> CompressedReport? {
-        guard let (chunk, e, codec) = location(id) else { return nil }
-        return CompressedReport(
-            bytes: Array(chunk.bytes(at: Int(e.offset), count: Int(e.length))), textLength: Int(e.textLength),
-            crc32: e.crc, dictionaryID: codec.id)
-    }
-
-    /// Text length and CRC-32 of `id` as recorded at write time, without inflating.
-    func storedLengthAndCRC(_ id: ReportID) -> (length: Int, crc: UInt32)? {
-        location(id).map { (Int($0.1.textLength), $0.1.crc) }
+        current.compressedText(for: id)
     }
 
     /// The doc number of `id`, if live.
-    public func docNumber(for id: ReportID) -> UInt32? {
-        state.withLock { $0.docs[id] }
-    }
+    public func docNumber(for id: ReportID) -> UInt32? { current.docNumber(for: id) }
 
     /// The ID of doc number `doc`, if live.
-    public func id(forDoc doc: UInt32) -> ReportID? {
-        state.withLock { s in Int(doc) < s.ids.count ? s.ids[Int(doc)] : nil }
-    }
+    public func id(forDoc doc: UInt32) -> ReportID? { current.id(forDoc: doc) }
 
     /// Number of live reports.
-    public var count: Int { state.withLock { $0.docs.count } }
+    public var count: Int { current.count }
 
     /// IDs of all live reports, sorted.
-    public func reportIDs() -> [ReportID] {
-        state.withLock { Array($0.docs.keys) }.sorted()
-    }
+    public func reportIDs() -> [ReportID] { current.reportIDs() }
 
     /// Length and CRC-32 of every live report, as recorded at write time (no inflating).
-    public func fingerprints() -> [ReportID: ReportFingerprint] {
-        state.withLock { s in
-            var all: [ReportID: ReportFingerprint] = [:]
-            all.reserveCapacity(s.docs.count)
-            for (id, doc) in s.docs {
-                if let e = s.arena.entry(doc) { all[id] = ReportFingerprint(length: Int(e.textLength), crc: e.crc) }
-            }
-            return all
-        }
-    }
+    public func fingerprints() -> [ReportID: ReportFingerprint] { current.fingerprints() }
 
     /// Sizes at this moment.
-    public var statistics: StoreStatistics {
-        state.withLock { s in
-            StoreStatistics(
-                reportCount: s.arena.liveCount, rawBytes: s.arena.liveRawBytes,
-                compressedBytes: s.arena.liveCompressedBytes,
-                dictionaryBytes: s.codecs.reduce(0) { $0 + ($1?.dictionary.count ?? 0) },
-                garbageBytes: s.arena.garbageBytes, arenaCapacityBytes: s.arena.capacityBytes,
-                docNumberLimit: s.arena.entries.count, indexBytes: s.index.byteCount,
-                indexTerms: s.index.termCount, indexSegments: s.index.segments.count, indexPendingDocs: s.index.pending.count,
-                dictionaries: s.codecs.reduce(0) { $0 + ($1 == nil ? 0 : 1) })
-        }
-    }
+    public var statistics: StoreStatistics { current.statistics }
 
-    /// ID to unit in one lock hold: a replacement between two lookups would otherwise make a
-    /// live report look missing.
-    private func location(_ id: ReportID) -> (ArenaChunk, Entry, Codec)? {
-        state.withLock { s in s.docs[id].flatMap { s.arena.entry($0) }.map { (s.arena.chunk(of: $0), $0, s.codecs[Int($0.codec)]!) } }
-    }
+    // MARK: Publishing
 
-    /// The live doc numbers at this instant, copied in one lock hold: a query or a merge tests
-    /// liveness on it without taking the lock again.
-    func liveDocs() -> LiveDocs {
-        state.withLock { $0.live }
-    }
-
-    /// Id and unit of each of `docs` (nil when not live), in one lock hold.
-    func locations(ofDocs docs: [UInt32]) -> [(id: ReportID, chunk: ArenaChunk, entry: Entry, codec: Codec)?] {
-        state.withLock { s in
-            docs.map { doc in
-                guard Int(doc) < s.ids.count, let id = s.ids[Int(doc)], let e = s.arena.entry(doc) else { return nil }
-                return (id, s.arena.chunk(of: e), e, s.codecs[Int(e.codec)]!)
+    /// Runs `body` as the writer: with the write lock held, on the current version, which
+    /// `body` may replace by calling `publish` on the state it derived from it. Every change of
+    /// the corpus goes through here, so versions form one sequence.
+    func withWriter<R>(_ body: (CorpusVersion, (CorpusState) -> Void) -> R) -> R {
+        writeLock.withLock { _ in
+            let base = published.load(ordering: .relaxed)
+            return body(base) { state in
+                published.store(CorpusVersion(number: base.number &+ 1, state: state), ordering: .releasing)
             }
         }
     }
 
-    func location(_ doc: UInt32) -> (ArenaChunk, Entry, Codec)? {
-        state.withLock { s in s.arena.entry(doc).map { (s.arena.chunk(of: $0), $0, s.codecs[Int($0.codec)]!) } }
+    /// Publishes `change` applied to a copy of the current state (in the write lock).
+    @discardableResult
+    func update<R>(_ change: (inout CorpusState) -> R) -> R {
+        withWriter { base, publish in
+            var state = base.state
+            let result = change(&state)
+            publish(state)
+            return result
+        }
+    }
+
+    /// Replaces the whole contents with `other`'s current version (a reload without a data
+    /// directory). `other` must not be used afterwards; its background work is waited for first,
+    /// so nothing else appends to the arena chunks the two now share.
+    public func replaceContents(with other: ReportStore) {
+        other.waitForIndexMaintenance()
+        let adopted = other.current.state
+        update { state in
+            let lineage = state.lineage &+ 1
+            state = adopted
+            state.lineage = lineage
+        }
+        scheduleIndexMaintenance()
+        if adopted.codecs.compactMap({ $0 }).count > 1 { scheduleRetraining() }
     }
 
     // MARK: Writing
@@ -306,20 +275,21 @@ public final class ReportStore: Sendable {
                 throw StoreError(.invalidUTF8, "report \(id): text is not valid UTF-8")
             }
         }
-        let (slot, codec) = state.withLock { ($0.current, $0.codecs[Int($0.current)]!) }
+        let state = current.state
+        let (slot, codec) = (state.current, state.currentCodec)
         return PreparedReport(
             id: id, text: text, unit: try codec.deflaters.compress(text), crc: Checksum.crc32(text), codec: codec,
             slot: slot)
     }
 
-    /// Adds or replaces the prepared report in one step under the lock. The new text gets a
-    /// new doc number (a replaced one's number is retired).
+    /// Adds or replaces the prepared report and publishes the version holding it. The new text
+    /// gets a new doc number (a replaced one's number is retired).
     /// - Returns: the report's new doc number.
     @discardableResult
     public func apply(_ report: PreparedReport) -> UInt32 {
         var report = report
         var needsRecompression = false
-        let (doc, due, undertrained) = state.withLock { s -> (UInt32, Bool, Bool) in
+        let (doc, due, undertrained) = update { s -> (UInt32, Bool, Bool) in
             if !s.codecs.indices.contains(Int(report.slot)) || s.codecs[Int(report.slot)] !== report.codec {
                 // Prepared with a codec this store has since dropped (or by another store): the
                 // unit is valid for that codec, so register it again in a free slot; the
@@ -331,11 +301,7 @@ public final class ReportStore: Sendable {
                     id: report.id, text: report.text, unit: report.unit, crc: report.crc, codec: report.codec, slot: UInt8(slot))
                 needsRecompression = true
             }
-            if let old = s.docs[report.id] {
-                s.arena.retire(old)
-                s.ids[Int(old)] = nil
-                s.live.retire(old)
-            }
+            if let old = s.docs[report.id] { s.retire(old) }
             let doc = s.arena.append(unit: report.unit, textLength: report.text.count, crc: report.crc, codec: report.slot)
             s.docs[report.id] = doc
             s.ids.append(report.id)
@@ -351,19 +317,21 @@ public final class ReportStore: Sendable {
             )
         }
         if due { scheduleIndexMaintenance() }
-        // Both checks were made in the lock hold above; scheduling is a no-op while a job runs.
+        // Both checks were made on the published state; scheduling is a no-op while a job runs.
         if (undertrained && !retraining.load(ordering: .relaxed)) || needsRecompression { scheduleRetraining() }
         return doc
     }
 
-    /// Removes `id`; its doc number is retired. Returns false when there was no such report.
+    /// Removes `id`; its doc number is retired. Returns false when there was no such report
+    /// (no version is published then).
     @discardableResult
     public func remove(id: ReportID) -> Bool {
-        let (removed, wasteful) = state.withLock { s -> (Bool, Bool) in
-            guard let doc = s.docs.removeValue(forKey: id) else { return (false, false) }
-            s.arena.retire(doc)
-            s.ids[Int(doc)] = nil
-            s.live.retire(doc)
+        let (removed, wasteful) = withWriter { base, publish -> (Bool, Bool) in
+            guard let doc = base.state.docs[id] else { return (false, false) }
+            var s = base.state
+            s.docs[id] = nil
+            s.retire(doc)
+            publish(s)
             return (true, Self.isWasteful(s.arena))
         }
         if wasteful { scheduleIndexMaintenance() }
@@ -382,23 +350,37 @@ public final class ReportStore: Sendable {
 
     /// Compacts the arena when `isWasteful` says so (on the maintenance queue).
     func compactIfWasteful() {
-        if state.withLock({ Self.isWasteful($0.arena) }) { compactOnMaintenanceQueue() }
+        if Self.isWasteful(current.state.arena) { compactOnMaintenanceQueue() }
     }
 
     /// Rewrites the arena with only live units, freeing the garbage of replaced and removed
-    /// reports. Doc numbers do not change. The units are copied off the lock from a copy of the
-    /// arena; the lock is held only to take that copy and to swap the new entries in (writes made
-    /// meanwhile keep their units). Readers in flight keep the old chunks alive. Runs on the
-    /// maintenance queue (so one compaction at a time) and waits for it.
+    /// reports. Doc numbers do not change. The units are copied off the lock from the current
+    /// version's arena; the writer then adopts the copy into the version current by then (the
+    /// units of writes made meanwhile are copied after it). Readers in flight keep the old
+    /// chunks alive. Runs on the maintenance queue (so one compaction at a time) and waits for it.
     public func compact() {
         maintenance.sync { compactOnMaintenanceQueue() }
     }
 
     /// `compact()`'s work, for a caller already on the maintenance queue.
     private func compactOnMaintenanceQueue() {
-        let original = state.withLock { $0.arena }
-        let compacted = original.compacted()
-        state.withLock { $0.arena.adopt(compacted, basedOn: original) }
+        compact(from: current)
+    }
+
+    /// Compacts the arena of `version` and adopts the copy into the version current by then,
+    /// which may be a later one (tests make it so).
+    func compact(from version: CorpusVersion) {
+        let base = version.state
+        let compacted = base.arena.compacted()
+        withWriter { now, publish in
+            // Version check: a reload since makes the copy another corpus's (dropped); otherwise
+            // units still where `base` had them move to the copy, and those written since are
+            // copied after it by `adopt`.
+            guard now.state.lineage == base.lineage else { return }
+            var s = now.state
+            s.arena.adopt(compacted, basedOn: base.arena)
+            publish(s)
+        }
         HeapTrimmer.trim()
     }
 }
@@ -411,8 +393,9 @@ extension Duration {
 }
 
 extension ReportStore {
-    /// Test hook: runs `body` on the arena under the lock (used to simulate damaged bytes).
-    func withArenaForTesting(_ body: (inout CompressedArena) -> Void) {
-        state.withLock { body(&$0.arena) }
+    /// Test hook: publishes `body`'s change of the state as the writer does (used to simulate
+    /// damaged bytes or a dictionary switch).
+    func updateForTesting(_ body: (inout CorpusState) -> Void) {
+        update(body)
     }
 }

@@ -1,4 +1,4 @@
-// StoreStatistics: a consistent snapshot of the store's sizes, taken under its lock.
+// StoreStatistics: the sizes of one corpus version (consistent: all from the same version).
 // Immutable value.
 
 /// Sizes of a store at one moment.

@@ -6,6 +6,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import ReportClient
+import ReportIndex
 import ReportProtocol
 import ReportStore
 
@@ -91,30 +92,37 @@ struct ServerBenchmark: ParsableCommand {
         return ids
     }
 
-    /// Runs `connections` threads each calling the worker with random batches for `seconds`.
+    /// Runs `connections` threads each calling the worker (made on its own thread: a client
+    /// connection is used by one thread only) with random batches for `seconds`.
     private func throughput(
         ids: [String],
-        makeWorker: () throws -> (([String]) throws -> Int)
+        makeWorker: @escaping @Sendable () throws -> (([String]) throws -> Int)
     ) throws -> Double {
-        let workers = UncheckedBox(try (0..<connections).map { _ in try makeWorker() })
-        let counts = UncheckedBox(UnsafeMutableBufferPointer<Int>.allocate(capacity: connections))
-        counts.value.initialize(repeating: 0)
-        defer { counts.value.deallocate() }
-        let ids = UncheckedBox(ids)
+        // One slot per connection, each written only by its own iteration.
+        let counts = WorkerResults<Int>(repeating: 0, count: connections)
+        let failures = WorkerResults<String?>(repeating: nil, count: connections)
         let batch = self.batch
         let connections = self.connections
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         let start = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: connections) { index in
+            let worker: ([String]) throws -> Int
+            do {
+                worker = try makeWorker()
+            } catch {
+                failures.set(index, "\(error)")
+                return
+            }
             var rng = SplitMix64(seed: UInt64(index + 7))
             var done = 0
             while ContinuousClock.now < deadline {
-                let chunk = (0..<batch).map { _ in ids.value[Int(rng.next() % UInt64(ids.value.count))] }
-                done += (try? workers.value[index](chunk)) ?? 0
+                let chunk = (0..<batch).map { _ in ids[Int(rng.next() % UInt64(ids.count))] }
+                done += (try? worker(chunk)) ?? 0
             }
-            counts.value[index] = done
+            counts.set(index, done)
         }
-        return Double(counts.value.reduce(0, +)) / (ContinuousClock.now - start).seconds
+        if let failure = failures.values.compactMap({ $0 }).first { throw ValidationError("cannot connect: \(failure)") }
+        return Double(counts.values.reduce(0, +)) / (ContinuousClock.now - start).seconds
     }
 
     private func measureRedis(path: String, ids: [String], getRate: Double, latency: LatencySample, mgetRate: Double) throws {
@@ -156,12 +164,6 @@ struct ServerBenchmark: ParsableCommand {
         let p50Ratio = latency.percentile(50) / redisLatency.percentile(50)
         print("ratio reportd/redis: GET p50 \(LatencySample.format(p50Ratio, digits: 2))x, MGET throughput \(LatencySample.format(mgetRate / redisMget, digits: 2))x")
     }
-}
-
-/// Hands values that each thread uses only at its own index to concurrentPerform.
-final class UncheckedBox<Value>: @unchecked Sendable {
-    var value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 /// A small, fast, seedable generator so runs ask for the same ids.

@@ -43,6 +43,35 @@ struct GetTests {
         }
     }
 
+    @Test("an MGET answer of exactly maxFrameBytes is sent; one byte more is TOO_MANY_ITEMS, and a missing GET id is NOT_FOUND first")
+    func answerSizeLimit() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let one = try #require(Fixtures.reports["1001"]), two = try #require(Fixtures.reports["1002"])
+        // Body: status, item count, then per item kind + length + text (plain) or kind (missing).
+        let exact = 1 + 4 + (5 + one.count) + (5 + two.count) + 1
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path, "--max-frame-bytes", "\(exact)"])
+        let client = try ReportClient(socketPath: daemon.socketPath)
+        let items = try client.mget(["1001", "1002", "nope"])
+        #expect(items == [.plain(ByteBuffer(bytes: one)), .plain(ByteBuffer(bytes: two)), .missing])
+        // One missing item more: one byte over.
+        do {
+            _ = try client.mget(["1001", "1002", "nope", "nope"])
+            Issue.record("an answer one byte over maxFrameBytes must be refused")
+        } catch {
+            #expect(error.code == .server(.tooManyItems), "\(error)")
+        }
+        do {
+            _ = try client.get("2000")
+            Issue.record("a GET answer over maxFrameBytes must be refused")
+        } catch {
+            #expect(error.code == .server(.tooManyItems), "\(error)")
+        }
+        #expect(try client.get("nope") == .missing)
+        // The connection is still good after the refusals.
+        #expect(try client.get("1001") == .plain(ByteBuffer(bytes: one)))
+    }
+
     @Test("pipelined requests are answered in order with their request ids")
     func pipelinedInOrder() throws {
         let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)

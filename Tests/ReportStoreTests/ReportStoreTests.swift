@@ -131,7 +131,8 @@ struct ReportStoreTests {
         let doc = try #require(store.docNumber(for: id("r3")))
         let unit = try #require(store.compressedText(for: id("r3")))
         // Reach into the arena the way a stray write would.
-        store.withArenaForTesting { arena in
+        store.updateForTesting { s in
+            let arena = s.arena
             let e = arena.entry(doc)!
             let p = arena.chunk(of: e).base + Int(e.offset) + unit.bytes.count / 2
             p.storeBytes(of: p.load(as: UInt8.self) ^ 0x04, as: UInt8.self)

@@ -58,7 +58,7 @@ struct StoreRetrainingTests {
         for i in 0..<30 { try store.put(id: id("a\(i)"), text: text(i)) }
         // Switch dictionaries by hand and stop there: the old units stay on codec 0.
         let trained = Array("Tin tức số Sáng nay ủy ban nhân dân thành phố người dân báo cáo".utf8)
-        store.state.withLock { s in
+        store.updateForTesting { s in
             s.codecs.append(Codec(dictionary: trained, trainedOn: 5_000, level: 9, memLevel: 9))
             s.current = 1
         }
@@ -67,9 +67,9 @@ struct StoreRetrainingTests {
         let restored = try ReportStore.restore(sections: sections)
         for i in 0..<40 { #expect(try restored.text(for: id("a\(i)")) == text(i)) }
         restored.waitForIndexMaintenance()
-        let codecs = restored.state.withLock { s in Set(s.arena.entries.filter(\.isLive).map(\.codec)) }
-        #expect(codecs == [1])
-        #expect(restored.state.withLock { $0.codecs.compactMap { $0 }.count } == 1)
+        let state = restored.current.state
+        #expect(Set(state.arena.entries.filter(\.isLive).map(\.codec)) == [1])
+        #expect(state.codecs.compactMap { $0 }.count == 1)
         for i in 0..<40 { #expect(try restored.text(for: id("a\(i)")) == text(i)) }
         #expect(restored.dictionary == trained)
     }
@@ -83,9 +83,9 @@ struct StoreRetrainingTests {
         new.apply(prepared)
         #expect(try new.text(for: id("foreign")) == text(99))
         new.waitForIndexMaintenance()
-        let codecs = new.state.withLock { s in Set(s.arena.entries.filter(\.isLive).map(\.codec)) }
-        #expect(codecs.count == 1)
-        #expect(new.state.withLock { $0.codecs.compactMap { $0 }.count } == 1)
+        let state = new.current.state
+        #expect(Set(state.arena.entries.filter(\.isLive).map(\.codec)).count == 1)
+        #expect(state.codecs.compactMap { $0 }.count == 1)
         #expect(try new.text(for: id("foreign")) == text(99))
         #expect(try new.count("\"Tin tức số 99\"", fold: false) == 1)
     }

@@ -20,6 +20,18 @@ final class InflaterPool: Sendable {
 
     /// Inflates one unit with a pooled Inflater (a new one when all are busy).
     func inflate(_ unit: UnsafeRawBufferPointer, textLength: Int, crc: UInt32) throws(StoreError) -> [UInt8] {
+        try withInflater { inflater throws(StoreError) in try inflater.inflate(unit, textLength: textLength, crc: crc) }
+    }
+
+    /// Inflates one unit straight into the first `textLength` bytes of `out` with a pooled
+    /// Inflater (bytes past them may be overwritten: see `Inflater.outputSlack`).
+    func inflate(
+        _ unit: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, textLength: Int, crc: UInt32
+    ) throws(StoreError) {
+        try withInflater { inflater throws(StoreError) in try inflater.inflate(unit, into: out, textLength: textLength, crc: crc) }
+    }
+
+    private func withInflater<R>(_ body: (Inflater) throws(StoreError) -> R) throws(StoreError) -> R {
         let inflater: Inflater
         if let pooled = idle.withLock({ $0.popLast() }) {
             inflater = pooled
@@ -31,6 +43,6 @@ final class InflaterPool: Sendable {
                 if stack.count < maxIdle { stack.append(inflater) }
             }
         }
-        return try inflater.inflate(unit, textLength: textLength, crc: crc)
+        return try body(inflater)
     }
 }

@@ -3,9 +3,10 @@
 // of ~0.31. Once 1,000 reports are live (and again at 4x the reports the dictionary was trained
 // on, up to 4,000), a background job trains a dictionary on a sample of the live reports,
 // makes it current for new writes, and recompresses every unit made with an older dictionary,
-// one at a time, swapping each in under the lock only if the report has not changed meanwhile.
-// An older dictionary is dropped in the same lock hold as the scan that finds no unit using it.
-// Readers never wait for the work: each unit names its codec and stays readable throughout.
+// in batches built off the write lock, each published by the writer with a version check: a
+// unit is swapped only if the version current by then still has it where it was read.
+// An older dictionary is dropped in the same publication as the scan that finds no unit using
+// it. Readers never wait for the work: each unit names its codec and stays readable throughout.
 import ReportIndex
 
 extension ReportStore {
@@ -32,24 +33,26 @@ extension ReportStore {
 
     /// The current dictionary was trained on too few of the live reports.
     private func dictionaryIsUndertrained() -> Bool {
-        state.withLock { Self.isUndertrained($0) }
+        Self.isUndertrained(current.state)
     }
 
-    /// `dictionaryIsUndertrained` for a caller already holding the lock.
-    static func isUndertrained(_ s: State) -> Bool {
+    /// `dictionaryIsUndertrained` for a given state.
+    static func isUndertrained(_ s: CorpusState) -> Bool {
         let trainedOn = s.codecs[Int(s.current)]!.trainedOn
         return trainedOn < retrainCeiling && s.arena.liveCount >= max(retrainMinimum, 4 * trainedOn)
     }
 
     /// Trains a dictionary on up to `retrainSample` live reports and makes it current.
     private func trainNewDictionary() {
-        let live = state.withLock { s in s.ids.indices.filter { s.ids[$0] != nil } }
+        let version = current
+        let ids = version.state.ids
+        let live = ids.indices.filter { ids[$0] != nil }
         guard !live.isEmpty else { return }
         let step = max(1, live.count / Self.retrainSample)
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
         for i in stride(from: 0, to: live.count, by: step) {
-            guard let text = try? self.text(forDoc: UInt32(live[i])) else { continue }
+            guard let text = try? version.text(forDoc: UInt32(live[i])) else { continue }
             ranges.append(bytes.count..<(bytes.count + text.count))
             bytes += text
         }
@@ -60,10 +63,13 @@ extension ReportStore {
         }
         guard !dictionary.isEmpty else { return }
         let codec = Codec(dictionary: dictionary, trainedOn: live.count, level: level, memLevel: memLevel)
-        state.withLock { s in
-            guard s.codecs.count < Int(UInt8.max) else { return }
+        withWriter { now, publish in
+            var s = now.state
+            // Trained on another corpus if a reload came in between: dropped.
+            guard s.lineage == version.state.lineage, s.codecs.count < Int(UInt8.max) else { return }
             s.codecs.append(codec)
             s.current = UInt8(s.codecs.count - 1)
+            publish(s)
         }
     }
 
@@ -72,34 +78,49 @@ extension ReportStore {
     private func recompressOlderUnits() {
         var lastStale = Int.max
         while true {
-            let (stale, current, codec) = state.withLock { s -> ([UInt32], UInt8, Codec) in
+            let (stale, version) = withWriter { now, publish -> ([UInt32], CorpusVersion) in
+                let s = now.state
                 let stale = s.arena.entries.indices.filter { s.arena.entries[$0].isLive && s.arena.entries[$0].codec != s.current }
-                if stale.isEmpty {
-                    // Nothing uses the older codecs: drop them in this same lock hold, so a write
-                    // prepared with one is compressed again by apply().
-                    for slot in s.codecs.indices where slot != Int(s.current) { s.codecs[slot] = nil }
+                if stale.isEmpty, s.codecs.indices.contains(where: { $0 != Int(s.current) && s.codecs[$0] != nil }) {
+                    // Nothing uses the older codecs: drop them in this same publication, so a
+                    // write prepared with one is compressed again by apply().
+                    var next = s
+                    for slot in next.codecs.indices where slot != Int(next.current) { next.codecs[slot] = nil }
+                    publish(next)
                 }
-                return (stale.map(UInt32.init), s.current, s.codecs[Int(s.current)]!)
+                return (stale.map(UInt32.init), now)
             }
             // A unit that cannot be read (damaged) stays as it is, with its codec.
             if stale.isEmpty || stale.count >= lastStale { break }
             lastStale = stale.count
-            for doc in stale {
-                guard let (chunk, entry, old) = location(doc),
-                    let text = try? old.inflaters.inflate(
-                        chunk.bytes(at: Int(entry.offset), count: Int(entry.length)), textLength: Int(entry.textLength),
-                        crc: entry.crc),
-                    let unit = try? codec.deflaters.compress(text)
-                else { continue }
-                state.withLock { s in
-                    // Swap only if the unit is still the one that was read.
-                    guard let now = s.arena.entry(doc), now.chunk == entry.chunk, now.offset == entry.offset,
-                        now.codec == entry.codec, s.current == current
-                    else { return }
-                    s.arena.recompress(doc, unit: unit, codec: current)
+            let current = version.state.current
+            let codec = version.state.currentCodec
+            for batch in stride(from: 0, to: stale.count, by: Self.recompressBatch) {
+                // Built off the lock from `version`...
+                var redone: [(doc: UInt32, read: ReportUnit, unit: [UInt8])] = []
+                for doc in stale[batch..<min(batch + Self.recompressBatch, stale.count)] {
+                    guard let read = version.unit(ofDoc: doc), let text = try? read.text(),
+                        let unit = try? codec.deflaters.compress(text)
+                    else { continue }
+                    redone.append((doc, read, unit))
+                }
+                guard !redone.isEmpty else { continue }
+                // ...and published with a version check per unit: swapped only if the unit is
+                // still the one that was read and the current dictionary has not changed.
+                update { s in
+                    guard s.lineage == version.state.lineage, s.current == current else { return }
+                    for (doc, read, unit) in redone {
+                        guard let now = s.arena.entry(doc), s.arena.chunk(of: now) === read.chunk,
+                            now.offset == read.entry.offset, now.codec == read.entry.codec
+                        else { continue }
+                        s.arena.recompress(doc, unit: unit, codec: current)
+                    }
                 }
             }
         }
         compactIfWasteful()
     }
+
+    /// Units recompressed per publication.
+    static let recompressBatch = 256
 }

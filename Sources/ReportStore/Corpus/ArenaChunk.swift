@@ -5,7 +5,7 @@
 //
 // Invariant: bytes below `used` never change once written, and the memory never moves, so a
 // reader holding a reference to the chunk can inflate a published unit without a lock.
-// `used` and the bytes above it are touched only by the store's writer, under the store lock.
+// `used` and the bytes above it are touched only by the store's writer, under its write lock.
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +13,7 @@ import Glibc
 
 /// An append-only block of compressed bytes.
 final class ArenaChunk: @unchecked Sendable {
-    // @unchecked: the only mutation (append) happens under ReportStore's lock, above every
+    // @unchecked: the only mutation (append) happens under ReportStore's write lock, above every
     // published offset; published bytes are immutable.
     let base: UnsafeMutableRawPointer
     let capacity: Int

@@ -5,8 +5,10 @@
 //
 // Invariant: a live entry points at `length` bytes of an existing chunk; a retired entry has
 // chunk == Entry.retired. Doc numbers are indices into `entries` and are never reused.
-// A value type: ReportStore keeps it inside its Mutex and compacts a copy of it off the lock
-// (`compacted`, then `adopt`); not thread-safe by itself.
+// A value type inside each CorpusVersion: the entry table is a ChunkedArray, so the copy the
+// writer changes for the next version shares all but one chunk with the published one. Only
+// the store's writer (holding its write lock) changes it or appends units to its chunks;
+// compaction builds a copy off the lock (`compacted`) that the writer then `adopt`s.
 
 /// Where one report's unit lives.
 struct Entry: Sendable {
@@ -23,14 +25,14 @@ struct Entry: Sendable {
 }
 
 /// Chunks plus entry table, with running totals for statistics.
-struct CompressedArena {
+struct CompressedArena: Sendable {
     /// New chunks for put() get at least this many bytes.
     static let writeChunkSize = 1 << 20
     /// No chunk grows past this, so offsets fit in UInt32.
     static let maxChunkSize = 1 << 31
 
     private(set) var chunks: [ArenaChunk] = []
-    private(set) var entries: [Entry] = []
+    private(set) var entries = ChunkedArray<Entry>()
     private(set) var liveCount = 0
     private(set) var liveRawBytes = 0
     private(set) var liveCompressedBytes = 0
@@ -41,7 +43,7 @@ struct CompressedArena {
     /// Adopts chunks and entries built by the importer.
     init(chunks: [ArenaChunk], entries: [Entry]) {
         self.chunks = chunks
-        self.entries = entries
+        self.entries = ChunkedArray(entries)
         for e in entries where e.isLive {
             liveCount += 1
             liveRawBytes += Int(e.textLength)
@@ -107,7 +109,7 @@ struct CompressedArena {
     }
 
     /// A copy holding only the live units, in new chunks (doc numbers unchanged); `self` is not
-    /// changed, so this runs off the store's lock on a copy of the arena.
+    /// changed, so this runs off the write lock on a published version's arena.
     func compacted() -> CompressedArena {
         var copy = self
         copy.compact()

@@ -1,4 +1,4 @@
-// PreparedReport: a write made ready outside the store's lock — the text validated and
+// PreparedReport: a write made ready outside the store's write lock — the text validated and
 // compressed with the store's current dictionary — so that applying it is a short table
 // update. It carries its codec, so it stays valid even if the store has switched dictionaries
 // since (the store then recompresses the unit in the background).

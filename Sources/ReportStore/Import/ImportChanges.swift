@@ -16,6 +16,9 @@ public struct ImportChanges: Sendable {
     public var fingerprints: [ReportID: ReportFingerprint]
     /// Reading outcome (issues, bytes, seconds); `loaded` counts every report read.
     public var summary: ImportSummary
+    /// The last import's fingerprints these changes were computed against (`changes(since:)`),
+    /// so the caller can write the next ledger without reading the old one again.
+    public var lastImport: [ReportID: ReportFingerprint]?
 }
 
 extension ReportStore {
@@ -56,15 +59,16 @@ extension ReportStore {
         let summary = ImportSummary(
             loaded: corpus.count, skipped: importer.issues.count, rawBytes: corpus.bytes.count, issues: importer.issues,
             seconds: seconds, readingSeconds: seconds, trainingSeconds: 0, compressingSeconds: 0)
-        return ImportChanges(reports: reports, unchanged: unchanged, fingerprints: fingerprints, summary: summary)
+        return ImportChanges(
+            reports: reports, unchanged: unchanged, fingerprints: fingerprints, summary: summary, lastImport: lastImport)
     }
 
     /// Whether `id` is stored with exactly `text`. A damaged stored unit counts as different,
     /// so the import rewrites it.
     private func isStored(id: ReportID, text: ArraySlice<UInt8>) -> Bool {
-        guard let stored = storedLengthAndCRC(id), stored.length == text.count else { return false }
-        guard stored.crc == text.withUnsafeBytes({ Checksum.crc32($0) }) else { return false }
-        guard let current = try? self.text(for: id) else { return false }
-        return current.elementsEqual(text)
+        guard let unit = current.unit(of: id), unit.textLength == text.count else { return false }
+        guard unit.crc32 == text.withUnsafeBytes({ Checksum.crc32($0) }) else { return false }
+        guard let stored = try? unit.text() else { return false }
+        return stored.elementsEqual(text)
     }
 }

@@ -1,5 +1,5 @@
-// FrozenStore: a consistent copy of a ReportStore at one instant, taken in O(1) under the
-// store's lock (the tables are copy-on-write values; arena chunks never change below the
+// FrozenStore: a consistent copy of a ReportStore at one instant — its current corpus version,
+// taken in O(1) (the tables are copy-on-write values; arena chunks never change below the
 // offsets the copy refers to), and turned into snapshot sections later on another thread
 // while the store keeps taking writes. Immutable; Sendable.
 
@@ -11,7 +11,7 @@ public struct FrozenStore: Sendable {
     let level: Int
     let memLevel: Int
     let arena: CompressedArena
-    let ids: [ReportID?]
+    let ids: ChunkedArray<ReportID?>
     let index: StoreIndexState
 
     /// Live reports in the copy.

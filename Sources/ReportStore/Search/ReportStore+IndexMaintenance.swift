@@ -1,14 +1,17 @@
 // ReportStore+IndexMaintenance: how the index follows writes. A put leaves its text in the
-// pending list (under the store lock, with the write itself); a flush tokenizes the pending
-// texts into a new small segment, either before a query (so a search sees every write made
-// before it) or in the background once enough are waiting; background merges keep the
+// pending list of the version it publishes; a query on a version with pending writes tokenizes
+// them into a segment of its own (once per version, CorpusVersion.pendingSegment), so a search
+// sees every write made before it, and asks for a background flush, which publishes that
+// segment as a real one; background merges keep the
 // segment count logarithmic (merge the newest two while the newer holds at least half the live
 // docs of the older, like a binary counter) and rewrite any segment whose dead (replaced or
 // removed) docs pass a fifth of its docs, as Lucene's TieredMergePolicy's deletes allowance, so
 // a replace-heavy load does not inflate the index; the same job compacts the arena by the same
 // rule (`isWasteful`: garbage past a twentieth of the live bytes).
-// Thread-safe: flushes are serialised by `flushLock`, merges run on one serial queue, and
-// segments are swapped in under the store lock by identity.
+// Thread-safe: flushes and merges run on the one maintenance queue, build their segments off
+// the write lock from a version they loaded, and publish through `withWriter` after a version
+// check (pending docs unchanged for a flush; input segments still there, by identity, for a
+// merge).
 import Dispatch
 import ReportIndex
 
@@ -20,28 +23,35 @@ extension ReportStore {
     /// Beyond this many segments, the two smallest neighbours are merged whatever their sizes.
     static let maxSegments = 12
 
-    /// The index with every write applied so far (pending writes are flushed first), and the
-    /// live docs of the same instant, taken in one lock hold: a query reads both without the lock.
-    func currentIndex() -> (index: SegmentedIndex, live: LiveDocs) {
-        flushPendingWrites()
-        let (segments, live) = state.withLock { ($0.index.segments, $0.live) }
-        return (SegmentedIndex(segments: segments), live)
+    /// Tokenizes the current version's pending writes into one new segment and publishes it,
+    /// if those writes are still the first pending ones when it publishes (a reload may have
+    /// replaced them); writes that arrived meanwhile stay pending. On the maintenance queue.
+    func flushPendingWrites() {
+        flushPendingWrites(from: current)
     }
 
-    /// Tokenizes every pending write into one new segment.
-    func flushPendingWrites() {
-        let added = flushLock.withLock { _ -> Bool in
-            let pending = state.withLock { $0.index.pending }
-            guard let segment = StoreIndexState.segment(of: pending[...]) else { return false }
-            let bytes = pending.reduce(0) { $0 + $1.text.count }
-            state.withLock { s in
-                s.index.pending.removeFirst(pending.count)
-                s.index.pendingBytes -= bytes
-                s.index.segments.append(segment)
-            }
+    /// `flushPendingWrites()` with the segment built from `base`, which may be older than the
+    /// version current when it publishes (tests make it so). Returns whether it published.
+    @discardableResult
+    func flushPendingWrites(from base: CorpusVersion) -> Bool {
+        guard let segment = base.pendingSegment else { return false }
+        let pending = base.state.index.pending
+        let bytes = pending.reduce(0) { $0 + $1.text.count }
+        let added = withWriter { now, publish -> Bool in
+            var s = now.state
+            // Version check: the writer only appends to `pending` and only this queue removes
+            // from it, so the same lineage with the same first doc means the same prefix.
+            guard s.lineage == base.state.lineage, s.index.pending.count >= pending.count,
+                s.index.pending.first?.doc == pending.first?.doc
+            else { return false }
+            s.index.pending.removeFirst(pending.count)
+            s.index.pendingBytes -= bytes
+            s.index.segments.append(segment)
+            publish(s)
             return true
         }
         if added { scheduleIndexMaintenance() }
+        return added
     }
 
     /// Flushes and merges in the background, once at a time.
@@ -117,11 +127,19 @@ extension ReportStore {
     }
 
     /// Makes the merge the policy asks for, if any; false when none is due. The merge is built
-    /// off the lock from a copy of the segments and of the live-doc bitmap, and swapped in by
-    /// identity. (A doc that dies meanwhile stays in the new segment until a later merge; queries
-    /// filter it.)
+    /// off the write lock from the current version's segments and live docs, and published only
+    /// if those segments are still there (by identity) in the version current by then. (A doc
+    /// that dies meanwhile stays in the new segment until a later merge; queries filter it.)
     func mergeOnce() -> Bool {
-        let (segments, liveDocs) = state.withLock { ($0.index.segments, $0.live) }
+        mergeOnce(from: current)
+    }
+
+    /// `mergeOnce()` with the merge built from `version`, which may be older than the version
+    /// current when it publishes (tests make it so).
+    func mergeOnce(from version: CorpusVersion) -> Bool {
+        let base = version.state
+        let segments = base.index.segments
+        let liveDocs = base.live
         let live = segments.map { liveDocs.count(in: $0.docRange) }
         guard let range = Self.nextMerge(documents: segments.map(\.index.documentCount), live: live) else { return false }
         let inputs = Array(segments[range])
@@ -131,13 +149,16 @@ extension ReportStore {
         } else {
             replacement = [SegmentMerger.merge(inputs) { liveDocs.contains($0) }]
         }
-        return state.withLock { s in
-            // Swap by identity: flushes only append, and merges run one at a time.
-            guard let i = s.index.segments.firstIndex(where: { $0.index === inputs[0].index }),
+        return withWriter { now, publish -> Bool in
+            var s = now.state
+            // Version check by identity: flushes only append, and merges run one at a time.
+            guard s.lineage == base.lineage,
+                let i = s.index.segments.firstIndex(where: { $0.index === inputs[0].index }),
                 i + inputs.count <= s.index.segments.count,
                 zip(s.index.segments[i..<(i + inputs.count)], inputs).allSatisfy({ $0.index === $1.index })
             else { return false }
             s.index.segments.replaceSubrange(i..<(i + inputs.count), with: replacement)
+            publish(s)
             return true
         }
     }

@@ -1,11 +1,43 @@
-// ReportStore+Search: full-text search over the store — parse the query, rank with the
-// index, then inflate only the page's reports for titles and snippets. Thread-safe like
-// the store: the index is immutable and reads inflate with pooled inflaters.
+// ReportStore+Search: full-text search — parse the query, rank with one version's index,
+// then inflate only the page's reports for titles and snippets, all from that one version
+// (CorpusVersion.search; ReportStore.search loads the current version once and calls it). Thread-safe like the store: no lock is taken; the
+// version is immutable and reads inflate with pooled inflaters.
 import Dispatch
 import ReportIndex
 
 extension ReportStore {
-    /// Ranked search.
+    /// Ranked search on the current version (`CorpusVersion.search`).
+    public func search(
+        _ queryText: String, limit: Int, offset: Int, fold: Bool, withTexts: Bool = true, allWords: Bool = false,
+        suggest: Bool = false
+    ) throws -> SearchPage {
+        try pinForQuery().search(
+            queryText, limit: limit, offset: offset, fold: fold, withTexts: withTexts, allWords: allWords, suggest: suggest)
+    }
+
+    /// The exact number of reports matching every clause of `text`, in the current version.
+    /// - Throws: `QueryError` for a malformed query or one over the work budget.
+    public func count(_ queryText: String, fold: Bool) throws -> Int {
+        try pinForQuery().count(queryText, fold: fold)
+    }
+
+    /// The current version for a query (`willQuery`).
+    private func pinForQuery() -> CorpusVersion {
+        let version = current
+        willQuery(version)
+        return version
+    }
+
+    /// Call before querying `version`: if it has writes not yet indexed, asks for a background
+    /// flush (the query tokenizes them itself meanwhile, once per version), so later versions
+    /// have them in a segment.
+    public func willQuery(_ version: CorpusVersion) {
+        if version.hasPendingWrites { scheduleIndexMaintenance() }
+    }
+}
+
+extension CorpusVersion {
+    /// Ranked search of this version: ranking, liveness and the page's texts all from it.
     /// - Parameters:
     ///   - text: the query (docs/TEXT-RULES.md).
     ///   - fold: also match accented terms without their marks (exact spellings rank first).
@@ -21,21 +53,21 @@ extension ReportStore {
         suggest: Bool = false
     ) throws -> SearchPage {
         let query = try Query.parse(queryText, fold: fold)
-        // One lock hold pins the segments and the live docs; ranking then takes no lock.
-        let (index, live) = currentIndex()
-        let results = index.search(query, limit: limit, offset: offset, bestMatch: !allWords, isLive: { live.contains($0) })
+        let version = self
+        let index = searchIndex
+        let isLive = state.live.flatTest()
+        let results = index.search(query, limit: limit, offset: offset, bestMatch: !allWords, isLive: isLive)
         if results.exhausted { throw Self.overBudget }
         let suggestions = suggest ? Suggester.suggestions(for: query, in: index) : []
         // Each hit costs one inflate and one snippet scan; the page's hits are independent, so
         // they are built on all cores (a page of 10 on 2 cores takes about half the time).
         let page = results.hits
-        // One more lock hold finds every hit's id and unit. A report removed since ranking is
-        // simply left out of the page.
-        let found = locations(ofDocs: page.map(\.doc))
+        // Every hit is live in the version that ranked it.
+        let found = page.map { hit in version.id(forDoc: hit.doc).flatMap { id in version.unit(ofDoc: hit.doc).map { (id, $0) } } }
         if !withTexts {
             let hits = zip(page, found).compactMap { scored, location in
                 location.map {
-                    SearchHitResult(id: $0.id, title: "", score: scored.score, snippet: .empty, matchedWords: scored.matchedWords)
+                    SearchHitResult(id: $0.0, title: "", score: scored.score, snippet: .empty, matchedWords: scored.matchedWords)
                 }
             }
             return SearchPage(total: results.total, hits: hits, queryWords: results.queryWords, suggestions: suggestions)
@@ -44,9 +76,8 @@ extension ReportStore {
         DispatchQueue.concurrentPerform(iterations: page.count) { i in
             let scored = page[i]
             built.set(i, Result {
-                guard let (reportID, chunk, e, codec) = found[i] else { return nil }
-                let body = try codec.inflaters.inflate(
-                    chunk.bytes(at: Int(e.offset), count: Int(e.length)), textLength: Int(e.textLength), crc: e.crc)
+                guard let (reportID, unit) = found[i] else { return nil }
+                let body = try unit.text()
                 return SearchHitResult(
                     id: reportID, title: TitleExtractor.title(of: body), score: scored.score,
                     snippet: Snippeter.snippet(text: body, query: query), matchedWords: scored.matchedWords)
@@ -60,12 +91,13 @@ extension ReportStore {
         return SearchPage(total: results.total, hits: hits, queryWords: results.queryWords, suggestions: suggestions)
     }
 
-    /// The exact number of reports matching every clause of `text`.
+    /// The exact number of reports matching every clause of `text` in this version.
     /// - Throws: `QueryError` for a malformed query or one over the work budget.
     public func count(_ queryText: String, fold: Bool) throws -> Int {
         let query = try Query.parse(queryText, fold: fold)
-        let (index, live) = currentIndex()
-        let result = index.count(query, budget: Query.workBudget, isLive: { live.contains($0) })
+        let index = searchIndex
+        let isLive = state.live.flatTest()
+        let result = index.count(query, budget: Query.workBudget, isLive: isLive)
         if result.exhausted { throw Self.overBudget }
         return result.count
     }

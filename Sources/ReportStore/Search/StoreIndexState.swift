@@ -1,4 +1,4 @@
-// StoreIndexState: the search index as the store holds it under its lock — immutable
+// StoreIndexState: the search index as a corpus version holds it — immutable
 // segments (ReportIndex's IndexSegment: the imported corpus is one, recent writes are small
 // ones that get merged) plus the texts of writes not yet tokenized.
 //
@@ -17,7 +17,9 @@ struct PendingDoc: Sendable {
 /// The store's index: immutable segments plus writes not yet indexed.
 struct StoreIndexState: Sendable {
     var segments: [IndexSegment] = []
-    var pending: [PendingDoc] = []
+    /// Chunks of 64: each write publishes a version whose pending list shares all but the last
+    /// chunk with the previous one (a plain array would be copied whole, O(pending) per write).
+    var pending = ChunkedArray<PendingDoc>(shift: 6)
     /// Bytes of pending texts (flushes are triggered by count or size).
     var pendingBytes = 0
     /// False for stores imported without an index: writes are not indexed either.
@@ -30,7 +32,8 @@ struct StoreIndexState: Sendable {
     var termCount: Int { segments.reduce(0) { $0 + $1.index.termCount } }
 
     /// One segment built from pending docs (on the caller's thread).
-    static func segment(of pending: ArraySlice<PendingDoc>) -> IndexSegment? {
+    static func segment(of pending: some RandomAccessCollection<PendingDoc>) -> IndexSegment? {
+        let pending = Array(pending)
         guard let first = pending.first, let last = pending.last else { return nil }
         let base = first.doc
         let slots = Int(last.doc - base) + 1
@@ -45,7 +48,7 @@ struct StoreIndexState: Sendable {
     /// Every segment, pending docs flushed into one more, as snapshot sections `index.<n>`.
     func sections() -> [(name: String, bytes: [UInt8])] {
         var all = segments
-        if let tail = Self.segment(of: pending[...]) { all.append(tail) }
+        if let tail = Self.segment(of: pending) { all.append(tail) }
         return all.enumerated().map { ("index.\($0.offset)", $0.element.serialized()) }
     }
 
