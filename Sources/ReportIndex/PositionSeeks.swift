@@ -11,6 +11,11 @@ struct PositionSeeks {
 
     init() {}
 
+    init(docs: [UInt32], bits: [Int]) {
+        self.docs = docs
+        self.bits = bits
+    }
+
     /// The first `count` seek points of two raw buffers.
     init(docs: UnsafeMutableBufferPointer<UInt32>, bits: UnsafeMutableBufferPointer<Int>, count: Int) {
         self.docs = Array(docs[..<count])

@@ -209,7 +209,8 @@ struct QueryEvaluator {
             hits.docs = Array(docs[..<n])
             hits.tf = Array(tfs[..<n])
             hits.exact = [Bool](repeating: resolved[0].exact, count: n)
-            if recordSeeks { hits.seeks = [PositionSeeks(docs: docs, bits: bits, count: n)] }
+            // The seek points share the leaf's doc array (copy on write: no second copy).
+            if recordSeeks { hits.seeks = [PositionSeeks(docs: hits.docs, bits: Array(bits[..<n]))] }
         } else if resolved.count > 1 {
             // Sum by doc slot: O(doc slots + postings), no sort and no merge of the lists. A
             // large expansion is split by posting bytes between two workers (decoding is most of
