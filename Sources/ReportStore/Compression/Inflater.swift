@@ -3,6 +3,7 @@
 // Invariant: the z_stream stays at a fixed heap address; each call starts with inflateReset
 // followed by inflateSetDictionary (raw deflate never asks for the dictionary itself).
 // Not thread-safe: InflaterPool hands each instance to one thread at a time.
+import Atomics
 import CZlib
 import ReportChecksum
 
@@ -98,3 +99,6 @@ final class Inflater: @unchecked Sendable {
         }
     }
 }
+
+/// InflaterPool keeps idle instances in atomic slots.
+extension Inflater: AtomicReference {}

@@ -1,21 +1,22 @@
-// InflaterPool: a small stack of idle Inflaters shared by all reader threads, so a GET costs
+// InflaterPool: a few idle Inflaters shared by all reader threads, so a GET costs
 // inflateReset + inflateSetDictionary instead of inflateInit/inflateEnd.
-// Invariant: an Inflater is either in the stack or held by exactly one caller.
-// Thread-safe: the stack is guarded by a Mutex; inflating happens outside the lock.
+// Invariant: an Inflater is either in one slot or held by exactly one caller.
+// Thread-safe and lock-free: each slot is an atomic reference; taking one is an atomic exchange,
+// giving it back a compare-and-exchange into an empty slot, so a read never waits for another
+// (reads take no lock anywhere: docs/ARCHITECTURE.md). Inflating happens outside the pool.
+import Atomics
 import Foundation
-import Synchronization
 
-/// A bounded pool of Inflaters for one dictionary.
+/// A bounded, lock-free pool of Inflaters for one dictionary.
 final class InflaterPool: Sendable {
-    private let idle = Mutex<[Inflater]>([])
+    private let slots: [ManagedAtomic<Inflater?>]
     private let dictionary: [UInt8]
-    private let maxIdle: Int
 
     /// - Parameter maxIdle: idle inflaters kept (~40 KB each once used): two per core covers the
     ///   event loops and the search workers inflating at once.
     init(dictionary: [UInt8], maxIdle: Int = max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)) {
         self.dictionary = dictionary
-        self.maxIdle = maxIdle
+        slots = (0..<maxIdle).map { _ in ManagedAtomic<Inflater?>(nil) }
     }
 
     /// Inflates one unit with a pooled Inflater (a new one when all are busy).
@@ -32,15 +33,19 @@ final class InflaterPool: Sendable {
     }
 
     private func withInflater<R>(_ body: (Inflater) throws(StoreError) -> R) throws(StoreError) -> R {
+        var taken: Inflater?
+        for slot in slots where taken == nil {
+            taken = slot.exchange(nil, ordering: .acquiring)
+        }
         let inflater: Inflater
-        if let pooled = idle.withLock({ $0.popLast() }) {
-            inflater = pooled
+        if let taken {
+            inflater = taken
         } else {
             inflater = try Inflater(dictionary: dictionary)
         }
         defer {
-            idle.withLock { stack in
-                if stack.count < maxIdle { stack.append(inflater) }
+            for slot in slots {
+                if slot.compareExchange(expected: nil, desired: inflater, ordering: .releasing).exchanged { break }
             }
         }
         return try body(inflater)
