@@ -7,9 +7,8 @@ import Testing
 
 @Suite("Parallel evaluation")
 struct ParallelEvaluationTests {
-    @Test("two-thread decoding gives the docs and scores of one thread")
-    func sameAsSequential() throws {
-        var generator = CorpusGenerator(seed: 5_150_001)
+    /// 400 generated docs, indexed, with each doc's words (to draw queries from).
+    static func corpus(_ generator: inout CorpusGenerator) -> (SearchIndex, [[String]]) {
         var builder = IndexBuilder()
         var words: [[String]] = []
         for doc in 0..<400 {
@@ -17,7 +16,13 @@ struct ParallelEvaluationTests {
             words.append(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
             builder.add(doc: UInt32(doc), text: Array(text.utf8))
         }
-        let index = builder.build()
+        return (builder.build(), words)
+    }
+
+    @Test("two-thread decoding gives the docs and scores of one thread")
+    func sameAsSequential() throws {
+        var generator = CorpusGenerator(seed: 5_150_001)
+        let (index, words) = Self.corpus(&generator)
         var checked = 0
         var attempts = 0
         while checked < 500 && attempts < 5_000 {
@@ -37,14 +42,7 @@ struct ParallelEvaluationTests {
     @Test("top-level clauses on two threads give the clauses, leaves, seek points and spent budget of one thread")
     func clausesSameAsSequential() throws {
         var generator = CorpusGenerator(seed: 5_150_002)
-        var builder = IndexBuilder()
-        var words: [[String]] = []
-        for doc in 0..<400 {
-            let text = generator.document()
-            words.append(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
-            builder.add(doc: UInt32(doc), text: Array(text.utf8))
-        }
-        let index = builder.build()
+        let (index, words) = Self.corpus(&generator)
         var checked = 0
         var split = 0
         for _ in 0..<5_000 where checked < 500 {
