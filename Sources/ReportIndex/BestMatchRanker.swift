@@ -89,11 +89,11 @@ struct BestMatchRanker {
         // at every write.
         let n = candidates.count
         let position = CandidateMap(candidates, slots: slots)
-        let bm25 = Self.zeroed(Double.self, n)
-        let weight = Self.zeroed(Double.self, n)
-        let words = Self.zeroed(Int32.self, n)
-        let matched = Self.zeroed(Int32.self, n)
-        let inClause = Self.zeroed(Bool.self, n)
+        let bm25 = Self.filled(n, with: 0.0)
+        let weight = Self.filled(n, with: 0.0)
+        let words = Self.filled(n, with: Int32(0))
+        let matched = Self.filled(n, with: Int32(0))
+        let inClause = Self.filled(n, with: false)
         defer { for buffer in [UnsafeMutableRawBufferPointer(bm25), .init(weight), .init(words), .init(matched), .init(inClause)] { buffer.deallocate() } }
         var marks: [Int] = []
         var totalWeight = 0.0
@@ -160,9 +160,9 @@ struct BestMatchRanker {
         var final = base
         if proximity.count >= 2 {
             // Upper bound of each candidate's proximity: every pair at saturation, a window of m words.
-            let bound = Self.zeroed(Double.self, n)
-            let proxIDF = Self.zeroed(Double.self, n)
-            let proxCount = Self.zeroed(Int32.self, n)
+            let bound = Self.filled(n, with: 0.0)
+            let proxIDF = Self.filled(n, with: 0.0)
+            let proxCount = Self.filled(n, with: Int32(0))
             defer { for buffer in [UnsafeMutableRawBufferPointer(bound), .init(proxIDF), .init(proxCount)] { buffer.deallocate() } }
             for word in proximity {
                 position.forEach(in: clauses[word.clause].docs) { i, _ in
@@ -205,7 +205,7 @@ struct BestMatchRanker {
                 if top[i] != thresholdTop { return false }  // a group below θ's
                 return base[i] + (bound[i] + Self.windowWeight * proxIDF[i]) * scale(i) >= threshold
             }
-            // Decodes the proximity words' positions for `set` (indices into candidates) and adds
+            // Reads the proximity words' positions for `set` (indices into candidates) and adds
             // their proximity to `final`.
             func rescore(_ set: [Int]) {
                 guard !set.isEmpty else { return }
@@ -248,17 +248,10 @@ struct BestMatchRanker {
         return (total, hits)
     }
 
-    /// `count` zeros in a buffer the caller deallocates.
-    static func zeroed<T: Numeric>(_ type: T.Type, _ count: Int) -> UnsafeMutableBufferPointer<T> {
+    /// `count` copies of `value` in a buffer the caller deallocates.
+    static func filled<T>(_ count: Int, with value: T) -> UnsafeMutableBufferPointer<T> {
         let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
-        buffer.initialize(repeating: 0)
-        return buffer
-    }
-
-    /// `count` falses in a buffer the caller deallocates.
-    static func zeroed(_ type: Bool.Type, _ count: Int) -> UnsafeMutableBufferPointer<Bool> {
-        let buffer = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
-        buffer.initialize(repeating: false)
+        buffer.initialize(repeating: value)
         return buffer
     }
 

@@ -59,9 +59,7 @@ public struct IndexBuilder {
         var termStart: [Int32] = []
         var occDoc: [UInt32] = []
         var occPosition: [UInt32] = []
-        /// Docs of the chunk whose text was not nil.
-        var liveCount = 0
-        /// Per live doc of the chunk: its number, tokens and title tokens.
+        /// Per doc of the chunk whose text was not nil: its number, tokens and title tokens.
         var lengths: [(doc: UInt32, length: UInt32, title: UInt32)] = []
     }
 
@@ -126,7 +124,7 @@ public struct IndexBuilder {
         }
         let (postings, postingOffsets) = concatenate(parts.values.map { ($0.bytes, $0.offsets) })
         let dictionary = TermDictionary(terms: sorted.map(\.term), postingOffsets: postingOffsets)
-        let docCount = chunks.reduce(0) { $0 + $1.liveCount }
+        let docCount = chunks.reduce(0) { $0 + $1.lengths.count }
         return SearchIndex(
             dictionary: dictionary, postings: postings, docLengths: docLengths, titleLengths: titleLengths,
             docCount: docCount,
@@ -163,7 +161,6 @@ public struct IndexBuilder {
         for i in range {
             let number = doc(i)
             guard let bytes = text(i) else { continue }
-            chunk.liveCount += 1
             let titleEnd = TitleExtractor.split(bytes).title.upperBound
             var position: UInt32 = 0
             var titleLength: UInt32 = 0

@@ -6,10 +6,8 @@
 
 /// Seek points into one term's posting, one per doc.
 struct PositionSeeks {
-    var docs: [UInt32] = []
-    var bits: [Int] = []
-
-    init() {}
+    let docs: [UInt32]
+    let bits: [Int]
 
     init(docs: [UInt32], bits: [Int]) {
         self.docs = docs

@@ -4,10 +4,10 @@
 // were not under an exclusion. Postings are walked as counts (PostingCodec+Counts); a word that
 // resolves to several terms (folding, prefixes) sums them in one array over the doc slots. Only
 // phrase words are decoded with positions; a plain top-level word keeps seek points (PositionSeeks)
-// so BestMatchRanker can read the positions of the docs it rescores. Every posting decoded is charged
-// to a work budget (bytes); once it is spent, leaves evaluate to nothing and `exhausted` is set, so
-// the caller refuses the query instead of finishing it. Invariant: every doc list is strictly ascending. One
-// evaluator per query; not shared between threads (the index it reads is).
+// so BestMatchRanker can read the positions of the docs it rescores. Every posting decoded is
+// charged to a work budget (bytes); once it is spent, leaves evaluate to nothing and `exhausted` is
+// set, so the caller refuses the query instead of finishing it. Invariant: every doc list is
+// strictly ascending. One evaluator per query; not shared between threads (the index it reads is).
 import Dispatch
 import Foundation
 
@@ -87,9 +87,10 @@ struct QueryEvaluator {
         }
         let seek = plain.filter { $0 }.count >= 2
         var clauses: [ClauseHits] = []
-        let costs = required.map { cost(of: $0) }
+        // Costs resolve every word once more, so only a query that could split pays for them.
+        let costs = required.count >= 2 && !exhausted ? required.map { cost(of: $0) } : []
         let totalCost = costs.reduce(0, +)
-        if required.count >= 2 && totalCost >= parallelBytes && totalCost <= budget && !exhausted {
+        if !costs.isEmpty && totalCost >= parallelBytes && totalCost <= budget {
             // Within the budget whatever the order, so the clauses can be decoded on two threads
             // (each on its own evaluator, the costliest first to the less loaded worker) with the
             // results of the sequential walk below.
