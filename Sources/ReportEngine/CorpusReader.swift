@@ -10,7 +10,7 @@ import ReportStore
 public struct CorpusReader: Sendable {
     private let store: ReportStore
     /// The version every call answers from.
-    public let version: CorpusVersion
+    private let version: CorpusVersion
 
     /// A reader of `store`'s current version.
     init(_ store: ReportStore) {

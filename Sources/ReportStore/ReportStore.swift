@@ -45,6 +45,9 @@ public final class ReportStore: Sendable {
     /// the request threads.
     let maintenance = DispatchQueue(label: "reportd.index-maintenance", qos: .utility)
     let mergeScheduled = Atomic<Bool>(false)
+    /// The last version a query tokenized pending writes for: the background flush publishes that
+    /// segment rather than tokenizing the same writes again from a newer version.
+    let tokenizedTail = ManagedAtomic<CorpusVersion?>(nil)
     private let maxReportBytes: Int
     let level: Int
     let memLevel: Int

@@ -154,6 +154,25 @@ struct CorpusVersionTests {
         #expect(store.current.number == number)
     }
 
+    @Test("the background flush publishes the segment a query tokenized, not a second tokenization of a newer version")
+    func flushReusesQueryTail() throws {
+        let store = ReportStore()
+        let hold = DispatchSemaphore(value: 0)
+        store.maintenance.async { hold.wait() }
+        defer { hold.signal() }
+        for i in 0..<5 { try store.put(id: id("q\(i)"), text: text("q\(i)", edition: 0)) }
+        #expect(try store.count("lần0", fold: false) == 5)  // the query tokenizes the five writes
+        let queried = store.current
+        let tail = try #require(queried.pendingSegment)
+        try store.put(id: id("q9"), text: text("q9", edition: 0))  // a newer version, its tail not built
+        store.flushPendingWrites()
+        let now = store.current
+        #expect(now.state.index.segments.last?.index === tail.index)
+        #expect(now.state.index.pending.map(\.doc) == [5])
+        #expect(try store.current.count("lần0", fold: false) == 6)
+        #expect(try problems(in: store.current).isEmpty)
+    }
+
     @Test("a merge built on an older version is published after a racing write, and dropped once its inputs are gone")
     func mergeAfterRacingPublication() throws {
         let store = ReportStore()

@@ -121,6 +121,9 @@ public final class CorpusVersion: Sendable {
         return pendingTail.storeIfNilThenLoad(PendingSegment(StoreIndexState.segment(of: state.index.pending))).segment
     }
 
+    /// Whether `pendingSegment` has been built for this version.
+    var hasBuiltPendingSegment: Bool { pendingTail.load() != nil }
+
     /// The index of every write in this version: the segments, plus the pending writes.
     var searchIndex: SegmentedIndex {
         var segments = state.index.segments

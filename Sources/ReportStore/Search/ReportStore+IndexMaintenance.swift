@@ -2,10 +2,10 @@
 // pending list of the version it publishes; a query on a version with pending writes tokenizes
 // them into a segment of its own (once per version, CorpusVersion.pendingSegment), so a search
 // sees every write made before it, and asks for a background flush, which publishes that
-// segment as a real one; background merges keep the
-// segment count logarithmic (merge the newest two while the newer holds at least half the live
-// docs of the older, like a binary counter) and rewrite any segment whose dead (replaced or
-// removed) docs pass a fifth of its docs, as Lucene's TieredMergePolicy's deletes allowance, so
+// segment as a real one; background merges keep the segment count logarithmic (the newest
+// segments are merged while together they hold a quarter of the live docs of the one before,
+// a base-4 counter: `nextMerge`) and rewrite any segment whose dead (replaced or removed) docs
+// pass a fifth of its docs, as Lucene's TieredMergePolicy's deletes allowance, so
 // a replace-heavy load does not inflate the index; the same job compacts the arena by the same
 // rule (`isWasteful`: garbage past a twentieth of the live bytes).
 // Thread-safe: flushes and merges run on the one maintenance queue, build their segments off
@@ -23,11 +23,15 @@ extension ReportStore {
     /// Beyond this many segments, the two smallest neighbours are merged whatever their sizes.
     static let maxSegments = 12
 
-    /// Tokenizes the current version's pending writes into one new segment and publishes it,
-    /// if those writes are still the first pending ones when it publishes (a reload may have
-    /// replaced them); writes that arrived meanwhile stay pending. On the maintenance queue.
+    /// Publishes the pending writes as one new segment, if they are still the first pending
+    /// ones when it publishes (a reload may have replaced them); writes that arrived meanwhile
+    /// stay pending. The segment is the one a query already tokenized (`tokenizedTail`) when
+    /// the current version has none built, else the current version's. On the maintenance queue.
     func flushPendingWrites() {
-        flushPendingWrites(from: current)
+        let tokenized = tokenizedTail.exchange(nil, ordering: .acquiringAndReleasing)
+        let now = current
+        if !now.hasBuiltPendingSegment, let tokenized, flushPendingWrites(from: tokenized) { return }
+        flushPendingWrites(from: now)
     }
 
     /// `flushPendingWrites()` with the segment built from `base`, which may be older than the
@@ -92,8 +96,8 @@ extension ReportStore {
     ///    together they hold at least a quarter of the live docs of the segment before them,
     ///    sizes under `flushDocs` counting as `flushDocs` (a base-4 counter: the segment count
     ///    stays logarithmic, few small segments repeat the big one's terms, each doc is
-    ///    re-encoded a few times at most, and the many tiny segments that query-time flushes
-    ///    make under a write load are folded in one pass, not one by one);
+    ///    re-encoded a few times at most, and the many small segments that flushes make under a
+    ///    write load are folded in one pass, not one by one);
     /// 3. beyond `maxSegments`, the two neighbours with the fewest live docs are merged;
     /// 4. the segment with the largest share of dead docs, if over `deadShareAllowed`, is
     ///    rewritten (with its newer neighbour when that one is smaller: fewer segments for free).

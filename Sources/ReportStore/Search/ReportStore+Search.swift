@@ -1,7 +1,8 @@
 // ReportStore+Search: full-text search — parse the query, rank with one version's index,
 // then inflate only the page's reports for titles and snippets, all from that one version
-// (CorpusVersion.search; ReportStore.search loads the current version once and calls it). Thread-safe like the store: no lock is taken; the
-// version is immutable and reads inflate with pooled inflaters.
+// (CorpusVersion.search; ReportStore.search loads the current version once and calls it).
+// Thread-safe like the store: no lock is taken; the version is immutable and reads inflate with
+// pooled inflaters.
 import Dispatch
 import ReportIndex
 
@@ -29,10 +30,13 @@ extension ReportStore {
     }
 
     /// Call before querying `version`: if it has writes not yet indexed, asks for a background
-    /// flush (the query tokenizes them itself meanwhile, once per version), so later versions
-    /// have them in a segment.
+    /// flush (the query tokenizes them itself meanwhile, once per version) of the segment this
+    /// query builds (`tokenizedTail`), so later versions have them in a segment and the next
+    /// queries tokenize only the writes made since.
     public func willQuery(_ version: CorpusVersion) {
-        if version.hasPendingWrites { scheduleIndexMaintenance() }
+        guard version.hasPendingWrites else { return }
+        tokenizedTail.store(version, ordering: .releasing)
+        scheduleIndexMaintenance()
     }
 }
 
