@@ -86,6 +86,17 @@ public struct Query: Sendable {
     /// Words in the root's positive clauses (the "of N" of a hit's matched-word count).
     public var clauseWords: Int { clauses.reduce(0) { $0 + $1.words } }
 
+    /// Whether every positive top-level clause is one plain body word (no phrase, prefix, group or
+    /// `title:`): the positive leaves are then the clauses, so a hit's matched-word count is the
+    /// number of them the report holds (Snippeter's `heldLeaves`).
+    public var isWordList: Bool {
+        guard case .and(let required, _) = root else { return false }
+        return required.allSatisfy { node in
+            if case .term(let word, titleOnly: false) = node { return !word.isPrefix }
+            return false
+        }
+    }
+
     /// Parses query text.
     /// - Parameters:
     ///   - text: The query as typed (any Unicode normalisation form).

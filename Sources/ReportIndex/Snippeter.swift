@@ -3,6 +3,8 @@
 // starts and ends on token boundaries, so it never splits a UTF-8 sequence, and every match range is
 // a UTF-8 byte range of `Snippet.text`. Stateless; safe to call concurrently.
 
+import Foundation
+
 /// A body excerpt with highlighted matches.
 public struct Snippet: Sendable, Equatable {
     /// The excerpt (valid UTF-8; malformed input bytes appear as U+FFFD).
@@ -19,7 +21,10 @@ public enum Snippeter {
     /// Excerpt of the body of `text` (about `maxBytes` bytes) around the best cluster of matches of
     /// `query`'s positive words and phrases; the start of the body when nothing matches there.
     /// `title:` words are not highlighted (the excerpt is body text); prefixes are not capped here.
-    public static func snippet(text: [UInt8], query: Query, maxBytes: Int = 200) -> Snippet {
+    /// `heldLeaves`, when known, is how many of the query's positive leaves the report holds (a
+    /// best-match hit's matched words, for a query of plain words: `Query.isWordList`): the scan
+    /// then ends `maxBytes` after it has seen that many, as it does after seeing all of them.
+    public static func snippet(text: [UInt8], query: Query, maxBytes: Int = 200, heldLeaves: Int? = nil) -> Snippet {
         let bodyStart = TitleExtractor.split(text).bodyStart
         // The query's body words, flattened: leaf `l` owns words wordStart[l] ..< wordStart[l + 1].
         var words: [QueryTerm] = []
@@ -56,11 +61,15 @@ public enum Snippeter {
         defer { folded.deallocate() }
         let wordFolds = words.map(\.folded)
         let wordIsPrefix = words.map(\.isPrefix)
-        // Early stop: once every leaf has matched somewhere, a window holding all of them exists
-        // within the next maxBytes; nothing later can score higher on distinct leaves, so the
-        // scan ends there instead of tokenising the rest of a long report.
+        // Early stop: once one window of maxBytes holds `enough` distinct leaves (all of them, or
+        // as many as the report holds), no window can hold more, so the scan ends maxBytes later
+        // (a window that close may still hold more matched tokens) instead of tokenising the rest
+        // of a long report. lastStart[l]: byte where leaf l's latest occurrence starts.
         let allLeaves: UInt64 = leaves.indices.reduce(0) { mask, l in leaves[l].count > 0 ? mask | 1 << UInt64(l & 63) : mask }
-        var seenLeaves: UInt64 = 0
+        let enough = min(heldLeaves ?? Int.max, allLeaves.nonzeroBitCount)
+        var lastStart = [Int](repeating: Int.min, count: leaves.count)
+        // Every occurrence of a leaf (its first and last token), in the order they end.
+        var occurrences: [(first: Int, last: Int, leaf: Int)] = []
         var completeAt = Int.max
         var scanned = 0
         var scanner = Tokenizer.Scanner()
@@ -73,7 +82,8 @@ public enum Snippeter {
                     let token = UnsafeBufferPointer(rebasing: folded[..<length])
                     for w in wordFolds.indices {
                         let word = wordFolds[w]
-                        if wordIsPrefix[w] ? token.starts(with: word) : token.elementsEqual(word) { return true }
+                        let n = wordIsPrefix[w] ? word.count : token.count
+                        if word.count == n && n <= token.count && Self.equal(token, word, n) { return true }
                     }
                     return false
                 }, stop: { scanned > completeAt }
@@ -91,50 +101,48 @@ public enum Snippeter {
                 scanned = range.upperBound
                 guard bits != 0, allLeaves != 0 else { return }
                 let last = wordBits.count - 1
-                for (l, leaf) in leaves.enumerated() where leaf.count > 0 && seenLeaves & (1 << UInt64(l & 63)) == 0 {
-                    guard last + 1 >= leaf.count else { continue }
-                    var whole = true
-                    for j in 0..<leaf.count where wordBits[last + 1 - leaf.count + j] & (1 << UInt64(leaf.start + j)) == 0 {
-                        whole = false
-                        break
+                var inWindow = 0
+                for (l, leaf) in leaves.enumerated() where leaf.count > 0 {
+                    if last + 1 >= leaf.count {
+                        var whole = true
+                        for j in 0..<leaf.count where wordBits[last + 1 - leaf.count + j] & (1 << UInt64(leaf.start + j)) == 0 {
+                            whole = false
+                            break
+                        }
+                        if whole {
+                            occurrences.append((last + 1 - leaf.count, last, l))
+                            lastStart[l] = tokens[last + 1 - leaf.count].lowerBound
+                        }
                     }
-                    if whole { seenLeaves |= 1 << UInt64(l & 63) }
+                    if lastStart[l] != Int.min && range.upperBound - lastStart[l] <= maxBytes { inWindow += 1 }
                 }
-                if seenLeaves == allLeaves && completeAt == Int.max { completeAt = range.upperBound + maxBytes }
+                if inWindow >= enough && completeAt == Int.max { completeAt = range.upperBound + maxBytes }
             }
         }
         guard !tokens.isEmpty else { return Snippet(text: "", matches: []) }
-        // leafOf[i] = index of the first leaf matching token i, or -1.
-        var leafOf = [Int](repeating: -1, count: tokens.count)
-        for (leafIndex, leaf) in leaves.enumerated() where leaf.count > 0 {
-            if !leaf.isPhrase {
-                let bit: UInt64 = 1 << UInt64(leaf.start)
-                for i in tokens.indices where leafOf[i] < 0 && wordBits[i] & bit != 0 { leafOf[i] = leafIndex }
-                continue
-            }
-            guard tokens.count >= leaf.count else { continue }
-            for i in 0...(tokens.count - leaf.count) {
-                var all = true
-                for j in 0..<leaf.count where wordBits[i + j] & (1 << UInt64(leaf.start + j)) == 0 {
-                    all = false
-                    break
-                }
-                if all { for j in i..<(i + leaf.count) where leafOf[j] < 0 { leafOf[j] = leafIndex } }
-            }
-        }
-        let matched = tokens.indices.filter { leafOf[$0] >= 0 }
+        // Matched tokens: those of some occurrence.
+        var covered = [Bool](repeating: false, count: tokens.count)
+        for o in occurrences { for i in o.first...o.last { covered[i] = true } }
+        let matched = tokens.indices.filter { covered[$0] }
         var first = 0
         if !matched.isEmpty {
-            // Best window starting at a match: most distinct leaves, then most matched tokens.
+            // Best window starting at a match: most distinct leaves with an occurrence inside it,
+            // then most matched tokens. `o` walks the occurrences in the order they end.
             var best = (score: -1, start: matched[0], end: matched[0])
+            var fromOccurrence = 0
             for m in matched {
+                while fromOccurrence < occurrences.count && occurrences[fromOccurrence].last < m { fromOccurrence += 1 }
+                var o = fromOccurrence
                 var leafSet: UInt64 = 0
                 var count = 0
                 var last = m
                 var e = m
                 while e < tokens.count && tokens[e].upperBound - tokens[m].lowerBound <= maxBytes {
-                    if leafOf[e] >= 0 {
-                        leafSet |= 1 << UInt64(leafOf[e] & 63)
+                    while o < occurrences.count && occurrences[o].last == e {
+                        if occurrences[o].first >= m { leafSet |= 1 << UInt64(occurrences[o].leaf & 63) }
+                        o += 1
+                    }
+                    if covered[e] {
                         count += 1
                         last = e
                     }
@@ -166,9 +174,17 @@ public enum Snippeter {
             }
         }
         newOffset[endByte - startByte] = bytes.count
-        let matches = (first...last).filter { leafOf[$0] >= 0 }.map { i in
+        let matches = (first...last).filter { covered[$0] }.map { i in
             newOffset[tokens[i].lowerBound - startByte]..<newOffset[tokens[i].upperBound - startByte]
         }
         return Snippet(text: String(decoding: bytes, as: UTF8.self), matches: matches)
+    }
+
+    /// Whether the first `n` bytes of `a` and `b` (both at least that long) are equal: memcmp, where
+    /// the generic `elementsEqual` compared byte by byte through iterators.
+    @inline(__always)
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8], _ n: Int) -> Bool {
+        guard n > 0 else { return true }
+        return b.withUnsafeBufferPointer { memcmp($0.baseAddress!, a.baseAddress!, n) == 0 }
     }
 }

@@ -66,6 +66,7 @@ extension CorpusVersion {
         // Each hit costs one inflate and one snippet scan; the page's hits are independent, so
         // they are built on all cores (a page of 10 on 2 cores takes about half the time).
         let page = results.hits
+        let wordList = query.isWordList
         // Every hit is live in the version that ranked it.
         let found = page.map { hit in version.id(forDoc: hit.doc).flatMap { id in version.unit(ofDoc: hit.doc).map { (id, $0) } } }
         if !withTexts {
@@ -84,7 +85,8 @@ extension CorpusVersion {
                 let body = try unit.text()
                 return SearchHitResult(
                     id: reportID, title: TitleExtractor.title(of: body), score: scored.score,
-                    snippet: Snippeter.snippet(text: body, query: query), matchedWords: scored.matchedWords)
+                    snippet: Snippeter.snippet(text: body, query: query, heldLeaves: wordList ? scored.matchedWords : nil),
+                    matchedWords: scored.matchedWords)
             })
         }
         var hits: [SearchHitResult] = []
