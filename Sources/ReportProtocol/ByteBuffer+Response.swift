@@ -7,7 +7,7 @@
 //
 //   let lengthIndex = out.writeResponseHeader(opcode: .get, requestID: id)
 //   out.writeStatus(.ok)
-//   out.writeReportItemPlain(bytes: storedText)
+//   out.writeReportItemPlain(length: textLength) { try unit.inflate(into: $0) }
 //   out.patchBodyLength(at: lengthIndex)
 
 import NIOCore

@@ -71,18 +71,6 @@ extension ByteBuffer {
         writeInteger(UInt8(0))
     }
 
-    /// Hot path: writes item kind 1 (plain) straight from the caller's bytes.
-    @discardableResult
-    public mutating func writeReportItemPlain(_ bytes: some Collection<UInt8>) -> Int {
-        writeInteger(UInt8(1)) + writeWireBlob(bytes: bytes)
-    }
-
-    /// Hot path: writes item kind 1 (plain) straight from raw memory.
-    @discardableResult
-    public mutating func writeReportItemPlain(bytes: UnsafeRawBufferPointer) -> Int {
-        writeInteger(UInt8(1)) + writeWireBlob(bytes: bytes)
-    }
-
     /// Hot path: writes item kind 1 (plain) of `length` bytes that `fill` writes in place (a
     /// server inflates a stored unit straight into its answer). `fill` gets `length + slack`
     /// bytes of room and may scribble past `length`: only `length` bytes are kept. If `fill`

@@ -89,13 +89,13 @@ struct ResponseCodecTests {
         var index = fast.writeResponseHeader(opcode: .mget, requestID: 3)
         fast.writeStatus(.ok)
         fast.writeInteger(UInt32(3))
-        fast.writeReportItemPlain(text)
+        fast.writeReportItemPlain(length: text.count) { $0.copyBytes(from: text) }
         text.withUnsafeBytes { _ = fast.writeReportItemDeflate(dictionaryID: 2, textLength: 8, bytes: $0) }
         fast.writeReportItemMissing()
         fast.patchBodyLength(at: index)
         index = fast.writeResponseHeader(opcode: .get, requestID: 4)
         fast.writeStatus(.ok)
-        text.withUnsafeBytes { _ = fast.writeReportItemPlain(bytes: $0) }
+        fast.writeReportItemPlain(length: text.count, slack: 5) { $0.copyBytes(from: text + [9, 9, 9, 9, 9]) }
         fast.patchBodyLength(at: index)
 
         var slow = ByteBuffer()
