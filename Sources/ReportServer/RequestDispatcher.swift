@@ -151,7 +151,7 @@ struct RequestDispatcher: Sendable {
                 continue
             }
             if sendsUnit(unit) {
-                unit.withCompressedBytes {
+                _ = unit.withCompressedBytes {
                     out.writeReportItemDeflate(dictionaryID: unit.dictionaryID, textLength: UInt32(unit.textLength), bytes: $0)
                 }
                 continue

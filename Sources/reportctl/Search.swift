@@ -37,10 +37,7 @@ struct Search: ParsableCommand {
 
     @ParentCommand var root: ReportCtl
     @OptionGroup(title: "Shared options") var shared: ConnectionOptions
-
-    @Argument(
-        help: ArgumentHelp("The query (all remaining words), or - to read one query per line from stdin.", valueName: "query"))
-    var words: [String] = []
+    @OptionGroup var query: QueryOptions
 
     @Option(name: [.customShort("n"), .customShort("l"), .long], help: ArgumentHelp("Hits to return per query.", valueName: "n"))
     var limit: UInt32 = 10
@@ -51,33 +48,19 @@ struct Search: ParsableCommand {
     @Flag(name: [.customShort("c"), .long], help: "Print only the number of matching reports (as `reportctl count`).")
     var count = false
 
-    @Flag(help: "Also match accented terms without their marks (exact spellings rank first).")
-    var fold = false
-
     @Flag(help: "Print ids and scores only: reportd skips titles and snippets, so a page costs about what ranking costs.")
     var idsOnly = false
 
     @Flag(help: "Only reports with every word (by default reports with some of the words follow those with all).")
     var all = false
 
-    @Option(help: ArgumentHelp("Queries in flight at once with -.", valueName: "n"))
-    var window: Int = 16
-
     mutating func validate() throws {
-        guard !words.isEmpty else { throw ValidationError("give a query, or - to read one query per line from stdin") }
-        guard window > 0 else { throw ValidationError("--window must be positive") }
         guard limit <= 10_000 else { throw ValidationError("--limit is at most 10000") }
     }
 
     func run() throws {
-        var run = QueryRun(query: words.joined(separator: " "), options: shared.merged(over: root.connection))
-        run.window = window
-        run.fold = fold
-        if count {
-            run.mode = .count
-        } else {
-            run.mode = .search(limit: limit, offset: offset, idsOnly: idsOnly, allWords: all)
-        }
+        var run = query.run(options: shared.merged(over: root.connection))
+        if !count { run.mode = .search(limit: limit, offset: offset, idsOnly: idsOnly, allWords: all) }
         try run.execute()
     }
 }
@@ -97,27 +80,9 @@ struct Count: ParsableCommand {
 
     @ParentCommand var root: ReportCtl
     @OptionGroup(title: "Shared options") var shared: ConnectionOptions
-
-    @Argument(
-        help: ArgumentHelp("The query (all remaining words), or - to read one query per line from stdin.", valueName: "query"))
-    var words: [String] = []
-
-    @Flag(help: "Also match accented terms without their marks.")
-    var fold = false
-
-    @Option(help: ArgumentHelp("Queries in flight at once with -.", valueName: "n"))
-    var window: Int = 16
-
-    mutating func validate() throws {
-        guard !words.isEmpty else { throw ValidationError("give a query, or - to read one query per line from stdin") }
-        guard window > 0 else { throw ValidationError("--window must be positive") }
-    }
+    @OptionGroup var query: QueryOptions
 
     func run() throws {
-        var run = QueryRun(query: words.joined(separator: " "), options: shared.merged(over: root.connection))
-        run.window = window
-        run.fold = fold
-        run.mode = .count
-        try run.execute()
+        try query.run(options: shared.merged(over: root.connection)).execute()
     }
 }
