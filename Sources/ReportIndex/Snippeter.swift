@@ -45,8 +45,11 @@ public enum Snippeter {
         }
         // One pass of the scanner: per body token its byte range and a bit per query word it
         // matches. No per-token strings are built; at most 64 words take part (see above).
+        // (A token and its separator take 5 bytes or more of Vietnamese text.)
         var tokens: [Range<Int>] = []
         var wordBits: [UInt64] = []
+        tokens.reserveCapacity(text.count / 5)
+        wordBits.reserveCapacity(text.count / 5)
         // A token of n scalars (as written, before NFC) has between n/3 and n scalars once
         // normalised (NFD spends up to two marks per letter), and folding keeps that count; so
         // a word of w scalars can only match tokens of w...3w scalars (prefix words: >= w).
@@ -54,6 +57,8 @@ public enum Snippeter {
             let n = String(decoding: word.folded, as: UTF8.self).unicodeScalars.count
             return (n, word.isPrefix ? Int.max : 3 * n)
         }
+        let fewest = bounds.map(\.0).min() ?? 0
+        let most = bounds.map(\.1).max() ?? 0
         // Then a token must fold to a word's folded form (or start with it, for a prefix): exact
         // spellings fold alike too. QuickFold tells this from the raw bytes for most tokens, so
         // only candidates are normalised; it declines (and the token is normalised) when unsure.
@@ -77,7 +82,7 @@ public enum Snippeter {
             scanner.scan(
                 buffer,
                 wanted: { text, range, count in
-                    guard bounds.contains(where: { count >= $0.0 && count <= $0.1 }) else { return false }
+                    guard count >= fewest, count <= most, bounds.contains(where: { count >= $0.0 && count <= $0.1 }) else { return false }
                     guard let length = QuickFold.fold(text, range, into: folded) else { return true }
                     let token = UnsafeBufferPointer(rebasing: folded[..<length])
                     for w in wordFolds.indices {
