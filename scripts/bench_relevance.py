@@ -9,6 +9,7 @@ known answer), and MRR@10 is the mean of 1/rank of that report in the first 10 h
   toneless      the same 5-of-12 queries typed without tone marks or diacritics (đ -> d)
   question      a body sentence of 6-20 words with question words added (bao nhiêu, khi nào, là gì,
                 tại sao, ở đâu)
+  toneless question  the same questions typed without tone marks or diacritics
   dropped       a body sentence of 6-20 words with one word left out
 
 reportd is asked through `reportctl search - --json --ids-only --limit 10` (pipelined), once with
@@ -52,7 +53,7 @@ def sentences(body):
 
 def generate(docs, per_set, seed):
     rng = random.Random(seed)
-    sets = {name: [] for name in ["titles", "5-of-12", "toneless", "question", "dropped"]}
+    sets = {name: [] for name in ["titles", "5-of-12", "toneless", "question", "toneless question", "dropped"]}
     ids = list(docs)
     order = ids[:]
     rng.shuffle(order)
@@ -89,6 +90,7 @@ def generate(docs, per_set, seed):
         qw, where = rng.choice(QUESTION_WORDS)
         q = (qw + " " + " ".join(s)) if where == "start" else (" ".join(s) + " " + qw)
         sets["question"].append((q, doc))
+        sets["toneless question"].append((fold(q), doc))
         s = rng.choice(ss)
         drop = rng.randrange(len(s))
         sets["dropped"].append((" ".join(s[:drop] + s[drop + 1:]), doc))

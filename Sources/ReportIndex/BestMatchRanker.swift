@@ -35,9 +35,11 @@ struct BestMatchRanker {
     /// Question phrases (docs/TEXT-RULES.md §8): typed side by side as plain top-level words, they do
     /// not decide whether a report has "every word", and their absence costs little: a report that
     /// answers a question rarely holds its question words.
-    static let questionPhrases: [[[UInt8]]] = [
+    /// Each as its words' (term, folded) forms: a word typed without marks is one of them when it
+    /// folds alike (`bao nhieu` asks as `bao nhiêu` does).
+    static let questionPhrases: [[(term: [UInt8], folded: [UInt8])]] = [
         "bao nhiêu", "khi nào", "là gì", "tại sao", "ở đâu", "vì sao", "như thế nào", "thế nào", "bao giờ", "bao lâu", "làm sao",
-    ].map { phrase in Tokenizer.tokens(phrase).map { Array($0.term.utf8) } }
+    ].map { phrase in Tokenizer.tokens(phrase).map { (Array($0.term.utf8), Array($0.folded.utf8)) } }
 
     let index: SearchIndex
     let query: Query
@@ -265,14 +267,18 @@ struct BestMatchRanker {
     func questionClauses(_ meta: [QueryClause]) -> [Bool] {
         var soft = [Bool](repeating: false, count: meta.count)
         guard case .and(let required, _) = query.root, required.count == meta.count else { return soft }
-        let plain: [[UInt8]?] = required.map { node in
-            if case .term(let word, false) = node, !word.isPrefix { return word.term }
+        let plain: [QueryTerm?] = required.map { node in
+            if case .term(let word, false) = node, !word.isPrefix { return word }
             return nil
+        }
+        func isWord(_ typed: QueryTerm?, _ word: (term: [UInt8], folded: [UInt8])) -> Bool {
+            guard let typed else { return false }
+            return typed.term == word.term || (!typed.isAccented && typed.folded == word.folded)
         }
         for c in plain.indices {
             for phrase in Self.questionPhrases where c + phrase.count <= plain.count {
                 let typed = (0..<phrase.count).allSatisfy { j in
-                    plain[c + j] == phrase[j] && (j == 0 || meta[c + j].firstWord == meta[c + j - 1].firstWord + 1)
+                    isWord(plain[c + j], phrase[j]) && (j == 0 || meta[c + j].firstWord == meta[c + j - 1].firstWord + 1)
                 }
                 if typed { for j in 0..<phrase.count { soft[c + j] = true } }
             }

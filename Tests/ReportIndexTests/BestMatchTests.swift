@@ -97,6 +97,24 @@ struct BestMatchTests {
         #expect(titled.search(try Query.parse("thị trường chứng khoán"), limit: 10, offset: 0, isLive: all).hits.first?.doc == 1)
     }
 
+    @Test("question words, typed with or without marks, do not decide whether a report has every word")
+    func questionWords() throws {
+        let idx = index([
+            "Tin một\ngiá vàng hôm nay tăng mạnh",  // every word but the question's
+            "Tin hai\ngiá vàng hôm qua bao nhiêu",  // misses nay, holds the question's words
+        ])
+        for text in ["giá vàng hôm nay bao nhiêu", "gia vang hom nay bao nhieu"] {
+            let query = try Query.parse(text)
+            let ranker = BestMatchRanker(index: idx, query: query)
+            #expect(ranker.questionClauses(query.clauses) == [false, false, false, false, true, true], "\(text)")
+            let best = idx.search(query, limit: 10, offset: 0, bestMatch: true, isLive: all)
+            #expect(best.hits.map(\.doc) == [0, 1], "\(text)")
+        }
+        // Marks typed on a word that is not the question word's spelling keep it a plain word.
+        let other = try Query.parse("giá vàng báo nhiều")
+        #expect(BestMatchRanker(index: idx, query: other).questionClauses(other.clauses) == [false, false, false, false])
+    }
+
     @Test("a query of 300 words is answered (the budget bounds work, not words)")
     func longQueries() throws {
         var generator = CorpusGenerator(seed: 77)
