@@ -381,7 +381,9 @@ public final class ServedCorpus: Sendable {
             if let ledger = try readLedger(persistence) {
                 known.reserveCapacity(ledger.fingerprints.count)
                 for (id, print) in ledger.fingerprints {
-                    if let reportID = ReportID(id) { known[reportID] = ReportFingerprint(length: Int(print.length), crc: print.crc) }
+                    if let reportID = ReportID(String(decoding: id, as: UTF8.self)) {
+                        known[reportID] = ReportFingerprint(length: Int(print.length), crc: print.crc)
+                    }
                 }
             }
             last = known
@@ -405,11 +407,11 @@ public final class ServedCorpus: Sendable {
         }
     }
 
-    private static func ledgerEntries(_ prints: [ReportID: ReportFingerprint]) -> [String: ImportLedger.Fingerprint] {
-        var entries: [String: ImportLedger.Fingerprint] = [:]
+    private static func ledgerEntries(_ prints: [ReportID: ReportFingerprint]) -> [[UInt8]: ImportLedger.Fingerprint] {
+        var entries: [[UInt8]: ImportLedger.Fingerprint] = [:]
         entries.reserveCapacity(prints.count)
         for (id, print) in prints {
-            entries[id.rawValue] = ImportLedger.Fingerprint(length: UInt32(clamping: print.length), crc: print.crc)
+            entries[Array(id.rawValue.utf8)] = ImportLedger.Fingerprint(length: UInt32(clamping: print.length), crc: print.crc)
         }
         return entries
     }

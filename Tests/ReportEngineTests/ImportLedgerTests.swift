@@ -54,6 +54,29 @@ struct ImportLedgerEngineTests {
         #expect(try ServedCorpusTests.text(reopened, "a") == "Tin A\nbản sửa")
     }
 
+    @Test("the ledger keeps the NFC and NFD spellings of an id apart, across reopenings")
+    func ledgerIdsAreBytes() throws {
+        let path = ServedCorpusTests.directory()
+        let nfc = "Hoà"
+        let nfd = nfc.decomposedStringWithCanonicalMapping
+        // (Not a [String: String]: Swift strings are equal under canonical equivalence.)
+        let dir = try Self.source([:])
+        try Data("Tin NFC\nbản đầu".utf8).write(to: URL(fileURLWithPath: "\(dir)/\(nfc).txt"))
+        try Data("Tin NFD\nbản đầu".utf8).write(to: URL(fileURLWithPath: "\(dir)/\(nfd).txt"))
+        defer { for p in [path, dir] { try? FileManager.default.removeItem(atPath: p) } }
+        do {
+            let corpus = try ServedCorpusTests.open(path)
+            #expect(try Self.importSources(dir, into: corpus) == 2)
+            try ServedCorpusTests.put(corpus, nfd, "Tin NFD\nqua PUT")
+            corpus.close()
+        }
+        let reopened = try ServedCorpusTests.open(path)
+        defer { reopened.close() }
+        #expect(try Self.importSources(dir, into: reopened) == 0)
+        #expect(try ServedCorpusTests.text(reopened, nfc) == "Tin NFC\nbản đầu")
+        #expect(try ServedCorpusTests.text(reopened, nfd) == "Tin NFD\nqua PUT")
+    }
+
     @Test("deleting every imported report and re-importing brings none back")
     func emptiedCorpusStaysEmpty() throws {
         let path = ServedCorpusTests.directory()

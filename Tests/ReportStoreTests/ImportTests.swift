@@ -38,6 +38,21 @@ struct ImportTests {
         #expect(store.statistics.dictionaryBytes > 0)
     }
 
+    @Test("files whose names are the NFC and NFD spellings of one name are two reports")
+    func normalisationVariants() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(dir) }
+        let nfc = "Hoà"
+        let nfd = nfc.decomposedStringWithCanonicalMapping
+        try Fixtures.write(Array("Tin NFC\nnội dung".utf8), to: "\(nfc).txt", in: dir)
+        try Fixtures.write(Array("Tin NFD\nnội dung".utf8), to: "\(nfd).txt", in: dir)
+        let (store, summary) = ReportStore.load([.path(dir)])
+        #expect(summary.loaded == 2, "\(summary.issues)")
+        #expect(summary.skipped == 0)
+        #expect(try store.text(for: id(nfc)) == Array("Tin NFC\nnội dung".utf8))
+        #expect(try store.text(for: id(nfd)) == Array("Tin NFD\nnội dung".utf8))
+    }
+
     @Test("bad files are issues with their path and reason; the rest loads")
     func badFiles() throws {
         let dir = try Fixtures.temporaryDirectory()

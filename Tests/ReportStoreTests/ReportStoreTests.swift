@@ -72,6 +72,25 @@ struct ReportStoreTests {
         #expect(stats.garbageBytes > 0)
     }
 
+    @Test("ids are compared byte for byte: the NFC and NFD spellings of a name are two reports")
+    func idsAreBytes() throws {
+        let store = try makeStore(2)
+        let nfc = id("Khánh Hoà")
+        let nfd = id("Khánh Hoà".decomposedStringWithCanonicalMapping)
+        #expect(Array(nfc.rawValue.utf8) != Array(nfd.rawValue.utf8))
+        #expect(nfc != nfd)
+        #expect(Set([nfc, nfd]).count == 2)
+        #expect(nfc < nfd || nfd < nfc)
+        try store.put(id: nfc, text: Array("bản NFC".utf8))
+        try store.put(id: nfd, text: Array("bản NFD".utf8))
+        #expect(store.count == 4)
+        #expect(try store.text(for: nfc) == Array("bản NFC".utf8))
+        #expect(try store.text(for: nfd) == Array("bản NFD".utf8))
+        #expect(store.remove(id: nfd))
+        #expect(try store.text(for: nfc) == Array("bản NFC".utf8))
+        #expect(try store.text(for: nfd) == nil)
+    }
+
     @Test("put rejects empty, oversized and invalid UTF-8 texts and leaves the store unchanged")
     func putRejects() throws {
         var options = ImportOptions()

@@ -21,11 +21,12 @@ public struct ImportLedger: Sendable, Equatable {
         }
     }
 
-    /// Report id → fingerprint of its text as last imported.
-    public var fingerprints: [String: Fingerprint]
+    /// Report id (its UTF-8 bytes: ids are compared byte for byte, so the NFC and NFD spellings
+    /// of a name are two ids) → fingerprint of its text as last imported.
+    public var fingerprints: [[UInt8]: Fingerprint]
 
     /// A ledger holding `fingerprints`.
-    public init(fingerprints: [String: Fingerprint] = [:]) {
+    public init(fingerprints: [[UInt8]: Fingerprint] = [:]) {
         self.fingerprints = fingerprints
     }
 
@@ -37,8 +38,7 @@ public struct ImportLedger: Sendable, Equatable {
     public func write(to path: String) throws {
         var body = ByteWriter(capacity: 4 + fingerprints.count * 24)
         body.u32(UInt32(fingerprints.count))
-        for (id, print) in fingerprints.sorted(by: { $0.key < $1.key }) {
-            let bytes = Array(id.utf8)
+        for (bytes, print) in fingerprints.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             guard bytes.count <= Int(UInt16.max) else {
                 throw DurabilityError(.invalidArgument, "report id of \(bytes.count) bytes is too long for the ledger")
             }
@@ -68,14 +68,14 @@ public struct ImportLedger: Sendable, Equatable {
             let reader = ByteReader(raw)
             guard let count = reader.u32(at: 0) else { return nil }
             var at = 4
-            var fingerprints: [String: Fingerprint] = [:]
+            var fingerprints: [[UInt8]: Fingerprint] = [:]
             fingerprints.reserveCapacity(Int(min(count, 1 << 24)))
             for _ in 0..<count {
                 guard let idLength = reader.u16(at: at), let idBytes = reader.slice((at + 2)..<(at + 2 + Int(idLength))),
-                    let id = String(validating: idBytes, as: UTF8.self),
+                    String(validating: idBytes, as: UTF8.self) != nil,
                     let length = reader.u32(at: at + 2 + Int(idLength)), let crc = reader.u32(at: at + 6 + Int(idLength))
                 else { return nil }
-                fingerprints[id] = Fingerprint(length: length, crc: crc)
+                fingerprints[Array(idBytes)] = Fingerprint(length: length, crc: crc)
                 at += 10 + Int(idLength)
             }
             return at == raw.count ? ImportLedger(fingerprints: fingerprints) : nil

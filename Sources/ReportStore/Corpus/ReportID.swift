@@ -1,5 +1,8 @@
 // ReportID: a validated report identifier: 1...255 bytes of UTF-8, no '/', no control
-// characters (C0, DEL, C1). Immutable value; safe anywhere.
+// characters (C0, DEL, C1). Equality, hashing and order are those of the UTF-8 bytes (PROTOCOL.md
+// §5.3: ids are compared byte for byte, with no normalisation), not Swift String's canonical
+// equivalence, under which the NFC and NFD spellings of one name would be one report.
+// Immutable value; safe anywhere.
 
 /// The identifier of one report.
 public struct ReportID: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -31,7 +34,19 @@ public struct ReportID: Hashable, Comparable, Sendable, CustomStringConvertible 
         return nil
     }
 
-    public static func < (lhs: ReportID, rhs: ReportID) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func == (lhs: ReportID, rhs: ReportID) -> Bool {
+        lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var text = rawValue
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Byte order of the UTF-8 (which is code point order).
+    public static func < (lhs: ReportID, rhs: ReportID) -> Bool {
+        lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
+    }
 
     public var description: String { rawValue }
 }
