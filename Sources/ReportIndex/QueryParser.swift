@@ -41,16 +41,15 @@ struct QueryParser {
     private mutating func parseSequence(titleOnly: Bool, depth: Int) throws(QueryError) -> QueryNode? {
         var required: [QueryNode] = []
         var excluded: [QueryNode] = []
+        var seen = Set<RepeatKey>()
         let start = index
         while true {
             skipSpaces()
             guard index < chars.count, chars[index] != ")" else { break }
             if chars[index] == "-" {
-                let minusAt = index
                 index += 1
-                if index >= chars.count || chars[index].isWhitespace || chars[index] == ")" {
-                    throw QueryError(.danglingOperator, "'-' must be followed by a word or phrase", offset: minusAt)
-                }
+                // A lone '-' (as in a headline's "Hà Nội - Hải Phòng") is punctuation, like a lone '+'.
+                if index >= chars.count || chars[index].isWhitespace || chars[index] == ")" { continue }
                 if let unit = try parseUnit(titleOnly: titleOnly, depth: depth) { excluded.append(unit) }
                 continue
             }
@@ -63,6 +62,11 @@ struct QueryParser {
             }
             let wordsBefore = termCount
             if let node = try (mandatory ? parseUnit(titleOnly: titleOnly, depth: depth) : parseOr(titleOnly: titleOnly, depth: depth)) {
+                // A word or phrase repeated in one sequence adds nothing to what matches, but each
+                // copy would be decoded and scored again (`xe xe xe …` cost seconds): kept once.
+                if let key = Self.repeatKey(node, mandatory: mandatory) {
+                    if !seen.insert(key).inserted { continue }
+                }
                 required.append(node)
                 if depth == 0 {
                     topClauses.append(QueryClause(mandatory: mandatory, words: termCount - wordsBefore, firstWord: wordsBefore))
@@ -75,6 +79,23 @@ struct QueryParser {
                 .onlyExclusions, "a query (or group) needs at least one word that is not excluded", offset: start)
         }
         return .and(required: required, excluded: excluded)
+    }
+
+    /// What makes two required words or phrases of one sequence the same clause.
+    private struct RepeatKey: Hashable {
+        let words: [QueryTerm]
+        let isPhrase: Bool
+        let titleOnly: Bool
+        let mandatory: Bool
+    }
+
+    /// The repeat key of a word or phrase node; nil for groups and ORs (kept as typed).
+    private static func repeatKey(_ node: QueryNode, mandatory: Bool) -> RepeatKey? {
+        switch node {
+        case .term(let word, let titleOnly): return RepeatKey(words: [word], isPhrase: false, titleOnly: titleOnly, mandatory: mandatory)
+        case .phrase(let words, let titleOnly): return RepeatKey(words: words, isPhrase: true, titleOnly: titleOnly, mandatory: mandatory)
+        default: return nil
+        }
     }
 
     private mutating func parseOr(titleOnly: Bool, depth: Int) throws(QueryError) -> QueryNode? {

@@ -69,7 +69,7 @@ struct QueryParserTests {
         #expect(query.fold)
         #expect(query.termCount == 2)
         #expect(try parsed("+a b +\"c d\"") == "[a b \"c d\"]")
-        #expect(try parsed("1 + 1") == "[1 1]")
+        #expect(try parsed("1 + 2") == "[1 2]")
     }
 
     @Test("top-level clauses record '+', their words and where they start")
@@ -106,7 +106,12 @@ struct QueryParserTests {
         #expect(code("a OR -b") == .danglingOperator)
         #expect(code("a OR !!!") == .danglingOperator)
         #expect(code("a title:") == .danglingOperator)
-        #expect(code("a - b") == .danglingOperator)
+        // A lone '-' is punctuation, like a lone '+' (a headline pasted as a query).
+        #expect(code("Hà Nội - Hải Phòng") == nil)
+        #expect(code("a -") == nil)
+        #expect(code("(a - ) b") == nil)
+        #expect(code("-") == .empty)
+        #expect(code("- -x") == .onlyExclusions)
         #expect(code("a \"\"") == .emptyPhrase)
         #expect(code("a \" ,. \"") == .emptyPhrase)
     }
@@ -120,5 +125,20 @@ struct QueryParserTests {
             #expect(error.offset == 2)
             #expect(error.description.contains("unbalancedQuote"))
         }
+    }
+
+    @Test("a word or phrase repeated in one sequence is one clause; groups and + keep theirs")
+    func repeats() throws {
+        let query = try Query.parse((0..<2_000).map { _ in "xe" }.joined(separator: " ") + " máy \"xe máy\" \"xe máy\" -đạp")
+        #expect(query.clauses.count == 3)
+        guard case .and(let required, let excluded) = query.root else { Issue.record("not an and"); return }
+        #expect(required.count == 3)
+        #expect(excluded.count == 1)
+        #expect(query.clauses.map(\.firstWord) == [0, 2_000, 2_001])
+        #expect(try Query.parse("xe +xe").clauses.count == 2)
+        #expect(try Query.parse("xe title:xe").clauses.count == 2)
+        #expect(try Query.parse("(xe) (xe)").clauses.count == 2)
+        #expect(try Query.parse("(xe xe xe)").clauses.count == 1)
+        #expect(try Query.parse("xe xe*").clauses.count == 2)
     }
 }
