@@ -11,9 +11,11 @@
 // order whatever finishes first. Back-pressure (PROTOCOL.md §7): once the answers queued for
 // this connection — finished but unwritten, plus written but not yet taken by the kernel —
 // reach `maxQueuedBytes` bytes (or `maxQueuedResponses` answers), no request is started and
-// the socket is not read until the client drains them. The idle timeout counts whole requests:
-// the connection is closed when no complete request arrived for `idleTimeout` and none is
-// being worked on.
+// the socket is not read until the client drains them; the connection reports what it has queued
+// to the server's OutputBudget, which closes the largest unprivileged holders when all
+// connections together pass `max-queued-bytes-total`. The idle timeout counts whole requests:
+// the connection is closed when no complete request arrived for `idleTimeout`, none is being
+// worked on and no answer is waiting to be written (a client reading slowly is not idle).
 // Invariants: `slots` holds the started, unwritten requests, oldest first; the first one is
 // unanswered (answered ones at the head are moved to `outgoing` at once); `heldBytes` is the size
 // of the answered ones; `waiting` is empty unless its head may not start yet.
@@ -91,6 +93,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var readHeld = false
     private var lastRequest = NIODeadline.uptimeNanoseconds(0)
     private var idleTimer: Scheduled<Void>?
+    /// `queuedBytes` as last reported to the output budget (nil before registering).
+    private var reportedBytes: Int?
 
     init(dispatcher: RequestDispatcher, peer: ConnectionPeer, logger: Logger) {
         self.dispatcher = dispatcher
@@ -108,23 +112,33 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: Events
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { armIdleTimer(context: context) }
+        if context.channel.isActive { becomeActive(context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        armIdleTimer(context: context)
+        becomeActive(context: context)
         context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         idleTimer?.cancel()
+        leaveBudget()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
         waiting.removeAll()
         idleTimer?.cancel()
+        leaveBudget()
         context.fireChannelInactive()
+    }
+
+    private func becomeActive(context: ChannelHandlerContext) {
+        armIdleTimer(context: context)
+        guard reportedBytes == nil else { return }
+        reportedBytes = 0
+        let privileged = peer.credentials.map { dispatcher.policy.permitsWrites($0) } ?? false
+        dispatcher.outputBudget.register(ObjectIdentifier(self), channel: context.channel, privileged: privileged)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -249,6 +263,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 self.dispatcher.write(.failure(.internalError, "request failed"), for: header, into: &answer)
             }
             self.heldBytes += answer.readableBytes
+            self.reportQueued()
             self.slots[self.slots.index(self.slots.startIndex, offsetBy: number - self.firstSlot)].answer = answer
             self.releaseAnswered()
             self.pump(context: context)
@@ -322,6 +337,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             promise.futureResult.assumeIsolatedUnsafeUnchecked().whenComplete { result in
                 self.unsentBytes -= count
                 self.unsentAnswers -= answers
+                self.reportQueued()
                 // A failed write means the peer is gone: do no more work for it.
                 if case .failure = result {
                     self.close(context: context)
@@ -331,7 +347,27 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             context.write(wrapOutboundOut(out), promise: promise)
         }
+        reportQueued()
         if flush { context.flush() }
+    }
+
+    /// Tells the output budget what this connection holds now (see OutputBudget).
+    private func reportQueued() {
+        guard let reported = reportedBytes, state != .closed else { return }
+        let bytes = queuedBytes
+        guard bytes != reported else { return }
+        reportedBytes = bytes
+        if dispatcher.outputBudget.report(ObjectIdentifier(self), bytes: bytes) {
+            logger.warning("closing a connection holding \(bytes) bytes of unread answers: all connections hold more than max-queued-bytes-total")
+            dispatcher.statistics.bump(dispatcher.statistics.droppedConnections)
+            reportedBytes = nil
+        }
+    }
+
+    private func leaveBudget() {
+        guard reportedBytes != nil else { return }
+        reportedBytes = nil
+        dispatcher.outputBudget.unregister(ObjectIdentifier(self))
     }
 
     // MARK: Ending
@@ -372,13 +408,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Closes the connection when no complete request arrived for `idleTimeout` and none is being
-    /// worked on; otherwise checks again when the window could next expire. Bytes of an unfinished
-    /// frame do not count: a client trickling one byte at a time is idle.
+    /// Closes the connection when no complete request arrived for `idleTimeout`, none is being
+    /// worked on or waits to start, and no answer waits to be written; otherwise checks again when
+    /// the window could next expire. Bytes of an unfinished frame do not count: a client trickling
+    /// one byte at a time is idle. Answers a client is slow to read keep it open (PROTOCOL.md
+    /// §1.2: every request received is answered); the byte caps bound what they hold.
     private func idleCheck(idleTimeout: TimeAmount, context: ChannelHandlerContext) {
         guard state != .closed else { return }
         let now = context.eventLoop.now
-        let busy = unfinishedReads + unfinishedWrites + unfinishedExclusive > 0
+        let busy = unfinishedReads + unfinishedWrites + unfinishedExclusive > 0 || !waiting.isEmpty || !slots.isEmpty
+            || queuedBytes > 0
         if lastRequest + idleTimeout > now {
             scheduleIdleCheck(at: lastRequest + idleTimeout, idleTimeout: idleTimeout, context: context)
         } else if busy {

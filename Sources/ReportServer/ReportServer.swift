@@ -60,7 +60,8 @@ public final class ReportServer: Service, Sendable {
             policy: policy,
             actions: actions,
             logger: logger,
-            workers: workers
+            workers: workers,
+            outputBudget: OutputBudget(limit: configuration.maxQueuedBytesTotal)
         )
     }
 

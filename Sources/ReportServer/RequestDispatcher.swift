@@ -21,6 +21,8 @@ struct RequestDispatcher: Sendable {
     let logger: Logger
     /// Runs SEARCH, COUNT, MGET and PUT compression off the event loops (a bounded pool).
     let workers: NIOThreadPool
+    /// Answers queued for all connections (`max-queued-bytes-total`).
+    let outputBudget: OutputBudget
 
     /// Answers `frame`: writes the response into `out` and returns nil, or — for requests run
     /// elsewhere (``RequestClass/pooled`` reads on the worker pool, writes, admin requests) —
@@ -378,6 +380,8 @@ struct RequestDispatcher: Sendable {
             entry("limit_max_batch_items", configuration.maxBatchItems),
             entry("limit_max_queued_responses", configuration.maxQueuedResponses),
             entry("limit_max_queued_bytes", configuration.maxQueuedBytes),
+            entry("limit_max_queued_bytes_total", configuration.maxQueuedBytesTotal),
+            entry("queued_bytes", outputBudget.total),
             entry("limit_idle_timeout_ms", Int((configuration.idleTimeoutSeconds ?? 0) * 1000)),
         ] + persistenceEntries()
     }

@@ -35,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     /// Bytes of answers a connection may have queued unsent before the server stops starting its
     /// requests and reading from it (PROTOCOL.md §7); one answer may overshoot it.
     public var maxQueuedBytes: Int = 64 << 20
+    /// Bytes of answers all connections together may have queued; past it the unprivileged
+    /// connection holding the most is closed (PROTOCOL.md §7, OutputBudget).
+    public var maxQueuedBytesTotal: Int = 256 << 20
     /// Threads of the pool that runs SEARCH, COUNT, MGET and PUT compression (nil: one per core).
     public var workerThreads: Int? = nil
     /// Seconds to wait for connections to drain at shutdown before closing them anyway.

@@ -19,7 +19,7 @@ public enum ConfigFile {
     /// The keys reportd understands; `parse` rejects any other.
     public static let reportdKeys: Set<String> = [
         "socket", "socket-mode", "socket-group", "import", "log-level", "max-report-bytes", "max-connections",
-        "max-frame-bytes", "idle-timeout", "max-queued-responses", "max-queued-bytes", "reserved-connections", "write-users", "write-groups", "threads",
+        "max-frame-bytes", "idle-timeout", "max-queued-responses", "max-queued-bytes", "max-queued-bytes-total", "reserved-connections", "write-users", "write-groups", "threads",
         "data-dir", "appendfsync", "auto-snapshot-share", "search-index",
     ]
 

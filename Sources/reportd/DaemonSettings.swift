@@ -21,6 +21,7 @@ struct DaemonSettings: Sendable, Equatable {
     var idleTimeoutSeconds: Double? = 300
     var maxQueuedResponses = 1024
     var maxQueuedBytes = 64 << 20
+    var maxQueuedBytesTotal = 256 << 20
     var reservedConnections = 8
     var writeUsers: [String] = []
     var writeGroups: [String] = []
@@ -61,6 +62,7 @@ struct DaemonSettings: Sendable, Equatable {
                 idleTimeoutSeconds = seconds > 0 ? seconds : nil
             case "max-queued-responses": maxQueuedResponses = try entry.integerValue(in: 1...1_000_000)
             case "max-queued-bytes": maxQueuedBytes = try entry.sizeValue(atLeast: 1)
+            case "max-queued-bytes-total": maxQueuedBytesTotal = try entry.sizeValue(atLeast: 1)
             case "reserved-connections": reservedConnections = try entry.integerValue(in: 0...1_000_000)
             case "write-users": writeUsers += try entry.listValue()
             case "write-groups": writeGroups += try entry.listValue()
@@ -108,6 +110,7 @@ struct DaemonSettings: Sendable, Equatable {
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
         configuration.maxQueuedResponses = maxQueuedResponses
         configuration.maxQueuedBytes = maxQueuedBytes
+        configuration.maxQueuedBytesTotal = maxQueuedBytesTotal
         configuration.reservedConnections = reservedConnections
         configuration.maxReportBytes = maxReportBytes
         return configuration
@@ -135,6 +138,7 @@ struct DaemonSettings: Sendable, Equatable {
             "idle-timeout = \(idleTimeoutSeconds.map(Self.durationText) ?? "0")",
             "max-queued-responses = \(maxQueuedResponses)",
             "max-queued-bytes = \(maxQueuedBytes)",
+            "max-queued-bytes-total = \(maxQueuedBytesTotal)",
             "reserved-connections = \(reservedConnections)",
             "write-users = \(writeUsers.joined(separator: ","))",
             "write-groups = \(writeGroups.joined(separator: ","))",

@@ -98,6 +98,9 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Bytes of unsent answers per connection before reportd stops reading from it: 64M, 1G (default 64M).", valueName: "size"))
     var maxQueuedBytes: String?
 
+    @Option(help: ArgumentHelp("Bytes of unsent answers all connections together may hold; past it the unprivileged connection holding the most is closed (default 256M).", valueName: "size"))
+    var maxQueuedBytesTotal: String?
+
     @Option(help: ArgumentHelp("Connection slots kept for root and the write users when others hold the rest (default 8).", valueName: "n"))
     var reservedConnections: String?
 
@@ -155,6 +158,7 @@ struct ReportDaemon: AsyncParsableCommand {
         add("idle-timeout", idleTimeout)
         add("max-queued-responses", maxQueuedResponses)
         add("max-queued-bytes", maxQueuedBytes)
+        add("max-queued-bytes-total", maxQueuedBytesTotal)
         add("reserved-connections", reservedConnections)
         for users in writeUsers { add("write-users", users) }
         for groups in writeGroups { add("write-groups", groups) }

@@ -65,21 +65,34 @@ struct ConnectionHandlerTests {
     static func makeChannel(
         configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> (NIOAsyncTestingChannel, StalledSocket, ConnectionHandler) {
+        try await makeChannel(dispatcher: makeDispatcher(configure: configure))
+    }
+
+    /// A dispatcher over a one-report corpus ("a", 1,000 bytes).
+    static func makeDispatcher(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RequestDispatcher {
         var configuration = ServerConfiguration(listener: .path("/unused"))
         configure(&configuration)
         let store = ReportStore()
         let corpus = ServedCorpus(store: store)
         let dispatcher = RequestDispatcher(
             corpus: corpus, configuration: configuration, statistics: ServerStatistics(), startedAt: .now,
-            serverName: "test", policy: .default(), actions: nil, logger: Logger(label: "test"), workers: Self.workers)
+            serverName: "test", policy: .default(), actions: nil, logger: Logger(label: "test"), workers: Self.workers,
+            outputBudget: OutputBudget(limit: configuration.maxQueuedBytesTotal))
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
             corpus.put(id: "a", text: text) { done.resume(with: $0.mapError { $0 as Error }) }
         }
+        return dispatcher
+    }
+
+    /// A channel with FrameDecoder and a ConnectionHandler of `dispatcher`, for a peer of `uid`.
+    static func makeChannel(
+        dispatcher: RequestDispatcher, uid: UInt32 = 0
+    ) async throws -> (NIOAsyncTestingChannel, StalledSocket, ConnectionHandler) {
         let channel = NIOAsyncTestingChannel()
         let socket = StalledSocket()
         let handler = try await channel.eventLoop.submit {
             let handler = ConnectionHandler(
-                dispatcher: dispatcher, peer: ConnectionPeer(credentials: PeerCredentials(pid: 1, uid: 0, gid: 0)),
+                dispatcher: dispatcher, peer: ConnectionPeer(credentials: PeerCredentials(pid: 1, uid: uid, gid: uid)),
                 logger: Logger(label: "test"))
             try channel.pipeline.syncOperations.addHandler(socket)
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxBodyBytes: 1 << 20)))
@@ -212,6 +225,46 @@ struct ConnectionHandlerTests {
             await loop.advanceTime(by: .milliseconds(300))
         }
         #expect(!channel.isActive, "one byte per 0.3 s must not keep a 1 s idle timeout from firing")
+    }
+}
+
+extension ConnectionHandlerTests {
+    @Test("answers waiting to be written keep a connection open past the idle timeout; once written, it idles out")
+    func slowReaderIsNotIdle() async throws {
+        let (channel, socket, _) = try await Self.makeChannel { $0.idleTimeoutSeconds = 1 }
+        let loop = channel.testingEventLoop
+        try await channel.writeInbound(Self.frames((1...3).map { (.get(id: "a", raw: false), UInt32($0)) }))
+        await loop.advanceTime(by: .seconds(5))
+        #expect(channel.isActive, "a client that has not read its answers yet is not idle")
+        try await Self.onLoop(channel) { socket.release() }
+        let answers = try await Self.collect(3, from: channel)
+        #expect(answers.map(\.0) == [1, 2, 3])
+        await loop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive, "with everything written and nothing sent for 2 s, a 1 s idle timeout closes it")
+    }
+
+    @Test("past max-queued-bytes-total the unprivileged connection holding the most answers is closed, the others stay")
+    func outputBudgetEvictsLargest() async throws {
+        // Answers are ~1 KB; each connection may hold 4 KB, all together 6 KB.
+        let dispatcher = try await Self.makeDispatcher {
+            $0.maxQueuedBytes = 4_000
+            $0.maxQueuedBytesTotal = 6_000
+        }
+        let (big, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1000)
+        let (small, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1001)
+        let (root, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 0)
+        try await small.writeInbound(Self.frames([(.get(id: "a", raw: false), 1)]))
+        try await root.writeInbound(Self.frames((1...3).map { (.get(id: "a", raw: false), UInt32($0)) }))
+        #expect(dispatcher.outputBudget.total > 3_000)
+        #expect(dispatcher.outputBudget.evictions == 0)
+        // The third connection's answers push the total past 6 KB: it holds the most of the
+        // unprivileged ones, so it goes; root's (privileged) and the small one's stay.
+        try await big.writeInbound(Self.frames((1...4).map { (.get(id: "a", raw: false), UInt32($0)) }))
+        try await big.closeFuture.get()
+        #expect(dispatcher.outputBudget.evictions == 1)
+        #expect(small.isActive)
+        #expect(root.isActive)
+        #expect(dispatcher.outputBudget.total <= 6_000)
     }
 }
 

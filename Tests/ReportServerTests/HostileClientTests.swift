@@ -144,6 +144,27 @@ struct LimitTests {
         #expect(Date().timeIntervalSince(start) >= 0.4)
     }
 
+    @Test("a client slow to read its answers is not closed by the idle timeout: every answer arrives whole")
+    func slowReaderOutlivesIdleTimeout() throws {
+        let (daemon, corpus) = try HostileClientTests.startDaemon(["--idle-timeout", "500ms"])
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let slow = try RawSocket(path: daemon.socketPath)
+        // Four GETs of the 600 KB report: far more than the socket buffers hold, so most of the
+        // answers wait in reportd while the client reads nothing for three idle windows.
+        let one = HostileClientTests.header(opcode: 0x10, requestID: 1, length: 6) + [0, 4] + Array("2000".utf8)
+        slow.send(Array(repeating: one, count: 4).flatMap { $0 })
+        Thread.sleep(forTimeInterval: 1.5)
+        for _ in 0..<4 {
+            let head = slow.receive(12)
+            #expect(head.count == 12)
+            let length = Int(head[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+            #expect(length > 600_000)
+            #expect(slow.receive(length).count == length)
+        }
+        // Everything written and nothing asked for: now it idles out.
+        #expect(slow.peerClosed())
+    }
+
     @Test("a client that pipelines without reading is throttled, not buffered without bound")
     func slowReaderIsThrottled() throws {
         let (daemon, corpus) = try HostileClientTests.startDaemon(["--max-queued-responses", "4"])
