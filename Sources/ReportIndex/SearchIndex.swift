@@ -104,29 +104,39 @@ public final class SearchIndex: Sendable {
         dictionary.term(dictionary.entry(id))
     }
 
-    /// Folded form of term `id`, computed on the fly.
-    func folded(_ id: Int) -> [UInt8] {
-        TextNormalizer.fold(utf8: term(id))
-    }
-
     /// Document frequency of term `id`.
     func documentFrequency(_ id: Int) -> Int {
         postings.withUnsafeBufferPointer { PostingCodec.documentFrequency($0.baseAddress!, offset: dictionary.entry(id).postingOffset) }
+    }
+
+    /// The folded form of term `id`, or only its first bytes — at least `count` of them — when the
+    /// term is long: folding is per scalar, so a prefix of the term cut at a scalar boundary folds
+    /// to a prefix of its folded form, and comparing with a key of `count - 1` bytes needs no more.
+    /// (A junk token of megabytes is then not folded whole at every probe of a binary search.)
+    func folded(_ id: Int, atLeast count: Int) -> [UInt8] {
+        let t = term(id)
+        // A scalar takes at most 4 bytes; most fold to one byte or more.
+        guard t.count > 4 * count + 4 else { return TextNormalizer.fold(utf8: t) }
+        var end = t.startIndex + 4 * count + 4
+        while end > t.startIndex && t[end] & 0xC0 == 0x80 { end -= 1 }
+        let head = TextNormalizer.fold(utf8: t[t.startIndex..<end])
+        return head.count >= count ? head : TextNormalizer.fold(utf8: t)
     }
 
     /// Id range of terms whose folded form starts with `prefix` (equals it when `whole`).
     func foldedRange(_ key: [UInt8], whole: Bool) -> Range<Int> {
         var low = 0
         var high = termCount
+        let enough = key.count + 1
         while low < high {
             let mid = (low + high) / 2
-            if folded(mid).lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+            if folded(mid, atLeast: enough).lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
         }
         let start = low
         high = termCount
         while low < high {
             let mid = (low + high) / 2
-            let f = folded(mid)
+            let f = folded(mid, atLeast: enough)
             if whole ? f == key : f.starts(with: key) { low = mid + 1 } else { high = mid }
         }
         return start..<low

@@ -54,6 +54,9 @@ public enum Suggester {
                 let range = s.foldedRange([first], whole: false)
                 s.dictionary.forEach(in: range) { entry in
                     let term = s.dictionary.term(entry)
+                    // Bytes of a term are at most 4 per folded letter: a much longer one is too far
+                    // (and a junk token of megabytes is not folded).
+                    guard term.count <= 4 * (word.folded.count + Int(maxDistance) + 1) else { return }
                     let folded = TextNormalizer.fold(utf8: term)
                     guard abs(folded.count - word.folded.count) <= Int(maxDistance), folded != word.folded || Array(term) != word.term
                     else { return }

@@ -83,6 +83,28 @@ struct RankingTests {
         #expect(idx.matchingDocs(try Query.parse("title:hôm")) == [])
     }
 
+    @Test("term lookups fold only as much of a long term as a comparison needs, and stay exact")
+    func longTerms() throws {
+        let long = String(repeating: "q", count: 300_000)
+        let longAccented = "quá" + String(repeating: "ạ", count: 100_000)
+        let idx = IndexBuilder.build(docCount: 5) { doc in
+            Array(["Một\n\(long) phố", "Hai\n\(longAccented) phố", "Ba\nq quá qua", "Bốn\nquả quạ", "Năm\nphố"][doc].utf8)
+        }
+        for key in ["q", "qq", "qu", "qua", "quá", "quaa", "ph", "pho", "z", String(repeating: "q", count: 300_000)] {
+            let folded = TextNormalizer.fold(utf8: Array(key.utf8))
+            for whole in [true, false] {
+                let naive = (0..<idx.termCount).filter { id in
+                    let f = TextNormalizer.fold(utf8: idx.term(id))
+                    return whole ? f == folded : f.starts(with: folded)
+                }
+                let range = idx.foldedRange(folded, whole: whole)
+                #expect(Array(range) == naive, "\(key.prefix(8)) whole \(whole)")
+            }
+        }
+        #expect(idx.count(try Query.parse("qua*"), isLive: { _ in true }) == 3)
+        #expect(idx.count(try Query.parse("phố"), isLive: { _ in true }) == 3)
+    }
+
     @Test("byteCount and termCount describe the built index")
     func sizes() {
         let idx = index(["Hà Nội\nHà Nội mùa thu", "Huế\nsông Hương"])
