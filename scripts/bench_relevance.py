@@ -10,6 +10,9 @@ known answer), and MRR@10 is the mean of 1/rank of that report in the first 10 h
   question      a body sentence of 6-20 words with question words added (bao nhiêu, khi nào, là gì,
                 tại sao, ở đâu)
   toneless question  the same questions typed without tone marks or diacritics
+  other question     the same sentences asked the other ways people ask: ending in không, chưa, gì,
+                     đâu, nào, mấy, phải không, như thế nào, or starting with ai, có phải
+  toneless other question  those typed without tone marks
   dropped       a body sentence of 6-20 words with one word left out
 
 reportd is asked through `reportctl search - --json --ids-only --limit 10` (pipelined), once with
@@ -24,6 +27,8 @@ Usage: scripts/bench_relevance.py --corpus DIR --reportctl PATH --socket PATH [-
 import argparse, json, os, random, re, sqlite3, subprocess, sys, time, unicodedata
 
 QUESTION_WORDS = [("bao nhiêu", "end"), ("khi nào", "end"), ("là gì", "end"), ("tại sao", "start"), ("ở đâu", "end")]
+OTHER_QUESTION_WORDS = [("không", "end"), ("phải không", "end"), ("chưa", "end"), ("ai", "start"), ("gì", "end"),
+                        ("đâu", "end"), ("nào", "end"), ("mấy", "end"), ("có phải", "start"), ("như thế nào", "end")]
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -53,7 +58,9 @@ def sentences(body):
 
 def generate(docs, per_set, seed):
     rng = random.Random(seed)
-    sets = {name: [] for name in ["titles", "5-of-12", "toneless", "question", "toneless question", "dropped"]}
+    sets = {name: [] for name in ["titles", "5-of-12", "toneless", "question", "toneless question", "other question",
+                                  "toneless other question", "dropped"]}
+    other = random.Random(seed + 1)  # its own stream: the sets above stay as they were
     ids = list(docs)
     order = ids[:]
     rng.shuffle(order)
@@ -91,6 +98,10 @@ def generate(docs, per_set, seed):
         q = (qw + " " + " ".join(s)) if where == "start" else (" ".join(s) + " " + qw)
         sets["question"].append((q, doc))
         sets["toneless question"].append((fold(q), doc))
+        qw, where = other.choice(OTHER_QUESTION_WORDS)
+        q = (qw + " " + " ".join(s)) if where == "start" else (" ".join(s) + " " + qw)
+        sets["other question"].append((q, doc))
+        sets["toneless other question"].append((fold(q), doc))
         s = rng.choice(ss)
         drop = rng.randrange(len(s))
         sets["dropped"].append((" ".join(s[:drop] + s[drop + 1:]), doc))
@@ -160,14 +171,14 @@ def main():
     con.execute("COMMIT")
 
     print("corpus %s: %d reports; %d queries per set, seed %d" % (args.corpus, len(docs), args.per_set, args.seed))
-    print("%-10s %6s %12s %14s %10s %12s" % ("set", "n", "reportd", "reportd --all", "FTS5 OR", "reportd/FTS5"))
+    print("%-24s %6s %12s %14s %10s %12s" % ("set", "n", "reportd", "reportd --all", "FTS5 OR", "reportd/FTS5"))
     for name, qs in sets.items():
         start = time.perf_counter()
         best = mrr(reportd_ranks(args.reportctl, args.socket, qs, []))
         strict = mrr(reportd_ranks(args.reportctl, args.socket, qs, ["--all"]))
         fts = mrr(fts5_ranks(con, rowids, qs))
         ratio = best / fts if fts else float("inf")
-        print("%-10s %6d %12.3f %14.3f %10.3f %12.2f" % (name, len(qs), best, strict, fts, ratio))
+        print("%-24s %6d %12.3f %14.3f %10.3f %12.2f" % (name, len(qs), best, strict, fts, ratio))
     print("MRR@10: mean of 1/rank of the known report in the first 10 hits (0 when absent)")
 
 

@@ -39,7 +39,20 @@ struct BestMatchRanker {
     /// folds alike (`bao nhieu` asks as `bao nhiêu` does).
     static let questionPhrases: [[(term: [UInt8], folded: [UInt8])]] = [
         "bao nhiêu", "khi nào", "là gì", "tại sao", "ở đâu", "vì sao", "như thế nào", "thế nào", "bao giờ", "bao lâu", "làm sao",
-    ].map { phrase in Tokenizer.tokens(phrase).map { (Array($0.term.utf8), Array($0.folded.utf8)) } }
+    ].map(Self.words)
+    /// Question particles that ask only where a question ends (`… tăng không`, `… ở mức nào`) or
+    /// starts (`ai …`, `có phải …`); elsewhere they are plain words (`không khí`, `hàng không`).
+    /// They count as question words only in a query of at least `questionLength` plain words: a
+    /// short query is keywords (`giá dầu` typed `gia dau` must not lose its `dau`).
+    static let questionEndings: [[(term: [UInt8], folded: [UInt8])]] = [
+        "không", "chưa", "gì", "đâu", "nào", "mấy", "sao", "phải không", "hay không", "được không",
+    ].map(Self.words)
+    static let questionStarts: [[(term: [UInt8], folded: [UInt8])]] = ["ai", "có phải"].map(Self.words)
+    static let questionLength = 5
+
+    private static func words(_ phrase: String) -> [(term: [UInt8], folded: [UInt8])] {
+        Tokenizer.tokens(phrase).map { (Array($0.term.utf8), Array($0.folded.utf8)) }
+    }
 
     let index: SearchIndex
     let query: Query
@@ -275,12 +288,23 @@ struct BestMatchRanker {
             guard let typed else { return false }
             return typed.term == word.term || (!typed.isAccented && typed.folded == word.folded)
         }
+        // Whether `phrase` is typed side by side from clause c on.
+        func typed(_ phrase: [(term: [UInt8], folded: [UInt8])], at c: Int) -> Bool {
+            c >= 0 && c + phrase.count <= plain.count && (0..<phrase.count).allSatisfy { j in
+                isWord(plain[c + j], phrase[j]) && (j == 0 || meta[c + j].firstWord == meta[c + j - 1].firstWord + 1)
+            }
+        }
         for c in plain.indices {
-            for phrase in Self.questionPhrases where c + phrase.count <= plain.count {
-                let typed = (0..<phrase.count).allSatisfy { j in
-                    isWord(plain[c + j], phrase[j]) && (j == 0 || meta[c + j].firstWord == meta[c + j - 1].firstWord + 1)
-                }
-                if typed { for j in 0..<phrase.count { soft[c + j] = true } }
+            for phrase in Self.questionPhrases where typed(phrase, at: c) {
+                for j in 0..<phrase.count { soft[c + j] = true }
+            }
+        }
+        if plain.count >= Self.questionLength && plain.allSatisfy({ $0 != nil }) {
+            for phrase in Self.questionEndings where typed(phrase, at: plain.count - phrase.count) {
+                for j in (plain.count - phrase.count)..<plain.count { soft[j] = true }
+            }
+            for phrase in Self.questionStarts where typed(phrase, at: 0) {
+                for j in 0..<phrase.count { soft[j] = true }
             }
         }
         return soft.allSatisfy { $0 } ? [Bool](repeating: false, count: meta.count) : soft

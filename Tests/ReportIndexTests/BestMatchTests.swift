@@ -110,6 +110,18 @@ struct BestMatchTests {
             let best = idx.search(query, limit: 10, offset: 0, bestMatch: true, isLive: all)
             #expect(best.hits.map(\.doc) == [0, 1], "\(text)")
         }
+        // Particles ask only at a question's end (or start) and only in a query long enough to be one.
+        func soft(_ text: String) throws -> [Bool] {
+            let query = try Query.parse(text)
+            return BestMatchRanker(index: idx, query: query).questionClauses(query.clauses)
+        }
+        #expect(try soft("giá vàng hôm nay có tăng không") == [false, false, false, false, false, false, true])
+        #expect(try soft("gia vang hom nay co tang khong") == [false, false, false, false, false, false, true])
+        #expect(try soft("ai là người phát hiện vàng") == [true, false, false, false, false, false])
+        #expect(try soft("giá vàng sẽ tăng phải không") == [false, false, false, false, true, true])
+        #expect(try soft("không khí Hà Nội hôm nay") == [false, false, false, false, false, false])
+        #expect(try soft("hàng không") == [false, false])
+        #expect(try soft("gia dau") == [false, false])
         // Marks typed on a word that is not the question word's spelling keep it a plain word.
         let other = try Query.parse("giá vàng báo nhiều")
         #expect(BestMatchRanker(index: idx, query: other).questionClauses(other.clauses) == [false, false, false, false])
