@@ -251,8 +251,10 @@ struct ConnectionContractTests {
             Issue.record("this test needs root and setpriv (util-linux) to act as another uid")
             return
         }
+        // 5 slots, 2 reserved: unprivileged peers are admitted while fewer than 3 connections are
+        // open (root's count too).
         let (daemon, corpus) = try HostileClientTests.startDaemon(
-            ["--max-connections", "4", "--reserved-connections", "2", "--socket-mode", "0666"])
+            ["--max-connections", "5", "--reserved-connections", "2", "--socket-mode", "0666"])
         defer { try? FileManager.default.removeItem(at: corpus) }
         chmod(daemon.directory.path, 0o755)
         let reportctl = DaemonProcess.binDirectory.appendingPathComponent("reportctl").path
@@ -267,53 +269,44 @@ struct ConnectionContractTests {
             try process.run()
             return (process, err)
         }
-        // Two unprivileged clients hold the two slots open to them (`get -` waits on its stdin).
-        var holders: [(Process, Pipe)] = []
-        for _ in 0..<2 { holders.append(try asNobody(["get", "-"], stdin: Pipe())) }
-        defer {
-            for (process, _) in holders where process.isRunning { process.terminate() }
-        }
-        // Unprivileged peers are admitted while fewer than max - reserved connections are open.
-        // Until both holders are in, each poll is a passing root connection (it counts itself).
-        var open: UInt64 = 0
-        let arrive = Date().addingTimeInterval(10)
-        while Date() < arrive {
-            open = try Self.stats(ReportClient(socketPath: daemon.socketPath))["connections_open"] ?? 0
-            if open == 3 { break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        #expect(open == 3, "two unprivileged holders and this root client")
-        // Then one root connection watches: a passing probe holds its slot until the daemon sees
-        // it close, which under load may come after the next step.
-        let first = try ReportClient(socketPath: daemon.socketPath)
+        // One root connection watches throughout (new probes would take slots themselves).
+        let watcher = try ReportClient(socketPath: daemon.socketPath)
         func openConnections(_ expected: UInt64) throws -> UInt64 {
             var open: UInt64 = 0
             let settle = Date().addingTimeInterval(10)
             while Date() < settle {
-                open = try Self.stats(first)["connections_open"] ?? 0
+                open = try Self.stats(watcher)["connections_open"] ?? 0
                 if open == expected { break }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             return open
         }
-        #expect(try openConnections(3) == 3, "the probes are gone: two holders and the watcher")
+        // Two unprivileged clients hold the two slots left to them (`get -` waits on its stdin).
+        var holders: [(Process, Pipe)] = []
+        for _ in 0..<2 { holders.append(try asNobody(["get", "-"], stdin: Pipe())) }
+        defer {
+            for (process, _) in holders where process.isRunning { process.terminate() }
+        }
+        #expect(try openConnections(3) == 3, "two unprivileged holders and the watcher")
         let (refused, err) = try asNobody(["stats"])
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         refused.waitUntilExit()
         #expect(refused.terminationStatus == 69, "\(message)")
         #expect(message.contains("busy") && message.contains("reserved"), "\(message)")
-        // root takes the last reserved slot, with the whole of STATS, once the refused one is gone.
+        // root takes the reserved slots, with the whole of STATS, once the refused one is gone.
         #expect(try openConnections(3) == 3, "the refused peer's connection is closed")
         let second = try ReportClient(socketPath: daemon.socketPath)
         let stats = try Self.stats(second)
         #expect(stats["connections_refused"] == 1)
         #expect(stats["limit_reserved_connections"] == 2)
         #expect(stats["connections_open"] == 4)
-        #expect(try first.ping(payload: [4]) == [4])
+        let third = try ReportClient(socketPath: daemon.socketPath)
+        #expect(try third.ping(payload: [4]) == [4])
+        #expect(try openConnections(5) == 5)
         // Past all slots even root is told BUSY, not reset.
         do {
             _ = try ReportClient(socketPath: daemon.socketPath)
-            Issue.record("a fifth connection must be refused")
+            Issue.record("a sixth connection must be refused")
         } catch {
             #expect(error.code == .server(.busy), "\(error)")
         }
