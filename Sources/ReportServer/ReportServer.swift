@@ -31,6 +31,7 @@ public final class ReportServer: Service, Sendable {
     /// Creates a server.
     /// - Parameters:
     ///   - corpus: the corpus to serve and write to.
+    ///   - access: who may write and take reserved slots; the daemon replaces its policy on reload.
     ///   - onListening: called once the socket accepts connections (sd_notify READY=1 goes here).
     public init(
         configuration: ServerConfiguration,
@@ -38,7 +39,7 @@ public final class ReportServer: Service, Sendable {
         group: any EventLoopGroup,
         logger: Logger,
         serverName: String = "reportd",
-        policy: AccessPolicy = .default(),
+        access: WriteAccess = WriteAccess(),
         actions: (any AdministrativeActions)? = nil,
         onListening: @escaping @Sendable () -> Void = {}
     ) {
@@ -57,7 +58,7 @@ public final class ReportServer: Service, Sendable {
             statistics: statistics,
             startedAt: .now,
             serverName: serverName,
-            policy: policy,
+            access: access,
             actions: actions,
             logger: logger,
             workers: workers
@@ -138,7 +139,7 @@ public final class ReportServer: Service, Sendable {
     /// `unprivilegedConnections` slots; privileged ones (root, write users) all `maxConnections`.
     private func initialize(_ channel: any Channel, peer: ConnectionPeer) throws {
         let id = ObjectIdentifier(channel)
-        let privileged = peer.credentials.map { dispatcher.policy.permitsWrites($0) } ?? false
+        let privileged = peer.credentials.map { dispatcher.access.permitsWrites($0) } ?? false
         let limit = privileged ? configuration.maxConnections : configuration.unprivilegedConnections
         let admitted = connections.withLock { open -> Bool in
             guard open.count < limit else { return false }

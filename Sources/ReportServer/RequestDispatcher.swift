@@ -16,7 +16,8 @@ struct RequestDispatcher: Sendable {
     let statistics: ServerStatistics
     let startedAt: ContinuousClock.Instant
     let serverName: String
-    let policy: AccessPolicy
+    /// Who may run privileged requests; read per request, so a reload's change applies at once.
+    let access: WriteAccess
     let actions: (any AdministrativeActions)?
     let logger: Logger
     /// Runs SEARCH, COUNT, MGET and PUT compression off the event loops (a bounded pool).
@@ -171,7 +172,7 @@ struct RequestDispatcher: Sendable {
 
     /// PERMISSION_DENIED unless the peer may run privileged requests (PROTOCOL.md §10).
     private func deny(_ opcode: Opcode, peer: ConnectionPeer) -> Response? {
-        if let credentials = peer.credentials, policy.permitsWrites(credentials) { return nil }
+        if let credentials = peer.credentials, access.permitsWrites(credentials) { return nil }
         logger.warning("permission denied: \(opcode) from \(peer.description)")
         return .failure(.permissionDenied, "\(opcode) is not allowed for \(peer.description); see write-users/write-groups in reportd.conf")
     }

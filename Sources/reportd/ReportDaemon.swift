@@ -235,7 +235,14 @@ struct ReportDaemon: AsyncParsableCommand {
         }
         defer { corpus.close() }
         let flags = self
-        let daemon = Daemon(corpus: corpus, settings: settings, notifier: notifier, logger: logger) {
+        let access: WriteAccess
+        do {
+            access = WriteAccess(try settings.accessPolicy())
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(DaemonDefaults.exitConfiguration)
+        }
+        let daemon = Daemon(corpus: corpus, settings: settings, access: access, notifier: notifier, logger: logger) {
             try flags.resolveSettings()
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads ?? System.coreCount)
@@ -245,7 +252,7 @@ struct ReportDaemon: AsyncParsableCommand {
             group: group,
             logger: logger,
             serverName: "reportd \(ProductVersion.current)",
-            policy: try settings.accessPolicy(),
+            access: access,
             actions: daemon,
             onListening: { notifier.ready(status: daemon.statusLine()) }
         )
