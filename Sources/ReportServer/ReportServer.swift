@@ -27,6 +27,8 @@ public final class ReportServer: Service, Sendable {
     private let workers: NIOThreadPool
     /// Counters reported by STATS.
     public let statistics: ServerStatistics
+    /// Which BUSY refusals get a log line (at most one a second).
+    private let refusalLog = ThrottledWarning()
 
     /// Creates a server.
     /// - Parameters:
@@ -153,8 +155,11 @@ public final class ReportServer: Service, Sendable {
             let message = privileged
                 ? "all \(configuration.maxConnections) connection slots are taken; try again later"
                 : "all \(configuration.unprivilegedConnections) connection slots open to unprivileged peers are taken (\(reserved) more are reserved for root and the write users); try again later"
-            logger.warning("connection refused with BUSY: \(message) (\(peer.description))")
-            try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxBodyBytes: configuration.maxFrameBytes)))
+            // At most one line a second: any peer that can open the socket can cause these at will.
+            if let unlogged = refusalLog.record(now: Int64(clamping: NIODeadline.now().uptimeNanoseconds)) {
+                let more = unlogged > 0 ? "; \(unlogged) more refused since the last such line" : ""
+                logger.warning("connection refused with BUSY: \(message) (\(peer.description))\(more)")
+            }
             try sync.addHandler(BusyResponder(message: message))
             return
         }
