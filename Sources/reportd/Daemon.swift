@@ -73,6 +73,9 @@ final class Daemon: AdministrativeActions, Sendable {
             for change in Self.restartOnlyChanges(from: startSettings, to: file) {
                 logger.warning("reload: \(change.key) changed in the configuration (\(change.running) -> \(change.file)); it needs a restart, the running value is kept")
             }
+            for problem in StartupChecks.limitProblems(file) {
+                logger.warning("reload: the next start will fail: \(problem)")
+            }
             // Everything but the reloadable keys stays as reportd started.
             var settings = startSettings
             settings.imports = file.imports

@@ -80,13 +80,13 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Group that owns the socket reportd creates (name or number; must exist).", valueName: "group"))
     var socketGroup: String?
 
-    @Option(help: ArgumentHelp("Largest report accepted: 4096, 64k, 8M, 1G (default 8M).", valueName: "size"))
+    @Option(help: ArgumentHelp("Largest report accepted at import and by PUT: 4096, 64k, 8M, 1G (default 8M); at most --max-frame-bytes minus 261.", valueName: "size"))
     var maxReportBytes: String?
 
     @Option(help: ArgumentHelp("Most connections served at once (default 1024).", valueName: "n"))
     var maxConnections: String?
 
-    @Option(help: ArgumentHelp("Largest request frame body: 4096, 64k, 16M (default 16M).", valueName: "size"))
+    @Option(help: ArgumentHelp("Largest frame body in both directions (requests over it get FRAME_TOO_LARGE, answers over it TOO_MANY_ITEMS): 64k, 16M (default 16M); at least 64k and --max-report-bytes plus 261.", valueName: "size"))
     var maxFrameBytes: String?
 
     @Option(help: ArgumentHelp("Close a connection idle this long: 500ms, 30s, 5m, 1h; 0 never (default 5m).", valueName: "duration"))

@@ -46,10 +46,11 @@ struct HostileClientTests {
 
     @Test("an oversized frame gets FRAME_TOO_LARGE and the connection keeps working")
     func oversizedFrameIsAnsweredAndSkipped() throws {
-        let (daemon, corpus) = try Self.startDaemon(["--max-frame-bytes", "1024"])
+        // The smallest frame limit reportd accepts, and a report limit that fits in it.
+        let (daemon, corpus) = try Self.startDaemon(["--max-frame-bytes", "64k", "--max-report-bytes", "32k"])
         defer { try? FileManager.default.removeItem(at: corpus) }
         let socket = try RawSocket(path: daemon.socketPath)
-        socket.send(Self.header(opcode: 0x02, requestID: 7, length: 5000) + [UInt8](repeating: 0x41, count: 5000))
+        socket.send(Self.header(opcode: 0x02, requestID: 7, length: 70_000) + [UInt8](repeating: 0x41, count: 70_000))
         let (id, status) = try Self.readStatus(socket)
         #expect(id == 7)
         #expect(status == Status.frameTooLarge.rawValue)
