@@ -126,7 +126,7 @@ struct RequestDispatcher: Sendable {
         // over maxFrameBytes is refused before anything is inflated, and the buffer grows once.
         var units: [CorpusReader.Unit?] = []
         units.reserveCapacity(ids.count)
-        var bodyBytes = 1 + (single ? 0 : 4)
+        var bodyBytes = 2 + (single ? 0 : 4)  // u16 status, u32 item count (MGET)
         for id in ids {
             // An id that fails validation cannot name a stored report: it is missing.
             let unit = reader.unit(of: id)

@@ -51,7 +51,7 @@ struct GetTests {
         // answer's body (status, item count, per item kind + length + text, or kind for missing).
         let ids = ["2000", "1001", "1002", "1003", "1004", "1005", "a.b"]
         let texts = try ids.map { try #require(Fixtures.reports[$0]) }
-        let exact = 1 + 4 + texts.reduce(0) { $0 + 5 + $1.count } + 1
+        let exact = 2 + 4 + texts.reduce(0) { $0 + 5 + $1.count } + 1
         // The largest report limit that frame admits (reportd refuses a larger --max-report-bytes).
         #expect(exact - 261 >= texts[0].count, "the large report fits the limit")
         let daemon = try DaemonProcess(arguments: [
