@@ -59,6 +59,18 @@ struct HostileClientTests {
         #expect(id2 == 8 && status2 == Status.ok.rawValue)
     }
 
+    @Test("a PING whose echo would exceed maxFrameBytes gets TOO_MANY_ITEMS; one byte less is echoed")
+    func pingEchoLimit() throws {
+        let (daemon, corpus) = try Self.startDaemon(["--max-frame-bytes", "64k", "--max-report-bytes", "32k"])
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let socket = try RawSocket(path: daemon.socketPath)
+        // The answer is the u16 status and the payload: 65,534 bytes fit a 65,536-byte body.
+        socket.send(Self.header(opcode: 0x02, requestID: 1, length: 65_534) + [UInt8](repeating: 0x50, count: 65_534))
+        #expect(try Self.readStatus(socket) == (1, Status.ok.rawValue))
+        socket.send(Self.header(opcode: 0x02, requestID: 2, length: 65_535) + [UInt8](repeating: 0x50, count: 65_535))
+        #expect(try Self.readStatus(socket) == (2, Status.tooManyItems.rawValue))
+    }
+
     @Test("a 4 GiB length is rejected without waiting for the body")
     func hugeLengthIsRejectedAtOnce() throws {
         let (daemon, corpus) = try Self.startDaemon()
