@@ -52,6 +52,11 @@ struct BusyTests {
     func refusalsAreThrottledInTheLog() throws {
         let (daemon, corpus, holders) = try Self.fullDaemon()
         defer { try? FileManager.default.removeItem(at: corpus) }
+        let watcher = try #require(holders.first as? ReportClient)
+        func stats() throws -> [String: UInt64] {
+            Dictionary(try watcher.stats().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        let before = try stats()
         let started = Date()
         func refuse(_ id: UInt32) throws {
             let socket = try RawSocket(path: daemon.socketPath)
@@ -62,6 +67,10 @@ struct BusyTests {
         Thread.sleep(forTimeInterval: 1.1)
         try refuse(51)  // over a second after the first line: logged, with the count of the others
         let seconds = Date().timeIntervalSince(started)
+        // PROTOCOL §5.5: BUSY answers count in connections_refused only (+1: the STATS before).
+        let after = try stats()
+        #expect(after["connections_refused"] == 51)
+        #expect(after["requests"] == (before["requests"] ?? 0) + 1 && after["request_errors"] == before["request_errors"])
         withExtendedLifetime(holders) {}
         daemon.stop()
         let lines = daemon.stderrText().split(separator: "\n").filter { $0.contains("connection refused with BUSY") }
