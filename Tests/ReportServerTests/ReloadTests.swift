@@ -12,6 +12,19 @@ import Glibc
 
 @Suite("reload")
 struct ReloadTests {
+    @Test("without a data directory a reload replaces the corpus with the imports: acknowledged PUTs and DELs are gone")
+    func reloadWithoutDataDirectoryDropsWrites() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let client = try ReportClient(socketPath: daemon.socketPath)
+        try client.put(id: "new", text: Array("Mới\nthêm".utf8))
+        #expect(try client.delete("1001"))
+        #expect(try client.connection.call(.reload) == .done)
+        #expect(try client.get("new") == .missing)
+        #expect(try client.get("1001") == .plain(ByteBuffer(bytes: Fixtures.reports["1001"]!)))
+    }
+
     @Test("a reload revokes and grants write-users; max-connections and idle-timeout are logged as needing a restart")
     func reloadAppliesWriteAccess() throws {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
