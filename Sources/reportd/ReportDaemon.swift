@@ -23,8 +23,9 @@ struct ReportDaemon: AsyncParsableCommand {
             reportd loads reports (one .txt file each, or JSON Lines), keeps them in memory \
             compressed with zlib, and answers reportctl and other clients over a Unix-domain \
             socket (see protocol/PROTOCOL.md). It logs to stderr, stops cleanly on SIGTERM or \
-            SIGINT (removing the socket it created), and re-reads its configuration and import \
-            directories on SIGHUP. Settings come from built-in defaults, then --config FILE, \
+            SIGINT (removing the socket it created), and on SIGHUP re-reads its configuration and \
+            import directories, applying import, write-users and write-groups (other keys are \
+            logged as needing a restart). Settings come from built-in defaults, then --config FILE, \
             then flags; every config key is also a flag of the same name taking the same values \
             (sizes such as 64k or 16M, durations such as 500ms or 5m, comma-separated lists).
 
