@@ -77,6 +77,8 @@ let package = Package(
             dependencies: [
                 // The corpus only through ReportEngine (CorpusReader for reads, ServedCorpus for writes).
                 "ReportEngine", "ReportProtocol", "ServiceSupport",
+                // The write policy a reload swaps (WriteAccess), published like ReportStore's versions.
+                .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,5 @@
 // PersistenceStatistics: the data directory's state for STATS and `systemctl status` — the
-// snapshot generation, the log bytes since it, the fsync policy, and whether the last log
+// snapshot generation, the log bytes recovery would replay, the fsync policy, and whether the last log
 // write failed (writes are retried as they come). Immutable value.
 import ReportDurability
 
@@ -7,7 +7,8 @@ import ReportDurability
 public struct PersistenceStatistics: Sendable {
     /// Generation of the current snapshot (0: none yet).
     public var snapshotGeneration: UInt64
-    /// Bytes in the current log file (appends since the last snapshot, header included).
+    /// Bytes of log a recovery would replay: every log file since the last snapshot that was
+    /// completed (after a failed snapshot, the log before its switch too), headers included.
     public var logBytes: UInt64
     /// The fsync policy.
     public var appendfsync: FsyncPolicy

@@ -75,7 +75,7 @@ public final class ServedCorpus: Sendable {
     public var persistenceStatistics: PersistenceStatistics? {
         guard let persistence else { return nil }
         return PersistenceStatistics(
-            snapshotGeneration: persistence.directory.currentSnapshotGeneration, logBytes: persistence.log.size,
+            snapshotGeneration: persistence.directory.currentSnapshotGeneration, logBytes: persistence.directory.logBytes,
             appendfsync: persistence.directory.options.log.policy, writesStopped: persistence.log.lastFailure != nil,
             writeFailures: persistence.log.failureCount, lastWriteError: persistence.log.lastFailure.map { "\($0)" })
     }

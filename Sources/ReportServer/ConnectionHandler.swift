@@ -137,7 +137,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         armIdleTimer(context: context)
         guard reportedBytes == nil else { return }
         reportedBytes = 0
-        let privileged = peer.credentials.map { dispatcher.policy.permitsWrites($0) } ?? false
+        let privileged = peer.credentials.map { dispatcher.access.permitsWrites($0) } ?? false
         dispatcher.outputBudget.register(ObjectIdentifier(self), channel: context.channel, privileged: privileged)
     }
 

@@ -27,10 +27,13 @@ public final class ReportServer: Service, Sendable {
     private let workers: NIOThreadPool
     /// Counters reported by STATS.
     public let statistics: ServerStatistics
+    /// Which BUSY refusals get a log line (at most one a second).
+    private let refusalLog = ThrottledWarning()
 
     /// Creates a server.
     /// - Parameters:
     ///   - corpus: the corpus to serve and write to.
+    ///   - access: who may write and take reserved slots; the daemon replaces its policy on reload.
     ///   - onListening: called once the socket accepts connections (sd_notify READY=1 goes here).
     public init(
         configuration: ServerConfiguration,
@@ -38,7 +41,7 @@ public final class ReportServer: Service, Sendable {
         group: any EventLoopGroup,
         logger: Logger,
         serverName: String = "reportd",
-        policy: AccessPolicy = .default(),
+        access: WriteAccess = WriteAccess(),
         actions: (any AdministrativeActions)? = nil,
         onListening: @escaping @Sendable () -> Void = {}
     ) {
@@ -57,7 +60,7 @@ public final class ReportServer: Service, Sendable {
             statistics: statistics,
             startedAt: .now,
             serverName: serverName,
-            policy: policy,
+            access: access,
             actions: actions,
             logger: logger,
             workers: workers,
@@ -139,7 +142,7 @@ public final class ReportServer: Service, Sendable {
     /// `unprivilegedConnections` slots; privileged ones (root, write users) all `maxConnections`.
     private func initialize(_ channel: any Channel, peer: ConnectionPeer) throws {
         let id = ObjectIdentifier(channel)
-        let privileged = peer.credentials.map { dispatcher.policy.permitsWrites($0) } ?? false
+        let privileged = peer.credentials.map { dispatcher.access.permitsWrites($0) } ?? false
         let limit = privileged ? configuration.maxConnections : configuration.unprivilegedConnections
         let admitted = connections.withLock { open -> Bool in
             guard open.count < limit else { return false }
@@ -153,8 +156,11 @@ public final class ReportServer: Service, Sendable {
             let message = privileged
                 ? "all \(configuration.maxConnections) connection slots are taken; try again later"
                 : "all \(configuration.unprivilegedConnections) connection slots open to unprivileged peers are taken (\(reserved) more are reserved for root and the write users); try again later"
-            logger.warning("connection refused with BUSY: \(message) (\(peer.description))")
-            try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxBodyBytes: configuration.maxFrameBytes)))
+            // At most one line a second: any peer that can open the socket can cause these at will.
+            if let unlogged = refusalLog.record(now: Int64(clamping: NIODeadline.now().uptimeNanoseconds)) {
+                let more = unlogged > 0 ? "; \(unlogged) more refused since the last such line" : ""
+                logger.warning("connection refused with BUSY: \(message) (\(peer.description))\(more)")
+            }
             try sync.addHandler(BusyResponder(message: message))
             return
         }

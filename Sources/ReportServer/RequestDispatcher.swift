@@ -16,7 +16,8 @@ struct RequestDispatcher: Sendable {
     let statistics: ServerStatistics
     let startedAt: ContinuousClock.Instant
     let serverName: String
-    let policy: AccessPolicy
+    /// Who may run privileged requests; read per request, so a reload's change applies at once.
+    let access: WriteAccess
     let actions: (any AdministrativeActions)?
     let logger: Logger
     /// Runs SEARCH, COUNT, MGET and PUT compression off the event loops (a bounded pool).
@@ -127,7 +128,7 @@ struct RequestDispatcher: Sendable {
         // over maxFrameBytes is refused before anything is inflated, and the buffer grows once.
         var units: [CorpusReader.Unit?] = []
         units.reserveCapacity(ids.count)
-        var bodyBytes = 1 + (single ? 0 : 4)
+        var bodyBytes = 2 + (single ? 0 : 4)  // u16 status, u32 item count (MGET)
         for id in ids {
             // An id that fails validation cannot name a stored report: it is missing.
             let unit = reader.unit(of: id)
@@ -173,7 +174,7 @@ struct RequestDispatcher: Sendable {
 
     /// PERMISSION_DENIED unless the peer may run privileged requests (PROTOCOL.md §10).
     private func deny(_ opcode: Opcode, peer: ConnectionPeer) -> Response? {
-        if let credentials = peer.credentials, policy.permitsWrites(credentials) { return nil }
+        if let credentials = peer.credentials, access.permitsWrites(credentials) { return nil }
         logger.warning("permission denied: \(opcode) from \(peer.description)")
         return .failure(.permissionDenied, "\(opcode) is not allowed for \(peer.description); see write-users/write-groups in reportd.conf")
     }

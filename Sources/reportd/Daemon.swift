@@ -1,7 +1,9 @@
 // Daemon: the running reportd as the rest of the system sees it — the served corpus
 // (a ServedCorpus), reloads (SIGHUP or the RELOAD request: re-read the config file and the
-// import directories, swap atomically, keep the old corpus on any failure), sd_notify
-// state, and the shutdown request. Reloads are serialised by the actor-held gate.
+// import directories, swap atomically, keep the old corpus and write access on any failure),
+// sd_notify state, and the shutdown request. A reload applies `import`, `write-users` and
+// `write-groups` (`reloadableKeys`); every other key keeps its value from the start, and one that
+// changed in the file is logged as needing a restart. Reloads are serialised by `reloading`.
 // Thread-safe.
 import Logging
 import ReportEngine
@@ -14,8 +16,10 @@ import Synchronization
 /// The daemon's shared state and its administrative actions.
 final class Daemon: AdministrativeActions, Sendable {
     let corpus: ServedCorpus
-    /// The settings reportd started with (the data directory cannot change on reload).
+    /// The settings reportd started with; a reload changes only `reloadableKeys` of them.
     private let startSettings: DaemonSettings
+    /// Who may write; a reload replaces its policy.
+    let access: WriteAccess
     let notifier: SystemdNotifier
     private let logger: Logger
     private let resolve: @Sendable () throws -> DaemonSettings
@@ -24,11 +28,12 @@ final class Daemon: AdministrativeActions, Sendable {
 
     /// - Parameter resolve: re-reads the config file and merges the flags; called on reload.
     init(
-        corpus: ServedCorpus, settings: DaemonSettings, notifier: SystemdNotifier, logger: Logger,
+        corpus: ServedCorpus, settings: DaemonSettings, access: WriteAccess, notifier: SystemdNotifier, logger: Logger,
         resolve: @escaping @Sendable () throws -> DaemonSettings
     ) {
         self.corpus = corpus
         self.startSettings = settings
+        self.access = access
         self.notifier = notifier
         self.logger = logger
         self.resolve = resolve
@@ -64,19 +69,29 @@ final class Daemon: AdministrativeActions, Sendable {
         notifier.reloading(status: "reloading")
         logger.notice("reload: re-reading configuration and import directories")
         do {
-            let settings = try resolve()
+            let file = try resolve()
+            for change in Self.restartOnlyChanges(from: startSettings, to: file) {
+                logger.warning("reload: \(change.key) changed in the configuration (\(change.running) -> \(change.file)); it needs a restart, the running value is kept")
+            }
+            for problem in StartupChecks.limitProblems(file) {
+                logger.warning("reload: the next start will fail: \(problem)")
+            }
+            // Everything but the reloadable keys stays as reportd started.
+            var settings = startSettings
+            settings.imports = file.imports
+            settings.writeUsers = file.writeUsers
+            settings.writeGroups = file.writeGroups
+            let policy = try settings.accessPolicy()
             if let problem = StartupChecks.importProblems(settings.imports).first { throw DaemonError("\(problem)") }
             let logger = self.logger
             if corpus.dataDirectory != nil {
                 // The data directory is the source of truth: apply new and changed reports as
                 // logged writes; nothing is dropped.
-                if settings.dataDirectory != startSettings.dataDirectory {
-                    logger.warning("reload: data-dir changed in the configuration; it takes effect at the next start")
-                }
                 let corpus = self.corpus
                 let message = try await Task.detached {
                     try CorpusStartup(logger: logger).applyImports(settings, to: corpus)
                 }.value
+                apply(policy, settings)
                 notifier.ready(status: statusLine())
                 return "reloaded: " + message
             }
@@ -92,6 +107,7 @@ final class Daemon: AdministrativeActions, Sendable {
                 throw DaemonError("the new configuration loads no reports (the old corpus has \(old))")
             }
             corpus.replace(with: outcome.store)
+            apply(policy, settings)
             let message = "reloaded: \(outcome.summary.loaded) reports, \(outcome.summary.skipped) skipped"
             logger.notice("\(message)")
             notifier.ready(status: statusLine())
@@ -101,6 +117,38 @@ final class Daemon: AdministrativeActions, Sendable {
             notifier.ready(status: "reload failed (\(error)); " + statusLine())
             throw error
         }
+    }
+
+    /// Puts a reload's write access in force (for requests that arrive from now on).
+    private func apply(_ policy: AccessPolicy, _ settings: DaemonSettings) {
+        guard policy != access.policy else { return }
+        access.replace(with: policy)
+        func list(_ names: [String]) -> String { names.isEmpty ? "(none)" : names.joined(separator: ",") }
+        logger.notice("reload: write access now root, reportd's own user, write-users \(list(settings.writeUsers)), write-groups \(list(settings.writeGroups))")
+    }
+
+    /// The keys a reload applies; the others need a restart.
+    static let reloadableKeys: Set<String> = ["import", "write-users", "write-groups"]
+
+    /// The keys, other than `reloadableKeys`, whose value differs between `running` and `file`, in
+    /// the config file's order, with both values as `--check-config` prints them (so every key
+    /// `DaemonSettings.description` lists is compared).
+    static func restartOnlyChanges(
+        from running: DaemonSettings, to file: DaemonSettings
+    ) -> [(key: String, running: String, file: String)] {
+        func values(_ settings: DaemonSettings) -> [(key: String, value: String)] {
+            settings.description.split(separator: "\n").compactMap { line in
+                guard let equals = line.range(of: " = ") else { return nil }
+                return (String(line[..<equals.lowerBound]), String(line[equals.upperBound...]))
+            }
+        }
+        let old = values(running), new = values(file)
+        var changed: [(key: String, running: String, file: String)] = []
+        for (key, value) in new where !reloadableKeys.contains(key) && !changed.contains(where: { $0.key == key }) {
+            let before = old.first { $0.key == key }?.value ?? "(unset)"
+            if before != value { changed.append((key, before, value)) }
+        }
+        return changed
     }
 
     func shutdown() {

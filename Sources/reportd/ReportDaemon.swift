@@ -23,8 +23,9 @@ struct ReportDaemon: AsyncParsableCommand {
             reportd loads reports (one .txt file each, or JSON Lines), keeps them in memory \
             compressed with zlib, and answers reportctl and other clients over a Unix-domain \
             socket (see protocol/PROTOCOL.md). It logs to stderr, stops cleanly on SIGTERM or \
-            SIGINT (removing the socket it created), and re-reads its configuration and import \
-            directories on SIGHUP. Settings come from built-in defaults, then --config FILE, \
+            SIGINT (removing the socket it created), and on SIGHUP re-reads its configuration and \
+            import directories, applying import, write-users and write-groups (other keys are \
+            logged as needing a restart). Settings come from built-in defaults, then --config FILE, \
             then flags; every config key is also a flag of the same name taking the same values \
             (sizes such as 64k or 16M, durations such as 500ms or 5m, comma-separated lists).
 
@@ -80,13 +81,13 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Group that owns the socket reportd creates (name or number; must exist).", valueName: "group"))
     var socketGroup: String?
 
-    @Option(help: ArgumentHelp("Largest report accepted: 4096, 64k, 8M, 1G (default 8M).", valueName: "size"))
+    @Option(help: ArgumentHelp("Largest report accepted at import and by PUT: 4096, 64k, 8M, 1G (default 8M); at most --max-frame-bytes minus 261.", valueName: "size"))
     var maxReportBytes: String?
 
     @Option(help: ArgumentHelp("Most connections served at once (default 1024).", valueName: "n"))
     var maxConnections: String?
 
-    @Option(help: ArgumentHelp("Largest request frame body: 4096, 64k, 16M (default 16M).", valueName: "size"))
+    @Option(help: ArgumentHelp("Largest frame body in both directions (requests over it get FRAME_TOO_LARGE, answers over it TOO_MANY_ITEMS): 64k, 16M (default 16M); at least 64k and --max-report-bytes plus 261.", valueName: "size"))
     var maxFrameBytes: String?
 
     @Option(help: ArgumentHelp("Close a connection idle this long: 500ms, 30s, 5m, 1h; 0 never (default 5m).", valueName: "duration"))
@@ -239,7 +240,14 @@ struct ReportDaemon: AsyncParsableCommand {
         }
         defer { corpus.close() }
         let flags = self
-        let daemon = Daemon(corpus: corpus, settings: settings, notifier: notifier, logger: logger) {
+        let access: WriteAccess
+        do {
+            access = WriteAccess(try settings.accessPolicy())
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(DaemonDefaults.exitConfiguration)
+        }
+        let daemon = Daemon(corpus: corpus, settings: settings, access: access, notifier: notifier, logger: logger) {
             try flags.resolveSettings()
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads ?? System.coreCount)
@@ -249,7 +257,7 @@ struct ReportDaemon: AsyncParsableCommand {
             group: group,
             logger: logger,
             serverName: "reportd \(ProductVersion.current)",
-            policy: try settings.accessPolicy(),
+            access: access,
             actions: daemon,
             onListening: { notifier.ready(status: daemon.statusLine()) }
         )

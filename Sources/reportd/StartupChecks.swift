@@ -3,8 +3,9 @@
 // `--check-config` tells the truth about whether a start would work. Checked: the socket's
 // group and the write users and groups exist; every import path exists and is readable; the
 // data directory (or, if it is still to be made, its parent) is writable; the socket's
-// directory exists and is writable and no live reportd is serving the socket. The server
-// checks the socket again when it binds; these checks only move the failure earlier.
+// directory exists and is writable and no live reportd is serving the socket; the size limits
+// agree with each other (`limitProblems`). The server checks the socket again when it binds;
+// these checks only move the failure earlier.
 // Stateless; the checks read the file system and the account databases.
 import Glibc
 import ServiceSupport
@@ -33,6 +34,7 @@ enum StartupChecks {
             }
         }
         problems += importProblems(settings.imports)
+        for problem in limitProblems(settings) { configuration(problem) }
         for user in settings.writeUsers {
             do { _ = try SystemAccounts.userID(named: user) } catch { configuration("write-users: \(error)") }
         }
@@ -41,6 +43,30 @@ enum StartupChecks {
         }
         if let directory = settings.dataDirectory, let problem = dataDirectoryProblem(directory) {
             configuration("data-dir \(directory): \(problem)")
+        }
+        return problems
+    }
+
+    /// The smallest `max-frame-bytes`: every answer that is not a list — DICTIONARY's (a dictionary
+    /// is at most 32 KiB), STATS, HELLO, every error — then fits in one frame (PROTOCOL.md §5.6, §7).
+    static let minimumFrameBytes = 64 << 10
+    /// Bytes of a PUT body besides the text: the id's u16 length, the longest id (255 bytes), the
+    /// text's u32 length. A GET answer of the same text needs fewer (status, kind, u32 length).
+    static let putOverheadBytes = 2 + 255 + 4
+
+    /// Why the size limits contradict each other: a report of `max-report-bytes` must fit in a PUT
+    /// frame and in a GET answer, and `max-frame-bytes` must hold the answers that are not lists.
+    static func limitProblems(_ settings: DaemonSettings) -> [String] {
+        var problems: [String] = []
+        let frame = Int(settings.maxFrameBytes)
+        if frame < minimumFrameBytes {
+            problems.append(
+                "max-frame-bytes \(frame) is below the minimum of \(minimumFrameBytes) (64k): DICTIONARY's answer (up to 32 KiB) and STATS must fit in one frame")
+        }
+        let needed = settings.maxReportBytes + putOverheadBytes
+        if needed > frame {
+            problems.append(
+                "max-report-bytes \(settings.maxReportBytes) does not fit in max-frame-bytes \(frame): a PUT of a report that size with a 255-byte id is a \(needed)-byte frame body; raise max-frame-bytes to at least \(needed) or lower max-report-bytes to at most \(max(0, frame - putOverheadBytes))")
         }
         return problems
     }

@@ -283,6 +283,32 @@ struct DataDirectoryTests {
         daemon.crash()
     }
 
+    @Test("logBytes counts every log a recovery would replay: during a snapshot, after a failed one, and after one that completed")
+    func logBytesAcrossSnapshots() throws {
+        let dir = TestDirectory()
+        var daemon = try Daemon(dir.path)
+        func fileBytes(_ generation: UInt64) -> UInt64 {
+            UInt64(Bytes.read(daemon.directory.layoutNames.logPath(generation)).count)
+        }
+        try daemon.write(Fixture.records(count: 6, seed: 5))
+        #expect(daemon.directory.logBytes == fileBytes(0))
+        let failed = try daemon.directory.beginSnapshot()
+        try daemon.write(Fixture.records(count: 2, seed: 6))
+        // Building the sections fails (the way ENOSPC does): log 0 is still the one recovery needs.
+        #expect(throws: DurabilityError.self) {
+            try daemon.directory.finishSnapshot(failed) { throw DurabilityError(.io, "No space left on device") }
+        }
+        #expect(fileBytes(0) > fileBytes(1))
+        #expect(daemon.directory.logBytes == fileBytes(0) + fileBytes(1), "log 0 is needed until a snapshot covers it")
+        let retried = try daemon.directory.beginSnapshot()
+        #expect(retried.generation == 2)
+        try daemon.write(Fixture.records(count: 1, seed: 7))
+        #expect(daemon.directory.logBytes == fileBytes(0) + fileBytes(1) + fileBytes(2), "while snapshot 2 is written")
+        try daemon.directory.finishSnapshot(retried, sections: daemon.store.sections)
+        #expect(daemon.directory.logBytes == fileBytes(2), "snapshot 2 covers logs 0 and 1")
+        daemon.crash()
+    }
+
     @Test("a snapshot whose log switch failed leaves no gap: the next one takes the same generation and recovers")
     func failedSwitchKeepsGeneration() throws {
         let dir = TestDirectory()

@@ -6,7 +6,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import ReportDurability
+@testable import ReportDurability
 import ReportEngine
 import ReportStore
 import Synchronization
@@ -48,6 +48,27 @@ struct ServedCorpusTests {
 
     static func text(_ corpus: ServedCorpus, _ id: String) throws -> String? {
         try corpus.store.text(for: ReportID(id)!).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test("after a failed snapshot, log_bytes still counts the log it did not cover")
+    func logBytesAfterFailedSnapshot() throws {
+        let path = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let corpus = try Self.open(path)
+        defer { corpus.close() }
+        for i in 0..<40 { try Self.put(corpus, "r\(i)", "Tiêu đề \(i)\n" + String(repeating: "nội dung \(i) ", count: 50)) }
+        func fileBytes(_ name: String) -> UInt64 {
+            ((try? FileManager.default.attributesOfItem(atPath: path + "/" + name)[.size]) as? NSNumber)?.uint64Value ?? 0
+        }
+        let log0 = DataDirectoryLayout.logName(0), log1 = DataDirectoryLayout.logName(1)
+        #expect(corpus.persistenceStatistics?.logBytes == fileBytes(log0))
+        // A directory where snapshot 1 must go: writing it fails after the log switch, as ENOSPC does.
+        try FileManager.default.createDirectory(atPath: path + "/" + DataDirectoryLayout.snapshotName(1), withIntermediateDirectories: false)
+        #expect(throws: EngineError.self) { try corpus.snapshot() }
+        try Self.put(corpus, "after", "Sau\nkhi hỏng")
+        #expect(FileManager.default.fileExists(atPath: path + "/" + log1))
+        #expect(fileBytes(log0) > 3000)
+        #expect(corpus.persistenceStatistics?.logBytes == fileBytes(log0) + fileBytes(log1), "log 0 is still needed for recovery")
     }
 
     @Test("puts and deletes survive a reopen from the log alone")

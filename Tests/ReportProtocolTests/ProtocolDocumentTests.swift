@@ -73,7 +73,7 @@ let expectations: [String: Expectation] = [
                 totalHits: 1,
                 hits: [
                     SearchHit(
-                        id: "21395276", title: "Mưa lớn ở Huế", score: 2.5, snippet: "Mưa lớn kéo dài",
+                        id: "21395276", title: "Mưa lớn ở Huế", score: 1_000_020_002.5, snippet: "Mưa lớn kéo dài",
                         matches: [0..<4, 5..<10])
                 ]))),
     "search-ids-only-request-5.7": .request(

@@ -76,7 +76,7 @@ struct ConnectionHandlerTests {
         let corpus = ServedCorpus(store: store)
         let dispatcher = RequestDispatcher(
             corpus: corpus, configuration: configuration, statistics: ServerStatistics(), startedAt: .now,
-            serverName: "test", policy: .default(), actions: nil, logger: Logger(label: "test"), workers: Self.workers,
+            serverName: "test", access: WriteAccess(), actions: nil, logger: Logger(label: "test"), workers: Self.workers,
             outputBudget: OutputBudget(limit: configuration.maxQueuedBytesTotal))
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
             corpus.put(id: "a", text: text) { done.resume(with: $0.mapError { $0 as Error }) }

@@ -47,29 +47,30 @@ struct GetTests {
     func answerSizeLimit() throws {
         let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
         defer { try? FileManager.default.removeItem(at: corpus) }
-        let one = try #require(Fixtures.reports["1001"]), two = try #require(Fixtures.reports["1002"])
-        // Body: status, item count, then per item kind + length + text (plain) or kind (missing).
-        let exact = 1 + 4 + (5 + one.count) + (5 + two.count) + 1
-        let daemon = try DaemonProcess(arguments: ["--import", corpus.path, "--max-frame-bytes", "\(exact)"])
+        // The 600 KB report and every small one, then a missing id: the frame limit is exactly their
+        // answer's body (status, item count, per item kind + length + text, or kind for missing).
+        let ids = ["2000", "1001", "1002", "1003", "1004", "1005", "a.b"]
+        let texts = try ids.map { try #require(Fixtures.reports[$0]) }
+        let exact = 2 + 4 + texts.reduce(0) { $0 + 5 + $1.count } + 1
+        // The largest report limit that frame admits (reportd refuses a larger --max-report-bytes).
+        #expect(exact - 261 >= texts[0].count, "the large report fits the limit")
+        let daemon = try DaemonProcess(arguments: [
+            "--import", corpus.path, "--max-frame-bytes", "\(exact)", "--max-report-bytes", "\(exact - 261)",
+        ])
         let client = try ReportClient(socketPath: daemon.socketPath)
-        let items = try client.mget(["1001", "1002", "nope"])
-        #expect(items == [.plain(ByteBuffer(bytes: one)), .plain(ByteBuffer(bytes: two)), .missing])
+        let items = try client.mget(ids + ["nope"])
+        #expect(items == texts.map { .plain(ByteBuffer(bytes: $0)) } + [.missing])
         // One missing item more: one byte over.
         do {
-            _ = try client.mget(["1001", "1002", "nope", "nope"])
+            _ = try client.mget(ids + ["nope", "nope"])
             Issue.record("an answer one byte over maxFrameBytes must be refused")
         } catch {
             #expect(error.code == .server(.tooManyItems), "\(error)")
         }
-        do {
-            _ = try client.get("2000")
-            Issue.record("a GET answer over maxFrameBytes must be refused")
-        } catch {
-            #expect(error.code == .server(.tooManyItems), "\(error)")
-        }
+        #expect(try client.get("2000") == .plain(ByteBuffer(bytes: texts[0])), "a report within max-report-bytes always fits a GET answer")
         #expect(try client.get("nope") == .missing)
         // The connection is still good after the refusals.
-        #expect(try client.get("1001") == .plain(ByteBuffer(bytes: one)))
+        #expect(try client.get("1001") == .plain(ByteBuffer(bytes: texts[1])))
     }
 
     @Test("pipelined requests are answered in order with their request ids")

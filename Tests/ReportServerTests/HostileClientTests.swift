@@ -46,16 +46,29 @@ struct HostileClientTests {
 
     @Test("an oversized frame gets FRAME_TOO_LARGE and the connection keeps working")
     func oversizedFrameIsAnsweredAndSkipped() throws {
-        let (daemon, corpus) = try Self.startDaemon(["--max-frame-bytes", "1024"])
+        // The smallest frame limit reportd accepts, and a report limit that fits in it.
+        let (daemon, corpus) = try Self.startDaemon(["--max-frame-bytes", "64k", "--max-report-bytes", "32k"])
         defer { try? FileManager.default.removeItem(at: corpus) }
         let socket = try RawSocket(path: daemon.socketPath)
-        socket.send(Self.header(opcode: 0x02, requestID: 7, length: 5000) + [UInt8](repeating: 0x41, count: 5000))
+        socket.send(Self.header(opcode: 0x02, requestID: 7, length: 70_000) + [UInt8](repeating: 0x41, count: 70_000))
         let (id, status) = try Self.readStatus(socket)
         #expect(id == 7)
         #expect(status == Status.frameTooLarge.rawValue)
         socket.send(Self.header(opcode: 0x02, requestID: 8, length: 3) + [1, 2, 3])
         let (id2, status2) = try Self.readStatus(socket)
         #expect(id2 == 8 && status2 == Status.ok.rawValue)
+    }
+
+    @Test("a PING whose echo would exceed maxFrameBytes gets TOO_MANY_ITEMS; one byte less is echoed")
+    func pingEchoLimit() throws {
+        let (daemon, corpus) = try Self.startDaemon(["--max-frame-bytes", "64k", "--max-report-bytes", "32k"])
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let socket = try RawSocket(path: daemon.socketPath)
+        // The answer is the u16 status and the payload: 65,534 bytes fit a 65,536-byte body.
+        socket.send(Self.header(opcode: 0x02, requestID: 1, length: 65_534) + [UInt8](repeating: 0x50, count: 65_534))
+        #expect(try Self.readStatus(socket) == (1, Status.ok.rawValue))
+        socket.send(Self.header(opcode: 0x02, requestID: 2, length: 65_535) + [UInt8](repeating: 0x50, count: 65_535))
+        #expect(try Self.readStatus(socket) == (2, Status.tooManyItems.rawValue))
     }
 
     @Test("a 4 GiB length is rejected without waiting for the body")

@@ -39,6 +39,10 @@ struct StartupCheckTests {
             (["--write-groups", "no-such-group-y"], "write-groups: no group named \"no-such-group-y\""),
             (["--import", "/nonexistent/reports"], "import /nonexistent/reports: does not exist"),
             (["--data-dir", "/nonexistent/parent/data"], "data-dir /nonexistent/parent/data: does not exist, nor does /nonexistent/parent"),
+            (["--max-report-bytes", "32M", "--max-frame-bytes", "16M"],
+             "max-report-bytes 33554432 does not fit in max-frame-bytes 16777216: a PUT of a report that size with a 255-byte id is a 33554693-byte frame body; raise max-frame-bytes to at least 33554693 or lower max-report-bytes to at most 16776955"),
+            (["--max-report-bytes", "64k", "--max-frame-bytes", "4096"], "max-frame-bytes 4096 is below the minimum of 65536 (64k)"),
+            (["--max-report-bytes", "64k", "--max-frame-bytes", "64k"], "max-report-bytes 65536 does not fit in max-frame-bytes 65536"),
         ])
     func configurationProblems(flags: [String], message: String) throws {
         let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)

@@ -249,6 +249,15 @@ public final class DataDirectory: @unchecked Sendable {
         state.unlock()
     }
 
+    /// Bytes of log a recovery would replay now: every log file since the current snapshot —
+    /// those before an abandoned snapshot's switch, and while a snapshot is being written the log it
+    /// will cover, too — counting appends still queued (STATS `log_bytes`).
+    public var logBytes: UInt64 {
+        state.lock()
+        defer { state.unlock() }
+        return (inProgress == nil ? olderLogBytes : bytesBeforeTicket) + (wal?.size ?? 0)
+    }
+
     /// True when an automatic snapshot is due: no snapshot in progress, and the logs since the
     /// snapshot exceed `autoSnapshotShare` x the snapshot's size and `autoSnapshotMinimumLogBytes`.
     public var shouldSnapshot: Bool {
