@@ -52,7 +52,7 @@ enum StatsCatalog {
         Metric(key: "limit_idle_timeout_ms", section: "limits", kind: .milliseconds, help: "Idle time after which a connection is closed (0: never)."),
         Metric(key: "persistent", section: "persistence", kind: .flag, help: "1 when writes are persisted in a data directory."),
         Metric(key: "snapshot_generation", section: "persistence", kind: .count, help: "Generation of the latest snapshot."),
-        Metric(key: "log_bytes", section: "persistence", kind: .bytes, help: "Size of the write-ahead log since the latest snapshot."),
+        Metric(key: "log_bytes", section: "persistence", kind: .bytes, help: "Bytes of write-ahead log a recovery would replay (every log since the last completed snapshot)."),
         Metric(key: "appendfsync", section: "persistence", kind: .names(["no", "everysec", "always"]), help: "When a logged write is synced before it is acknowledged."),
         Metric(key: "writes_stopped", section: "persistence", kind: .flag, help: "1 while the last log write failed (e.g. a full disk); the next write tries again."),
         Metric(key: "write_failures", section: "persistence", kind: .count, help: "Log writes that failed since start.", counter: true),
