@@ -7,11 +7,17 @@ import NIOCore
 import ReportClient
 import ReportProtocol
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print reports by id.",
         discussion: """
-            With one id the report's exact bytes go to stdout. With several ids (or -), \
+            With one id the report's exact bytes go to stdout when it is a file or a pipe; on a \
+            terminal, control characters other than tab and newline (escape sequences, DEL, \
+            U+0080-U+009F) are shown as \\xHH so a report cannot drive the terminal. With several ids (or -), \
             each report is preceded by a line '==> ID <=='. With --json, one object per id: \
             {"id": ..., "found": true, "text": ...} or {"id": ..., "found": false}.
             A missing id is reported on stderr and makes the exit status 1. With -, each answer \
@@ -49,7 +55,7 @@ struct Get: ParsableCommand {
     func run() throws {
         let client = try connection.connect()
         let fromStdin = ids == ["-"]
-        var printer = ReportPrinter(json: connection.json, headers: fromStdin || ids.count > 1)
+        var printer = ReportPrinter(json: connection.json, headers: fromStdin || ids.count > 1, terminal: isatty(1) == 1)
         let size = min(batch, client.maxBatchItems)
         do {
             if fromStdin {

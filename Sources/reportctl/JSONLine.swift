@@ -69,8 +69,19 @@ struct JSONLine {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Escapes what JSON requires, and also DEL and the C1 controls (U+0080-U+009F, UTF-8
+    /// C2 80-C2 9F), which JSON allows raw, so JSON shown on a terminal cannot drive it.
     private static func appendEscaped<C: Collection>(_ value: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        var afterC2 = false
         for byte in value {
+            if afterC2 {
+                afterC2 = false
+                if byte >= 0x80 && byte <= 0x9F {
+                    out.removeLast()
+                    out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                    continue
+                }
+            }
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
             case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
@@ -79,6 +90,10 @@ struct JSONLine {
             case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
             case 0..<0x20:
                 out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            case 0x7F: out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, 55, UInt8(ascii: "f")])
+            case 0xC2:
+                out.append(byte)
+                afterC2 = true
             default: out.append(byte)
             }
         }

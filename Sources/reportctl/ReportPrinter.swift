@@ -1,5 +1,7 @@
 // ReportPrinter: writes fetched reports for people (raw bytes, with '==> ID <=='
 // headers for several) or for scripts (JSON Lines), and reports missing ids on stderr.
+// On a terminal the text's control characters but tab and newline are shown as `\xHH`
+// (TerminalText); to a file or pipe the bytes are exactly the stored ones.
 import NIOCore
 import ReportProtocol
 
@@ -7,12 +9,15 @@ import ReportProtocol
 struct ReportPrinter {
     let json: Bool
     let headers: Bool
+    /// stdout is a terminal: show control characters as escapes rather than send them.
+    let terminal: Bool
     private(set) var missing = 0
     private var out = OutputBuffer()
 
-    init(json: Bool, headers: Bool) {
+    init(json: Bool, headers: Bool, terminal: Bool) {
         self.json = json
         self.headers = headers
+        self.terminal = terminal
     }
 
     /// Prints one answered id.
@@ -27,8 +32,12 @@ struct ReportPrinter {
                 line.string("text", utf8: bytes)
                 out.write(line.finished())
             } else {
-                if headers { out.write("==> \(id) <==\n") }
-                out.write(bytes)
+                if headers { out.write("==> \(terminal ? TerminalText.inert(id) : id) <==\n") }
+                if terminal {
+                    out.write(TerminalText.inert(utf8: bytes, newlines: .keep))
+                } else {
+                    out.write(bytes)
+                }
                 if headers, bytes.last != UInt8(ascii: "\n") { out.write("\n") }
             }
         case .missing, .deflate:

@@ -30,7 +30,9 @@ struct Search: ParsableCommand {
 
             With -, each answer is printed as soon as it arrives, while stdin is still open. \
             Matches and titles are shown in bold on a terminal (see --color) and matches between \
-            [ and ] otherwise; snippets are wrapped to the terminal's width. Exit status 65 when \
+            [ and ] otherwise; snippets are wrapped to the terminal's width. Control characters in \
+            titles and snippets (escape sequences, DEL, U+0080-U+009F) are shown as \\xHH (--json: \
+            \\u00HH), so a report cannot drive the terminal. Exit status 65 when \
             a query is malformed (the message says why).
             """
     )

@@ -1,0 +1,89 @@
+// reportctl against hostile input: report texts holding terminal escapes, batches with
+// failing or blank lines, ids with leading blanks, sessions longer than the server's idle
+// timeout, and strings longer than the wire can carry.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+@Suite("reportctl against hostile input")
+struct ReportctlHostileTests {
+    static let hostileTitle = "escq \u{1B}]0;PWNED\u{07} tiêu đề \u{1B}[2J xong"
+    static let hostileText = Array((hostileTitle + "\nescq thân \u{9B}31m bài \u{7F} có\ttab \u{1B}[5m nữa\n").utf8)
+
+    static func reportctl(_ arguments: [String], stdin: String? = nil) throws -> ReportctlTests.Run {
+        try ReportctlTests.reportctl(arguments, stdin: stdin.map { Data($0.utf8) })
+    }
+
+    static func startDaemon(_ extra: [String] = [], reports: [String: [UInt8]] = [:]) throws -> (DaemonProcess, URL) {
+        var all = Fixtures.reports
+        all["esc1"] = hostileText
+        for (id, text) in reports { all[id] = text }
+        let corpus = try DaemonProcess.makeCorpus(all)
+        return (try DaemonProcess(arguments: ["--import", corpus.path] + extra), corpus)
+    }
+
+    /// The raw control characters in `bytes` a terminal would act on (all C0 but tab and
+    /// newline, DEL, and C1 as UTF-8), with the bold escapes `--color always` adds removed.
+    static func controls(_ bytes: Data) -> [String] {
+        var text = String(decoding: bytes, as: UTF8.self)
+        text = text.replacingOccurrences(of: "\u{1B}[1m", with: "").replacingOccurrences(of: "\u{1B}[0m", with: "")
+        return text.unicodeScalars.filter { scalar in
+            (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+        }.map { String(format: "U+%04X", $0.value) }
+    }
+
+    @Test(
+        "search and count text output shows a title's and snippet's control characters as \\xHH, never raw",
+        arguments: [["search", "escq"], ["search", "escq", "--color", "always"], ["search", "-"], ["search", "escq", "--ids-only"]])
+    func searchOutputIsInert(arguments: [String]) throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let run = try Self.reportctl(["--socket", daemon.socketPath] + arguments, stdin: "escq\n")
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = String(decoding: run.stdout, as: UTF8.self)
+        #expect(text.contains("esc1"), "\(text)")
+        #expect(Self.controls(run.stdout).isEmpty, "\(Self.controls(run.stdout)) in \(text.debugDescription)")
+        if !arguments.contains("--ids-only") {
+            #expect(text.contains("\\x1b]0;PWNED\\x07"), "\(text.debugDescription)")
+            #expect(text.contains("\\x9b31m"), "\(text.debugDescription)")
+            #expect(text.contains("\\x7f"), "\(text.debugDescription)")
+        }
+    }
+
+    @Test("search --json escapes every control character, DEL and C1 included")
+    func jsonIsInert() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        for arguments in [["search", "escq", "--json"], ["get", "esc1", "--json"]] {
+            let run = try Self.reportctl(["--socket", daemon.socketPath] + arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(Self.controls(run.stdout).isEmpty, "\(arguments): \(Self.controls(run.stdout))")
+            let object = try JSONSerialization.jsonObject(with: run.stdout.prefix { $0 != 10 }) as? [String: Any]
+            let field = arguments[0] == "get" ? object?["text"] as? String : (object?["hits"] as? [[String: Any]])?.first?["title"] as? String
+            #expect(field?.hasPrefix(Self.hostileTitle) == true, "\(String(describing: field))")
+        }
+    }
+
+    @Test("get keeps the report's exact bytes on a pipe, and shows controls as \\xHH on a terminal")
+    func getOnPipeAndTerminal() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let piped = try Self.reportctl(["--socket", daemon.socketPath, "get", "esc1"])
+        #expect(piped.status == 0)
+        #expect(Array(piped.stdout) == Self.hostileText)
+
+        let terminal = try PseudoTerminal()
+        let process = try terminal.spawn(
+            ReportctlTerminalTests.reportctl, ["--socket", daemon.socketPath, "get", "esc1", "1001"],
+            environment: ["TERM": "xterm", "PATH": "/usr/bin:/bin"])
+        let shown = terminal.read(until: "Đảng ủy khối")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(shown.contains("\\x1b]0;PWNED\\x07"), "\(shown.debugDescription)")
+        #expect(shown.contains("có\ttab"), "\(shown.debugDescription)")
+        // The pty turns \n into \r\n; nothing else may be a control character.
+        #expect(Self.controls(Data(shown.replacingOccurrences(of: "\r\n", with: "\n").utf8)).isEmpty, "\(shown.debugDescription)")
+    }
+}
