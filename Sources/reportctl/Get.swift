@@ -18,8 +18,11 @@ struct Get: ParsableCommand {
             With one id the report's exact bytes go to stdout when it is a file or a pipe; on a \
             terminal, control characters other than tab and newline (escape sequences, DEL, \
             U+0080-U+009F) are shown as \\xHH so a report cannot drive the terminal. With several ids (or -), \
-            each report is preceded by a line '==> ID <=='. With --json, one object per id: \
-            {"id": ..., "found": true, "text": ...} or {"id": ..., "found": false}.
+            each report is preceded by a line '==> ID <==', and a missing id gets the line \
+            '==> ID <== (not found)'. With --json, one object per id: {"id": ..., "found": true, \
+            "text": ...} or {"id": ..., "found": false}. Every id asked for gets one record in \
+            its place, in order; one the server refused gets {"id": ..., "error": ...} \
+            (text: '==> ID <== (error: ...)') and makes the exit status that of the error.
             A missing id is reported on stderr and makes the exit status 1. With -, each answer \
             is printed as soon as it arrives, while stdin is still open (ids from a coprocess, \
             tail -f or a terminal); a batch from a file is sent as full, pipelined MGETs.
@@ -78,13 +81,19 @@ struct Get: ParsableCommand {
             throw ExitStatus.fail(error)
         }
         printer.finish()
+        if printer.failed != 0 { throw ExitCode(printer.failed) }
         if printer.missing > 0 {
             throw ExitCode(ExitStatus.notFound)
         }
     }
 
-    /// Prints the answer to one MGET of `sent`.
+    /// Prints the answer to one MGET of `sent`; a refused MGET gives each of its ids an error record.
     private static func print(_ sent: [String], _ response: Response, to printer: inout ReportPrinter) throws(ClientError) {
+        if case .failure(let status, let message) = response {
+            for id in sent { printer.printError(id: id, status: status, message: "MGET failed: \(status): \(message)") }
+            printer.failed = ExitStatus.code(for: ClientError(.server(status), message))
+            return
+        }
         guard case .reports(let items) = try ReportClient.expectOK(response, "MGET") else {
             throw ClientError(.protocolViolation, "reportd answered MGET with something else")
         }

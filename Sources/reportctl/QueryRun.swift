@@ -1,7 +1,7 @@
 // QueryRun: sends the queries of one `search` or `count` (one query, or one per stdin line
 // with `-`) and prints each answer through SearchPrinter in input order, as it arrives.
-// A query reportd refuses is printed (stderr, and a JSON line with --json) and makes the
-// exit status 65; the others go on. Value type; one per command run.
+// A query reportd refuses is printed (stderr, and in its place on stdout with --json or -)
+// and makes the exit status 65; the others go on, so each stdin line has one record. Value type; one per command run.
 import ArgumentParser
 import ReportClient
 import ReportProtocol
@@ -31,7 +31,8 @@ struct QueryRun {
                 "reportctl: note: --limit \(limit) is more than reportd's page size \(client.maxBatchItems); at most \(client.maxBatchItems) hits per query are shown (page with --offset)")
         }
         var printer = SearchPrinter(
-            json: options.json, color: options.usesColor, width: options.json ? nil : TerminalWidth.ofStandardOutput)
+            json: options.json, color: options.usesColor, width: options.json ? nil : TerminalWidth.ofStandardOutput,
+            batch: query == "-")
         var failed: Int32 = 0
         let mode = self.mode
         let fold = self.fold

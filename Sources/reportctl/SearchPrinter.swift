@@ -13,15 +13,19 @@ struct SearchPrinter {
     let color: Bool
     /// Columns to wrap snippets to (nil: one line per snippet).
     let width: Int?
+    /// Queries come from stdin (`-`): a failed one also gets a record on stdout in text mode,
+    /// so every input line has one record in its place.
+    let batch: Bool
     private var out = OutputBuffer()
 
     private static let bold = Array("\u{1B}[1m".utf8)
     private static let plain = Array("\u{1B}[0m".utf8)
 
-    init(json: Bool, color: Bool, width: Int?) {
+    init(json: Bool, color: Bool, width: Int?, batch: Bool = false) {
         self.json = json
         self.color = color
         self.width = width
+        self.batch = batch
     }
 
     mutating func printHits(query: String, result: SearchResponse, idsOnly: Bool = false) {
@@ -110,16 +114,28 @@ struct SearchPrinter {
         }
     }
 
-    mutating func printError(query: String, status: Status, message: String) {
+    /// Prints a failed query on stderr and, with --json or in a batch, a record in its place on
+    /// stdout: `{"query": ..., "error": ..., "status": ...}` (no status when never sent), or the line `error: query '...': ...`.
+    /// `status` is nil when reportctl refused the query before sending it.
+    mutating func printError(query: String, status: Status?, message: String) {
+        let shown = "query '\(Self.excerpt(query))': \(TerminalText.inert(message))"
         if json {
             var line = JSONLine()
             line.string("query", query)
             line.string("error", message)
-            line.string("status", "\(status)")
+            if let status { line.string("status", "\(status)") }
             out.write(line.finished())
+        } else if batch {
+            out.write("error: \(shown)\n")
         }
         out.flush()
-        StandardError.print("reportctl: query '\(TerminalText.inert(query))': \(TerminalText.inert(message))")
+        StandardError.print("reportctl: \(shown)")
+    }
+
+    /// A query as messages show it: inert, and cut after 100 characters.
+    static func excerpt(_ query: String) -> String {
+        let inert = TerminalText.inert(query)
+        return inert.count > 100 ? String(inert.prefix(100)) + "… (\(query.utf8.count) bytes)" : inert
     }
 
     mutating func finish() {

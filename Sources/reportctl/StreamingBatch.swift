@@ -139,7 +139,8 @@ final class StreamingBatch {
         return (socketReady, inputReady)
     }
 
-    /// Reads what stdin has and splits it into trimmed, non-blank lines.
+    /// Reads what stdin has and splits it into trimmed lines (blank ones too: each line is
+    /// one record of the output).
     private func readInput() {
         let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
         if n < 0 && errno == EINTR { return }
@@ -165,7 +166,6 @@ final class StreamingBatch {
     }
 
     private func appendLine<C: Collection<UInt8>>(_ bytes: C) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
-        if !line.isEmpty { lines.append(line) }
+        lines.append(String(decoding: bytes, as: UTF8.self).trimmingWhitespace())
     }
 }

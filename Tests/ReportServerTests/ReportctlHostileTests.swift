@@ -86,4 +86,55 @@ struct ReportctlHostileTests {
         // The pty turns \n into \r\n; nothing else may be a control character.
         #expect(Self.controls(Data(shown.replacingOccurrences(of: "\r\n", with: "\n").utf8)).isEmpty, "\(shown.debugDescription)")
     }
+
+    @Test(
+        "every line of a batch gets one record, in input order, failures included",
+        arguments: [
+            (["count", "-"], 3, "error"),
+            (["count", "-", "--json"], 3, "\"error\""),
+            (["search", "-", "--json"], 3, "\"error\""),
+        ] as [([String], Int, String)])
+    func batchRecordsPairWithLines(arguments: [String], records: Int, errorMarker: String) throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let run = try Self.reportctl(["--socket", daemon.socketPath] + arguments, stdin: "Đảng\n\"bad\nhội nghị\n")
+        #expect(run.status == 65, "\(run.stderr)")
+        let lines = String(decoding: run.stdout, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == records, "\(lines)")
+        guard lines.count == records else { return }
+        #expect(!lines[0].contains(errorMarker) && lines[1].contains(errorMarker) && !lines[2].contains(errorMarker), "\(lines)")
+        if arguments.contains("--json") {
+            #expect(lines[1].contains("\"query\":\"\\\"bad\""), "\(lines[1])")
+            #expect(lines[2].contains("\"query\":\"hội nghị\""), "\(lines[2])")
+        }
+    }
+
+    @Test("search - in text mode: a failing query prints a marked error block in its place")
+    func searchTextBatchMarksErrors() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let run = try Self.reportctl(["--socket", daemon.socketPath, "search", "-"], stdin: "Đảng\n\"bad\nhội nghị\n")
+        #expect(run.status == 65)
+        let text = String(decoding: run.stdout, as: UTF8.self)
+        let heads = text.split(separator: "\n").filter { $0.contains(" match") || $0.hasPrefix("error") }
+        #expect(heads.count == 3, "\(text)")
+        guard heads.count == 3 else { return }
+        #expect(heads[0].hasSuffix("Đảng") && heads[1].hasPrefix("error: query '\"bad'") && heads[2].hasSuffix("hội nghị"), "\(heads)")
+    }
+
+    @Test("blank lines are records too: get - answers them as not found, count - as an error")
+    func blankLines() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let got = try Self.reportctl(["--socket", daemon.socketPath, "get", "-", "--json"], stdin: "1001\n\nesc1\n")
+        #expect(got.status == 1)
+        let gotLines = String(decoding: got.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(gotLines.count == 3, "\(gotLines)")
+        if gotLines.count == 3 { #expect(gotLines[1] == "{\"id\":\"\",\"found\":false}") }
+        let counted = try Self.reportctl(["--socket", daemon.socketPath, "count", "-", "--json"], stdin: "Đảng\n\nhội\n")
+        #expect(counted.status == 65)
+        let countLines = String(decoding: counted.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(countLines.count == 3, "\(countLines)")
+        if countLines.count == 3 { #expect(countLines[1].contains("\"error\"")) }
+    }
 }
