@@ -38,7 +38,9 @@ struct Get: ParsableCommand {
     @OptionGroup(title: "Shared options") var shared: ConnectionOptions
     private var connection: ConnectionOptions { shared.merged(over: root.connection) }
 
-    @Argument(help: ArgumentHelp("Report ids, or - to read ids from stdin, one per line.", valueName: "id"))
+    @Argument(help: ArgumentHelp(
+            "Report ids, or - to read ids from stdin, one per line (only the \\n or \\r\\n ending a line is stripped: blanks are part of an id).",
+            valueName: "id"))
     var ids: [String]
 
     @Option(help: ArgumentHelp("Ids per MGET request (capped by the server's limit).", valueName: "n"))
@@ -103,15 +105,5 @@ struct Get: ParsableCommand {
         for (id, item) in zip(sent, items) {
             printer.print(id: id, item: item)
         }
-    }
-}
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and carriage returns.
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
-        let end = lastIndex(where: { !isSpace($0) })!
-        return String(self[start...end])
     }
 }

@@ -139,8 +139,8 @@ final class StreamingBatch {
         return (socketReady, inputReady)
     }
 
-    /// Reads what stdin has and splits it into trimmed lines (blank ones too: each line is
-    /// one record of the output).
+    /// Reads what stdin has and splits it into lines (blank ones too: each line is one record
+    /// of the output).
     private func readInput() {
         let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
         if n < 0 && errno == EINTR { return }
@@ -165,7 +165,10 @@ final class StreamingBatch {
         partial += buffer[start..<n]
     }
 
-    private func appendLine<C: Collection<UInt8>>(_ bytes: C) {
-        lines.append(String(decoding: bytes, as: UTF8.self).trimmingWhitespace())
+    /// Keeps a line's bytes but its terminator: the \r of a \r\n goes, nothing else (" sp"
+    /// is a valid id, PROTOCOL.md §5.3).
+    private func appendLine<C: BidirectionalCollection<UInt8>>(_ bytes: C) {
+        let line = bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes[...]
+        lines.append(String(decoding: line, as: UTF8.self))
     }
 }

@@ -137,4 +137,20 @@ struct ReportctlHostileTests {
         #expect(countLines.count == 3, "\(countLines)")
         if countLines.count == 3 { #expect(countLines[1].contains("\"error\"")) }
     }
+
+    @Test("get - keeps an id's blanks: only the line terminator (\\n, \\r\\n) is stripped")
+    func getKeepsIdBytes() throws {
+        let (daemon, corpus) = try Self.startDaemon(reports: ["sp": Array("không có cách\nx\n".utf8)])
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let put = try Self.reportctl(["--socket", daemon.socketPath, "put", "--id", " sp", "-"], stdin: "có cách đầu\ny\n")
+        #expect(put.status == 0, "\(put.stderr)")
+        let run = try Self.reportctl(["--socket", daemon.socketPath, "get", "-", "--json"], stdin: " sp\nsp\r\nsp \n")
+        let lines = String(decoding: run.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 3, "\(lines)")
+        guard lines.count == 3 else { return }
+        #expect(lines[0].hasPrefix("{\"id\":\" sp\",\"found\":true,\"text\":\"có cách đầu"), "\(lines[0])")
+        #expect(lines[1].hasPrefix("{\"id\":\"sp\",\"found\":true,\"text\":\"không có cách"), "\(lines[1])")
+        #expect(lines[2] == "{\"id\":\"sp \",\"found\":false}", "\(lines[2])")
+        #expect(run.status == 1)
+    }
 }
