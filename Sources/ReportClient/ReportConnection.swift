@@ -77,6 +77,14 @@ public final class ReportConnection {
         return try match(frame)
     }
 
+    /// Whether reportd has closed this connection while nothing was outstanding (its idle
+    /// timeout, PROTOCOL.md §1.2), so a new request needs a new connection. Never blocks.
+    /// False while requests are outstanding or answers are buffered: then a close is an error
+    /// that ``receive()`` reports.
+    public var closedWhileIdle: Bool {
+        pendingCount == 0 && inbound.readableBytes == 0 && outbound.readableBytes == 0 && socket.peerHasClosed()
+    }
+
     /// The socket, for callers that poll it alongside other descriptors.
     public var fileDescriptor: Int32 { socket.fileDescriptor }
 

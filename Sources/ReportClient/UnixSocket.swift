@@ -54,6 +54,20 @@ final class UnixSocket {
         }
     }
 
+    /// Whether the peer has closed (end of stream or reset), without blocking or consuming
+    /// anything; false while bytes are waiting or nothing has happened.
+    func peerHasClosed() -> Bool {
+        guard fd >= 0 else { return true }
+        var byte: UInt8 = 0
+        while true {
+            let n = recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+            if n == 0 { return true }
+            if n > 0 { return false }
+            if errno == EINTR { continue }
+            return errno != EAGAIN && errno != EWOULDBLOCK
+        }
+    }
+
     /// Closes the socket; later calls fail with EBADF, which surfaces as `.connectionClosed`.
     func closeNow() {
         if fd >= 0 {

@@ -25,7 +25,8 @@ struct Get: ParsableCommand {
             (text: '==> ID <== (error: ...)') and makes the exit status that of the error.
             A missing id is reported on stderr and makes the exit status 1. With -, each answer \
             is printed as soon as it arrives, while stdin is still open (ids from a coprocess, \
-            tail -f or a terminal); a batch from a file is sent as full, pipelined MGETs.
+            tail -f or a terminal; when reportd closed the connection for idleness, the next id \
+            goes out on a new one); a batch from a file is sent as full, pipelined MGETs.
 
             Examples (ids of ../shared/corpus/vn-news-dev):
               reportctl get 21454551 > report.txt
@@ -65,7 +66,11 @@ struct Get: ParsableCommand {
         do {
             if fromStdin {
                 // Streaming: each answer is printed as soon as it and those before it arrived.
-                try StreamingBatch(connection: client.connection, groupSize: size, window: window).run(
+                let path = connection.socketPath
+                try StreamingBatch(
+                    connection: client.connection, groupSize: size, window: window,
+                    reconnect: { () throws(ClientError) in try ReportClient(socketPath: path).connection }
+                ).run(
                     request: { .mget(ids: $0, raw: false) },
                     answer: { (sent: [String], response: Response) throws(ClientError) in
                         try Self.print(sent, response, to: &printer)

@@ -62,7 +62,11 @@ struct QueryRun {
         }
         do {
             if query == "-" {
-                try StreamingBatch(connection: client.connection, groupSize: 1, window: window).run(
+                let path = options.socketPath
+                try StreamingBatch(
+                    connection: client.connection, groupSize: 1, window: window,
+                    reconnect: { () throws(ClientError) in try ReportClient(socketPath: path).connection }
+                ).run(
                     request: { request($0[0]) },
                     answer: { (texts: [String], response: Response) throws(ClientError) in try answer(texts[0], response) },
                     idle: { printer.finish() })

@@ -28,7 +28,10 @@ struct Search: ParsableCommand {
               reportctl search bitcoin --ids-only --limit 1000 --json   # ids and scores only
               printf 'Hà Nội\\n"kinh tế" 2020\\n' | reportctl search - --json
 
-            With -, each answer is printed as soon as it arrives, while stdin is still open. \
+            With -, each answer is printed as soon as it arrives, while stdin is still open (after \
+            a pause past reportd's idle timeout, on a new connection), and every line gets one \
+            record in its place: a failed query prints 'error: query ...' ({"query": ..., \
+            "error": ...} with --json). \
             Matches and titles are shown in bold on a terminal (see --color) and matches between \
             [ and ] otherwise; snippets are wrapped to the terminal's width. Control characters in \
             titles and snippets (escape sequences, DEL, U+0080-U+009F) are shown as \\xHH (--json: \

@@ -9,6 +9,10 @@
 // stdin is a file or a fast pipe the loop never sleeps on it: groups are full, the window is
 // full, and output leaves in large writes, so a batch costs what it cost before streaming.
 //
+// A batch may sit idle longer than reportd's idle timeout (PROTOCOL.md §1.2): when the
+// server has closed the connection while nothing was in flight, the next request goes out on
+// a new connection (`reconnect`). A connection lost with requests in flight is an error.
+//
 // Invariant: `inFlight` holds the groups sent and not yet answered, oldest first; answers
 // arrive in that order (PROTOCOL.md §1). Not thread-safe: one per command run.
 import ReportClient
@@ -20,7 +24,8 @@ import Glibc
 
 /// Pipelined requests built from stdin lines, answered in input order as they arrive.
 final class StreamingBatch {
-    private let connection: ReportConnection
+    private var connection: ReportConnection
+    private let reconnect: () throws(ClientError) -> ReportConnection
     private let window: Int
     private let groupSize: Int
     private let input: Int32
@@ -39,8 +44,13 @@ final class StreamingBatch {
     ///   - groupSize: lines per request (at least 1).
     ///   - window: requests in flight at once (at least 1).
     ///   - input: the descriptor lines are read from (stdin).
-    init(connection: ReportConnection, groupSize: Int, window: Int, input: Int32 = 0) {
+    ///   - reconnect: opens a new connection (with its HELLO) when the server closed an idle one.
+    init(
+        connection: ReportConnection, groupSize: Int, window: Int, input: Int32 = 0,
+        reconnect: @escaping () throws(ClientError) -> ReportConnection
+    ) {
         self.connection = connection
+        self.reconnect = reconnect
         self.groupSize = max(1, groupSize)
         self.window = max(1, window)
         self.input = input
@@ -57,10 +67,10 @@ final class StreamingBatch {
         idle: () -> Void
     ) throws(ClientError) {
         while true {
-            sendFullGroups(request)
+            try sendFullGroups(request)
             while let (_, response) = try connection.receiveBuffered() {
                 try answer(takeOldest(), response)
-                sendFullGroups(request)
+                try sendFullGroups(request)
             }
             if endOfInput && pendingLines == 0 && pendingGroups == 0 { break }
             try connection.flush()
@@ -69,7 +79,7 @@ final class StreamingBatch {
                 // Nothing more is ready: send what has been typed so far rather than wait for
                 // a full group, and show what has been answered before sleeping.
                 if pendingLines > 0 && pendingGroups < window {
-                    send(count: pendingLines, request)
+                    try send(count: pendingLines, request)
                     continue
                 }
                 idle()
@@ -88,13 +98,17 @@ final class StreamingBatch {
     private var pendingGroups: Int { inFlight.count - flightHead }
 
     /// Sends full groups (and, once stdin has ended, the rest) while the window has room.
-    private func sendFullGroups(_ request: ([String]) -> Request) {
+    private func sendFullGroups(_ request: ([String]) -> Request) throws(ClientError) {
         while pendingGroups < window, pendingLines >= groupSize || (endOfInput && pendingLines > 0) {
-            send(count: min(groupSize, pendingLines), request)
+            try send(count: min(groupSize, pendingLines), request)
         }
     }
 
-    private func send(count: Int, _ request: ([String]) -> Request) {
+    private func send(count: Int, _ request: ([String]) -> Request) throws(ClientError) {
+        if pendingGroups == 0 && connection.closedWhileIdle {
+            connection.close()
+            connection = try reconnect()
+        }
         let group = Array(lines[lineHead..<lineHead + count])
         lineHead += count
         if lineHead == lines.count {

@@ -153,4 +153,42 @@ struct ReportctlHostileTests {
         #expect(lines[2] == "{\"id\":\"sp \",\"found\":false}", "\(lines[2])")
         #expect(run.status == 1)
     }
+
+    @Test(
+        "a batch outlives the server's idle timeout: reportctl reconnects before the next line",
+        arguments: [
+            (["get", "-", "--json"], "1001", "esc1"),
+            (["count", "-"], "Đảng", "hội nghị"),
+            (["search", "-", "--json"], "Đảng", "hội nghị"),
+        ] as [([String], String, String)])
+    func reconnectsAfterIdleClose(arguments: [String], first: String, second: String) throws {
+        let (daemon, corpus) = try Self.startDaemon(["--idle-timeout", "1s"])
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let process = Process()
+        process.executableURL = ReportctlTerminalTests.reportctl
+        process.arguments = ["--socket", daemon.socketPath] + arguments
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let fd = output.fileHandleForReading.fileDescriptor
+        var buffer: [UInt8] = []
+        input.fileHandleForWriting.write(Data((first + "\n").utf8))
+        let one = ReportctlTerminalTests.readLine(fd, buffer: &buffer)
+        #expect(one != nil)
+        Thread.sleep(forTimeInterval: 2.2)
+        input.fileHandleForWriting.write(Data((second + "\n").utf8))
+        let two = ReportctlTerminalTests.readLine(fd, buffer: &buffer)
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(two != nil, "no answer after the idle close: \(stderr)")
+        if arguments.contains("--json"), let two {
+            #expect(two.contains(arguments[0] == "get" ? "\"id\":\"\(second)\"" : "\"query\":\"\(second)\""), "\(two)")
+        }
+    }
 }
