@@ -157,7 +157,7 @@ public final class ReportConnection {
         }
         let n = try result.get()
         if n == 0 {
-            throw ClientError(.connectionClosed, "reportd closed the connection (\(pendingCount) request(s) unanswered)")
+            throw ClientError(.connectionClosed, "reportd closed the connection (\(pendingCount) request\(pendingCount == 1 ? "" : "s") unanswered)")
         }
         inbound.moveWriterIndex(forwardBy: n)
     }

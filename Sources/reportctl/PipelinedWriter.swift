@@ -42,7 +42,7 @@ final class PipelinedWriter {
         while pending.count - pendingHead >= window { receiveOne() }
         if progress, Date().timeIntervalSince(lastProgress) >= 1 {
             lastProgress = Date()
-            StandardError.print("import: \(stored) reports stored (\(storedBytes / 1_000_000) MB), \(failed) failed, \(pending.count - pendingHead) in flight")
+            StandardError.print("import: \(Plural.of(stored, "report")) stored (\(storedBytes / 1_000_000) MB), \(failed) failed, \(pending.count - pendingHead) in flight")
         }
     }
 
@@ -70,7 +70,7 @@ final class PipelinedWriter {
                 out.write("stored \(pending[0].id)\n")
             } else {
                 let rate = seconds > 0 ? Int(Double(stored) / seconds) : stored
-                out.write("stored \(stored) reports (\(storedBytes) bytes) in \(String(format: "%.2f", seconds)) s (\(rate)/s), \(failed) failed\n")
+                out.write("stored \(Plural.of(stored, "report")) (\(Plural.of(storedBytes, "byte"))) in \(String(format: "%.2f", seconds)) s (\(rate)/s), \(failed) failed\n")
             }
         }
         out.flush()
@@ -86,7 +86,7 @@ final class PipelinedWriter {
         } catch {
             // The connection is gone: nothing further can be acknowledged.
             out.flush()
-            StandardError.print("reportctl: \(error.message); \(stored) reports were stored and acknowledged before this")
+            StandardError.print("reportctl: \(error.message); \(Plural.of(stored, "report")) \(stored == 1 ? "was" : "were") stored and acknowledged before this")
             Foundation.exit(ExitStatus.code(for: error))
         }
         var line = JSONLine()

@@ -67,7 +67,7 @@ struct SearchPrinter {
             out.write(line.finished())
             return
         }
-        out.write("\(result.totalHits) report\(result.totalHits == 1 ? "" : "s") match \(TerminalText.inert(query))\n")
+        out.write("\(Plural.of(result.totalHits, "report")) \(result.totalHits == 1 ? "matches" : "match") \(TerminalText.inert(query))\n")
         if let details = result.details, !details.suggestions.isEmpty {
             var byWord: [(String, [String])] = []
             for s in details.suggestions {

@@ -191,4 +191,21 @@ struct ReportctlHostileTests {
             #expect(two.contains(arguments[0] == "get" ? "\"id\":\"\(second)\"" : "\"query\":\"\(second)\""), "\(two)")
         }
     }
+
+    @Test("count messages: 1 report matches, 2 reports match")
+    func countWording() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let one = try Self.reportctl(["--socket", daemon.socketPath, "search", "escq", "--color", "never"])
+        #expect(String(decoding: one.stdout, as: UTF8.self).hasPrefix("1 report matches escq\n"), "\(String(decoding: one.stdout, as: UTF8.self))")
+        let none = try Self.reportctl(["--socket", daemon.socketPath, "search", "zzzkhông", "--color", "never"])
+        #expect(String(decoding: none.stdout, as: UTF8.self).hasPrefix("0 reports match zzzkhông\n"))
+        // put: one of two files refused (empty) leaves "stored 1 report", not "1 reports".
+        let files = try DaemonProcess.makeCorpus(["w1": Array("Tin\nmột".utf8), "w2": []])
+        defer { try? FileManager.default.removeItem(at: files) }
+        let put = try Self.reportctl([
+            "--socket", daemon.socketPath, "put", files.appendingPathComponent("w1.txt").path, files.appendingPathComponent("w2.txt").path,
+        ])
+        #expect(String(decoding: put.stdout, as: UTF8.self).hasPrefix("stored 1 report ("), "\(String(decoding: put.stdout, as: UTF8.self)) \(put.stderr)")
+    }
 }
