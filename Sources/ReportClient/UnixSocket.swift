@@ -15,11 +15,19 @@ final class UnixSocket {
     /// Connects to `path`.
     /// - Throws: ``ClientError`` `.cannotConnect` naming the path and the OS reason.
     init(path: String) throws(ClientError) {
+        // sun_path holds the path and its NUL; say so in words rather than as an errno.
+        let limit = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+        guard !path.isEmpty else { throw ClientError(.cannotConnect, "cannot connect to reportd: the socket path is empty") }
+        guard path.utf8.count <= limit else {
+            throw ClientError(
+                .cannotConnect,
+                "cannot connect to reportd at \(path): the path is \(path.utf8.count) bytes; a Unix socket path holds at most \(limit) bytes (use a shorter path, e.g. a symlink to its directory)")
+        }
         switch UnixStreamConnector.connect(path: path) {
         case .success(let fd):
             self.fd = fd
         case .failure(let error):
-            let reason = error.errno == ENAMETOOLONG ? error.message : error.errno.map { String(cString: strerror($0)) } ?? error.message
+            let reason = error.errno.map { String(cString: strerror($0)) } ?? error.message
             throw ClientError(.cannotConnect, "cannot connect to reportd at \(path): \(reason)")
         }
     }

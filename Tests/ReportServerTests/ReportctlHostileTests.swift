@@ -208,4 +208,15 @@ struct ReportctlHostileTests {
         ])
         #expect(String(decoding: put.stdout, as: UTF8.self).hasPrefix("stored 1 report ("), "\(String(decoding: put.stdout, as: UTF8.self)) \(put.stderr)")
     }
+
+    @Test("a socket path too long for sun_path: a message naming the path and the limit")
+    func socketPathTooLong() throws {
+        let path = "/tmp/" + String(repeating: "d", count: 200) + "/r.sock"
+        for arguments in [["ping"], ["count", "x"], ["get", "1"]] {
+            let run = try Self.reportctl(["--socket", path] + arguments)
+            #expect(run.status == 69)
+            #expect(run.stderr.contains(path) && run.stderr.contains("107 bytes") && run.stderr.contains("\(path.utf8.count)"), "\(run.stderr)")
+            #expect(!run.stderr.contains("unixDomainSocketPathTooLong"), "\(run.stderr)")
+        }
+    }
 }
