@@ -59,6 +59,9 @@ struct Get: ParsableCommand {
     }
 
     func run() throws {
+        if ids != ["-"] {
+            do { try WireLimit.check("id", ids) } catch { throw ExitStatus.fail(error) }
+        }
         let client = try connection.connect()
         let fromStdin = ids == ["-"]
         var printer = ReportPrinter(json: connection.json, headers: fromStdin || ids.count > 1, terminal: isatty(1) == 1)
@@ -71,7 +74,8 @@ struct Get: ParsableCommand {
                     connection: client.connection, groupSize: size, window: window,
                     reconnect: { () throws(ClientError) in try ReportClient(socketPath: path).connection }
                 ).run(
-                    request: { .mget(ids: $0, raw: false) },
+                    // An id the wire cannot carry goes as the empty id, which holds its place.
+                    request: { .mget(ids: $0.map { WireLimit.refusal("id", $0) == nil ? $0 : "" }, raw: false) },
                     answer: { (sent: [String], response: Response) throws(ClientError) in
                         try Self.print(sent, response, to: &printer)
                     },
@@ -108,7 +112,12 @@ struct Get: ParsableCommand {
             throw ClientError(.protocolViolation, "reportd answered \(items.count) items for \(sent.count) ids")
         }
         for (id, item) in zip(sent, items) {
-            printer.print(id: id, item: item)
+            if let reason = WireLimit.refusal("id", id) {
+                printer.printError(id: id, status: nil, message: reason)
+                printer.failed = ExitStatus.code(for: ClientError(.invalidArgument, reason))
+            } else {
+                printer.print(id: id, item: item)
+            }
         }
     }
 }

@@ -35,6 +35,10 @@ final class PipelinedWriter {
 
     /// Queues one PUT, first reading answers while `window` are unanswered.
     func put(id: String, text: [UInt8], origin: String) {
+        if let reason = WireLimit.refusal("id", id) {
+            failLocally(id: id, path: origin, reason: reason)
+            return
+        }
         var body = ByteBuffer()
         body.writeBytes(text)
         client.connection.send(.put(id: id, text: body))

@@ -3,6 +3,7 @@
 // A query reportd refuses is printed (stderr, and in its place on stdout with --json or -)
 // and makes the exit status 65; the others go on, so each stdin line has one record. Value type; one per command run.
 import ArgumentParser
+import NIOCore
 import ReportClient
 import ReportProtocol
 
@@ -25,6 +26,9 @@ struct QueryRun {
     }
 
     func execute() throws {
+        if query != "-" {
+            do { try WireLimit.check("query", [query]) } catch { throw ExitStatus.fail(error) }
+        }
         let client = try options.connect()
         if case .search(let limit, _, _, _) = mode, limit > client.maxBatchItems {
             StandardError.print(
@@ -37,6 +41,8 @@ struct QueryRun {
         let mode = self.mode
         let fold = self.fold
         func request(_ text: String) -> Request {
+            // A line the wire cannot carry is answered here; a PING holds its place in order.
+            if WireLimit.refusal("query", text) != nil { return .ping(ByteBuffer()) }
             switch mode {
             case .count: return .count(query: text, fold: fold)
             case .search(let limit, let offset, let idsOnly, let allWords):
@@ -46,6 +52,11 @@ struct QueryRun {
             }
         }
         func answer(_ text: String, _ response: Response) throws(ClientError) {
+            if let reason = WireLimit.refusal("query", text) {
+                printer.printError(query: text, status: nil, message: reason)
+                failed = ExitStatus.code(for: ClientError(.invalidArgument, reason))
+                return
+            }
             switch response {
             case .search(let result):
                 if case .search(_, _, let idsOnly, _) = mode {

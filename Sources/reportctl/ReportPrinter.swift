@@ -55,7 +55,7 @@ struct ReportPrinter {
                 out.write("==> \(shown(id)) <== (not found)\n")
             }
             out.flush()
-            StandardError.print("reportctl: report '\(TerminalText.inert(id))' not found")
+            StandardError.print("reportctl: report '\(TerminalText.excerpt(id))' not found")
         }
     }
 
@@ -72,7 +72,7 @@ struct ReportPrinter {
             out.write("==> \(shown(id)) <== (error: \(TerminalText.inert(message)))\n")
         }
         out.flush()
-        StandardError.print("reportctl: report '\(TerminalText.inert(id))': \(TerminalText.inert(message))")
+        StandardError.print("reportctl: report '\(TerminalText.excerpt(id))': \(TerminalText.inert(message))")
     }
 
     private func shown(_ id: String) -> String { terminal ? TerminalText.inert(id) : id }

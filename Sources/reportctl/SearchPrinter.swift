@@ -118,7 +118,7 @@ struct SearchPrinter {
     /// stdout: `{"query": ..., "error": ..., "status": ...}` (no status when never sent), or the line `error: query '...': ...`.
     /// `status` is nil when reportctl refused the query before sending it.
     mutating func printError(query: String, status: Status?, message: String) {
-        let shown = "query '\(Self.excerpt(query))': \(TerminalText.inert(message))"
+        let shown = "query '\(TerminalText.excerpt(query))': \(TerminalText.inert(message))"
         if json {
             var line = JSONLine()
             line.string("query", query)
@@ -132,11 +132,6 @@ struct SearchPrinter {
         StandardError.print("reportctl: \(shown)")
     }
 
-    /// A query as messages show it: inert, and cut after 100 characters.
-    static func excerpt(_ query: String) -> String {
-        let inert = TerminalText.inert(query)
-        return inert.count > 100 ? String(inert.prefix(100)) + "… (\(query.utf8.count) bytes)" : inert
-    }
 
     mutating func finish() {
         out.flush()

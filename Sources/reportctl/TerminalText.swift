@@ -54,6 +54,12 @@ enum TerminalText {
         return out
     }
 
+    /// A query or id as a message shows it: inert, and cut after 100 characters.
+    static func excerpt(_ text: String) -> String {
+        let shown = inert(text)
+        return shown.count > 100 ? String(shown.prefix(100)) + "… (\(text.utf8.count) bytes)" : shown
+    }
+
     /// Whether `bytes` hold anything ``inert(utf8:newlines:)`` would change (besides invalid UTF-8).
     private static func needsWork<C: Collection<UInt8>>(_ bytes: C) -> Bool {
         bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }

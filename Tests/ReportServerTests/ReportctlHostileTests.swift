@@ -219,4 +219,32 @@ struct ReportctlHostileTests {
             #expect(!run.stderr.contains("unixDomainSocketPathTooLong"), "\(run.stderr)")
         }
     }
+
+    @Test("strings over 65,535 bytes are refused before sending, with their real size")
+    func overlongStrings() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let long = String(repeating: "ư", count: 40_000)  // 80,000 bytes
+        for arguments in [["count", long], ["search", long], ["get", long], ["get", "1001", long]] {
+            let run = try Self.reportctl(["--socket", daemon.socketPath] + arguments)
+            #expect(run.status == 64, "\(arguments[0]): \(run.stderr)")
+            #expect(run.stderr.contains("80000 bytes") && run.stderr.contains("65535"), "\(run.stderr)")
+            #expect(run.stdout.isEmpty)
+        }
+        // In a batch the long line gets an error record and the others their answers.
+        let batch = try Self.reportctl(["--socket", daemon.socketPath, "count", "-", "--json"], stdin: "Đảng\n\(long)\nhội\n")
+        let lines = String(decoding: batch.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 3, "\(batch.stderr)")
+        if lines.count == 3 { #expect(lines[1].contains("\"error\"") && lines[1].contains("80000 bytes"), "\(lines[1])") }
+        #expect(batch.status == 64 || batch.status == 65)
+        let ids = try Self.reportctl(["--socket", daemon.socketPath, "get", "-", "--json"], stdin: "1001\n\(long)\nesc1\n")
+        let idLines = String(decoding: ids.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(idLines.count == 3, "\(ids.stderr)")
+        if idLines.count == 3 {
+            #expect(idLines[1].contains("\"error\"") && idLines[1].contains("80000 bytes"), "\(idLines[1].suffix(120))")
+            #expect(idLines[0].contains("\"found\":true") && idLines[2].contains("\"found\":true"))
+        }
+        #expect(ids.stderr.contains("80000 bytes"))
+        #expect(ids.status == 64)
+    }
 }
