@@ -20,10 +20,11 @@ public final class ReportConnection {
     public let path: String
 
     /// Connects to the daemon at `path`.
+    /// - Parameter timeout: seconds a read or write may block before it fails with `.timedOut`.
     /// - Throws: ``ClientError`` `.cannotConnect`.
-    public init(path: String) throws(ClientError) {
+    public init(path: String, timeout: Double? = nil) throws(ClientError) {
         self.path = path
-        self.socket = try UnixSocket(path: path)
+        self.socket = try UnixSocket(path: path, timeout: timeout)
         // Responses are bounded by the server's own limits; the client accepts up to 1 GiB.
         self.parser = FrameParser(maxBodyBytes: 1 << 30)
         self.inbound = allocator.buffer(capacity: 64 * 1024)
@@ -84,6 +85,12 @@ public final class ReportConnection {
     public var closedWhileIdle: Bool {
         pendingCount == 0 && inbound.readableBytes == 0 && outbound.readableBytes == 0 && socket.peerHasClosed()
     }
+
+    /// Seconds a read or write may block (nil: forever); callers that poll use it too.
+    public var timeout: Double? { socket.timeout }
+
+    /// The error a caller that polls throws when `timeout` passed with no answer.
+    public func timedOutError() -> ClientError { socket.timedOut("no answer from reportd") }
 
     /// The socket, for callers that poll it alongside other descriptors.
     public var fileDescriptor: Int32 { socket.fileDescriptor }

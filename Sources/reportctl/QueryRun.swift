@@ -73,10 +73,10 @@ struct QueryRun {
         }
         do {
             if query == "-" {
-                let path = options.socketPath
+                let (path, timeout) = (options.socketPath, options.timeout)
                 try StreamingBatch(
                     connection: client.connection, groupSize: 1, window: window,
-                    reconnect: { () throws(ClientError) in try ReportClient(socketPath: path).connection }
+                    reconnect: { () throws(ClientError) in try ReportClient(socketPath: path, timeout: timeout).connection }
                 ).run(
                     request: { request($0[0]) },
                     answer: { (texts: [String], response: Response) throws(ClientError) in try answer(texts[0], response) },

@@ -38,6 +38,9 @@ final class StreamingBatch {
     /// Bytes read after the last newline.
     private var partial: [UInt8] = []
     private var endOfInput = false
+    /// When the oldest unanswered request started waiting (CLOCK_MONOTONIC ns): its send, or
+    /// the answer before it. `connection.timeout` counts from here.
+    private var waitingSince: UInt64 = 0
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
     /// - Parameters:
@@ -83,7 +86,11 @@ final class StreamingBatch {
                     continue
                 }
                 idle()
-                ready = wait(timeout: -1)
+                let sleep = answerWaitLeft()
+                ready = wait(timeout: sleep)
+                if !ready.socket && !ready.input && sleep >= 0 && answerWaitLeft() == 0 {
+                    throw connection.timedOutError()
+                }
             }
             if ready.socket {
                 let response = try connection.receive().response
@@ -92,6 +99,19 @@ final class StreamingBatch {
             if ready.input { readInput() }
         }
         idle()
+    }
+
+    /// Milliseconds the oldest request may still wait for its answer (-1: no limit).
+    private func answerWaitLeft() -> Int32 {
+        guard pendingGroups > 0, let limit = connection.timeout else { return -1 }
+        let elapsed = Double(Self.now() &- waitingSince) / 1e6
+        return Int32(max(0, (limit * 1000 - elapsed).rounded(.up)))
+    }
+
+    private static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     private var pendingLines: Int { lines.count - lineHead }
@@ -115,6 +135,7 @@ final class StreamingBatch {
             lines.removeAll(keepingCapacity: true)
             lineHead = 0
         }
+        if pendingGroups == 0 { waitingSince = Self.now() }
         connection.send(request(group))
         inFlight.append(group)
     }
@@ -122,6 +143,7 @@ final class StreamingBatch {
     private func takeOldest() -> [String] {
         let group = inFlight[flightHead]
         flightHead += 1
+        waitingSince = Self.now()
         if flightHead == inFlight.count {
             inFlight.removeAll(keepingCapacity: true)
             flightHead = 0

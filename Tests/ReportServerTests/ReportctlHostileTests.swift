@@ -247,4 +247,44 @@ struct ReportctlHostileTests {
         #expect(ids.stderr.contains("80000 bytes"))
         #expect(ids.status == 64)
     }
+
+    @Test("--timeout: no answer in time gives up with exit 75 (one request, and a batch waiting on a stopped reportd)")
+    func timeout() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let bad = try Self.reportctl(["--socket", daemon.socketPath, "--timeout", "0", "ping"])
+        #expect(bad.status == 64 && bad.stderr.contains("--timeout"), "\(bad.stderr)")
+        let fine = try Self.reportctl(["--socket", daemon.socketPath, "count", "Đảng", "-t", "5"])
+        #expect(fine.status == 0 && String(decoding: fine.stdout, as: UTF8.self) == "1\n", "\(fine.stderr)")
+
+        let process = Process()
+        process.executableURL = ReportctlTerminalTests.reportctl
+        process.arguments = ["--socket", daemon.socketPath, "--timeout", "0.5", "count", "-"]
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        var buffer: [UInt8] = []
+        input.fileHandleForWriting.write(Data("Đảng\n".utf8))
+        #expect(ReportctlTerminalTests.readLine(output.fileHandleForReading.fileDescriptor, buffer: &buffer) == "1")
+        // reportd stops answering: the next line's answer never comes.
+        kill(daemon.process.processIdentifier, SIGSTOP)
+        defer { kill(daemon.process.processIdentifier, SIGCONT) }
+        let started = Date()
+        input.fileHandleForWriting.write(Data("hội nghị\n".utf8))
+        process.waitUntilExit()
+        let waited = Date().timeIntervalSince(started)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 75, "\(stderr)")
+        #expect(stderr.contains("no answer from reportd within 0.5 s"), "\(stderr)")
+        #expect(waited < 10, "gave up after \(waited) s")
+
+        // A single request to the stopped daemon: HELLO gets no answer.
+        let stopped = try Self.reportctl(["--socket", daemon.socketPath, "-t", "0.3", "ping"])
+        #expect(stopped.status == 75, "\(stopped.stderr)")
+        try? input.fileHandleForWriting.close()
+    }
 }
