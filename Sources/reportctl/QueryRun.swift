@@ -1,7 +1,8 @@
 // QueryRun: sends the queries of one `search` or `count` (one query, or one per stdin line
 // with `-`) and prints each answer through SearchPrinter in input order, as it arrives.
-// A query reportd refuses is printed (stderr, and in its place on stdout with --json or -)
-// and makes the exit status 65; the others go on, so each stdin line has one record. Value type; one per command run.
+// A query reportd refuses (65), or one too long to send (64), is printed on stderr and, with
+// --json or -, in its place on stdout; the others go on, so each stdin line has one record.
+// Value type; one per command run.
 import ArgumentParser
 import NIOCore
 import ReportClient
