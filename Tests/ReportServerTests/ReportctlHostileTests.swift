@@ -10,7 +10,7 @@ import Testing
 @Suite("reportctl against hostile input")
 struct ReportctlHostileTests {
     static let hostileTitle = "escq \u{1B}]0;PWNED\u{07} tiêu đề \u{1B}[2J xong"
-    static let hostileText = Array((hostileTitle + "\nescq thân \u{9B}31m bài \u{7F} có\ttab \u{1B}[5m nữa\n").utf8)
+    static let hostileText = Array((hostileTitle + "\nescq thân \u{9B}31m bài \u{7F} có\ttab \u{1B}[5m nữa © \u{85}\n").utf8)
 
     static func reportctl(_ arguments: [String], stdin: String? = nil) throws -> ReportctlTests.Run {
         try ReportctlTests.reportctl(arguments, stdin: stdin.map { Data($0.utf8) })
@@ -63,6 +63,11 @@ struct ReportctlHostileTests {
             let object = try JSONSerialization.jsonObject(with: run.stdout.prefix { $0 != 10 }) as? [String: Any]
             let field = arguments[0] == "get" ? object?["text"] as? String : (object?["hits"] as? [[String: Any]])?.first?["title"] as? String
             #expect(field?.hasPrefix(Self.hostileTitle) == true, "\(String(describing: field))")
+            if arguments[0] == "get" {
+                // Escaped C1 and DEL decode back to the stored text; © (C2 A9) stays as it is.
+                #expect(field.map { Array($0.utf8) } == Self.hostileText)
+                #expect(String(decoding: run.stdout, as: UTF8.self).contains("\\u009b31m bài \\u007f có\\ttab \\u001b[5m nữa © \\u0085\\n"))
+            }
         }
     }
 
