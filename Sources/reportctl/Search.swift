@@ -74,7 +74,10 @@ struct Count: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Count the reports matching a query (as search --count).",
         discussion: """
-            The words after `count` form the query, as for search.
+            The words after `count` form the query, as for search. With -, one output line per \
+            stdin line, in order: the count ({"query": ..., "count": n} with --json), or for a \
+            query that failed 'error: query ...: why' ({"query": ..., "error": ...}), which also \
+            makes the exit status 65 (64 for a query over 65,535 bytes).
 
             Examples:
               reportctl count dang uy
