@@ -162,9 +162,15 @@ public final class ReportConnection {
                 return .failure(error)
             }
         }
-        let n = try result.get()
+        let unanswered = "\(pendingCount) request\(pendingCount == 1 ? "" : "s") unanswered"
+        let n: Int
+        do {
+            n = try result.get()
+        } catch where error.code == .connectionClosed {
+            throw ClientError(.connectionClosed, "\(error.message) (\(unanswered))")
+        }
         if n == 0 {
-            throw ClientError(.connectionClosed, "reportd closed the connection (\(pendingCount) request\(pendingCount == 1 ? "" : "s") unanswered)")
+            throw ClientError(.connectionClosed, "reportd closed the connection (\(unanswered))")
         }
         inbound.moveWriterIndex(forwardBy: n)
     }

@@ -197,6 +197,35 @@ struct ReportctlHostileTests {
         }
     }
 
+    @Test("a connection lost with a request in flight is still an error (exit 76), not a silent retry")
+    func lossInFlightIsAnError() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let process = Process()
+        process.executableURL = ReportctlTerminalTests.reportctl
+        process.arguments = ["--socket", daemon.socketPath, "count", "-"]
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        var buffer: [UInt8] = []
+        input.fileHandleForWriting.write(Data("Đảng\n".utf8))
+        #expect(ReportctlTerminalTests.readLine(output.fileHandleForReading.fileDescriptor, buffer: &buffer) == "1")
+        // Stopped, reportd cannot answer the next line; killed, it closes with that line in flight.
+        kill(daemon.process.processIdentifier, SIGSTOP)
+        input.fileHandleForWriting.write(Data("hội nghị\n".utf8))
+        Thread.sleep(forTimeInterval: 0.3)
+        kill(daemon.process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 76, "\(stderr)")
+        #expect(stderr.contains("(1 request unanswered)"), "\(stderr)")
+        try? input.fileHandleForWriting.close()
+    }
+
     @Test("count messages: 1 report matches, 2 reports match")
     func countWording() throws {
         let (daemon, corpus) = try Self.startDaemon()
