@@ -1,6 +1,7 @@
 // reportctl against hostile input: report texts holding terminal escapes, batches with
 // failing or blank lines, ids with leading blanks, sessions longer than the server's idle
-// timeout, and strings longer than the wire can carry.
+// timeout or cut with a request in flight, strings longer than the wire can carry, a socket
+// path too long for sun_path, and a daemon that stops answering (--timeout).
 import Foundation
 #if canImport(Glibc)
 import Glibc
