@@ -15,6 +15,8 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
         case protocolViolation
         /// The daemon answered with a non-OK status.
         case server(Status)
+        /// No answer (or no room to send) within the connection's timeout.
+        case timedOut
         /// The caller asked for something the protocol cannot carry (e.g. an id over 65,535 bytes).
         case invalidArgument
     }

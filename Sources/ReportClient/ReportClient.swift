@@ -18,8 +18,9 @@ public final class ReportClient {
     /// Connects and performs the HELLO handshake.
     /// - Throws: ``ClientError`` `.cannotConnect`, `.server(.busy)` when every connection slot is
     ///   taken, or `.server(.unsupportedVersion)` on a version mismatch.
-    public init(socketPath: String, clientName: String = ReportClient.clientName) throws(ClientError) {
-        connection = try ReportConnection(path: socketPath)
+    /// - Parameter timeout: seconds to wait for any answer (or to send) before `.timedOut`; nil: forever.
+    public init(socketPath: String, clientName: String = ReportClient.clientName, timeout: Double? = nil) throws(ClientError) {
+        connection = try ReportConnection(path: socketPath, timeout: timeout)
         let reply = try connection.call(.hello(clientVersion: UInt16(FrameHeader.currentVersion), clientName: clientName))
         if case .failure(.busy, let message) = reply {
             // PROTOCOL.md §1.3: no connection slot was free; the server closes after this answer.

@@ -20,10 +20,11 @@ public final class ReportConnection {
     public let path: String
 
     /// Connects to the daemon at `path`.
+    /// - Parameter timeout: seconds a read or write may block before it fails with `.timedOut`.
     /// - Throws: ``ClientError`` `.cannotConnect`.
-    public init(path: String) throws(ClientError) {
+    public init(path: String, timeout: Double? = nil) throws(ClientError) {
         self.path = path
-        self.socket = try UnixSocket(path: path)
+        self.socket = try UnixSocket(path: path, timeout: timeout)
         // Responses are bounded by the server's own limits; the client accepts up to 1 GiB.
         self.parser = FrameParser(maxBodyBytes: 1 << 30)
         self.inbound = allocator.buffer(capacity: 64 * 1024)
@@ -76,6 +77,20 @@ public final class ReportConnection {
         guard pendingCount > 0, let frame = try bufferedFrame() else { return nil }
         return try match(frame)
     }
+
+    /// Whether reportd has closed this connection while nothing was outstanding (its idle
+    /// timeout, PROTOCOL.md §1.2), so a new request needs a new connection. Never blocks.
+    /// False while requests are outstanding or answers are buffered: then a close is an error
+    /// that ``receive()`` reports.
+    public var closedWhileIdle: Bool {
+        pendingCount == 0 && inbound.readableBytes == 0 && outbound.readableBytes == 0 && socket.peerHasClosed()
+    }
+
+    /// Seconds a read or write may block (nil: forever); callers that poll use it too.
+    public var timeout: Double? { socket.timeout }
+
+    /// The error a caller that polls throws when `timeout` passed with no answer.
+    public func timedOutError() -> ClientError { socket.timedOut("no answer from reportd") }
 
     /// The socket, for callers that poll it alongside other descriptors.
     public var fileDescriptor: Int32 { socket.fileDescriptor }
@@ -147,9 +162,15 @@ public final class ReportConnection {
                 return .failure(error)
             }
         }
-        let n = try result.get()
+        let unanswered = "\(pendingCount) request\(pendingCount == 1 ? "" : "s") unanswered"
+        let n: Int
+        do {
+            n = try result.get()
+        } catch where error.code == .connectionClosed {
+            throw ClientError(.connectionClosed, "\(error.message) (\(unanswered))")
+        }
         if n == 0 {
-            throw ClientError(.connectionClosed, "reportd closed the connection (\(pendingCount) request(s) unanswered)")
+            throw ClientError(.connectionClosed, "reportd closed the connection (\(unanswered))")
         }
         inbound.moveWriterIndex(forwardBy: n)
     }

@@ -11,15 +11,32 @@ import ServiceSupport
 /// A blocking Unix-domain stream socket.
 final class UnixSocket {
     private var fd: Int32
+    /// Seconds a read or write may block before it fails with `.timedOut`; nil: forever.
+    let timeout: Double?
 
     /// Connects to `path`.
     /// - Throws: ``ClientError`` `.cannotConnect` naming the path and the OS reason.
-    init(path: String) throws(ClientError) {
+    init(path: String, timeout: Double? = nil) throws(ClientError) {
+        self.timeout = timeout
+        // sun_path holds the path and its NUL; say so in words rather than as an errno.
+        let limit = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+        guard !path.isEmpty else { throw ClientError(.cannotConnect, "cannot connect to reportd: the socket path is empty") }
+        guard path.utf8.count <= limit else {
+            throw ClientError(
+                .cannotConnect,
+                "cannot connect to reportd at \(path): the path is \(path.utf8.count) bytes; a Unix socket path holds at most \(limit) bytes (use a shorter path, e.g. a symlink to its directory)")
+        }
         switch UnixStreamConnector.connect(path: path) {
         case .success(let fd):
             self.fd = fd
+            if let timeout {
+                var value = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+                for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
+                    _ = setsockopt(fd, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size))
+                }
+            }
         case .failure(let error):
-            let reason = error.errno == ENAMETOOLONG ? error.message : error.errno.map { String(cString: strerror($0)) } ?? error.message
+            let reason = error.errno.map { String(cString: strerror($0)) } ?? error.message
             throw ClientError(.cannotConnect, "cannot connect to reportd at \(path): \(reason)")
         }
     }
@@ -38,6 +55,7 @@ final class UnixSocket {
             let n = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
             if n < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw timedOut("could not send to reportd") }
                 throw ClientError(.connectionClosed, "write to reportd failed: \(String(cString: strerror(errno)))")
             }
             offset += n
@@ -50,7 +68,32 @@ final class UnixSocket {
             let n = recv(fd, buffer.baseAddress, buffer.count, 0)
             if n >= 0 { return n }
             if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { throw timedOut("no answer from reportd") }
             throw ClientError(.connectionClosed, "read from reportd failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The error for a read or write that waited `timeout` seconds.
+    func timedOut(_ what: String) -> ClientError {
+        ClientError(.timedOut, "\(what) within \(Self.seconds(timeout ?? 0)) (--timeout)")
+    }
+
+    /// `2 s`, `0.5 s`.
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+
+    /// Whether the peer has closed (end of stream or reset), without blocking or consuming
+    /// anything; false while bytes are waiting or nothing has happened.
+    func peerHasClosed() -> Bool {
+        guard fd >= 0 else { return true }
+        var byte: UInt8 = 0
+        while true {
+            let n = recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+            if n == 0 { return true }
+            if n > 0 { return false }
+            if errno == EINTR { continue }
+            return errno != EAGAIN && errno != EWOULDBLOCK
         }
     }
 

@@ -11,7 +11,7 @@ enum CommandSuggestion {
     }
 
     /// Root options that take a value (the word after them is not the subcommand).
-    private static let valueOptions: Set<String> = ["--socket", "-s", "--color", "--generate-completion-script"]
+    private static let valueOptions: Set<String> = ["--socket", "-s", "--color", "--timeout", "-t", "--generate-completion-script"]
 
     /// The index of the subcommand's name: the first word that is not a root option or
     /// its value; nil when there is none (or only after `--`).

@@ -33,12 +33,26 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "when"))
     var color: ColorChoice?
 
+    @Option(
+        name: [.customShort("t"), .long],
+        help: ArgumentHelp(
+            "Give up when reportd has not answered (or taken a request) within this many seconds: exit 75. Default: wait forever.",
+            valueName: "seconds"))
+    var timeout: Double?
+
+    mutating func validate() throws {
+        if let timeout, !(timeout > 0 && timeout <= 86_400) {
+            throw ValidationError("--timeout takes seconds, more than 0 and at most 86400 (e.g. 0.5 or 30)")
+        }
+    }
+
     /// These options given after the subcommand's name, over those given before it.
     func merged(over parent: ConnectionOptions) -> ConnectionOptions {
         var merged = self
         merged.socket = socket ?? parent.socket
         merged.json = json || parent.json
         merged.color = color ?? parent.color
+        merged.timeout = timeout ?? parent.timeout
         return merged
     }
 
@@ -67,7 +81,7 @@ struct ConnectionOptions: ParsableArguments {
     /// Connects and handshakes, turning failures into a message and an exit status.
     func connect() throws -> ReportClient {
         do {
-            return try ReportClient(socketPath: socketPath)
+            return try ReportClient(socketPath: socketPath, timeout: timeout)
         } catch {
             throw ExitStatus.fail(error)
         }

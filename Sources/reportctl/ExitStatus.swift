@@ -13,6 +13,7 @@ enum ExitStatus {
     static let notFound: Int32 = 1
     static let badRequest: Int32 = 65
     static let cannotConnect: Int32 = 69
+    static let timedOut: Int32 = 75
     static let serverError: Int32 = 70
     static let protocolError: Int32 = 76
 
@@ -28,6 +29,7 @@ enum ExitStatus {
         case .cannotConnect: return cannotConnect
         case .connectionClosed, .protocolViolation: return protocolError
         case .invalidArgument: return ExitCode.validationFailure.rawValue
+        case .timedOut: return timedOut
         case .server(let status):
             switch status {
             case .notFound: return notFound

@@ -7,16 +7,26 @@ import NIOCore
 import ReportClient
 import ReportProtocol
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print reports by id.",
         discussion: """
-            With one id the report's exact bytes go to stdout. With several ids (or -), \
-            each report is preceded by a line '==> ID <=='. With --json, one object per id: \
-            {"id": ..., "found": true, "text": ...} or {"id": ..., "found": false}.
+            With one id the report's exact bytes go to stdout when it is a file or a pipe; on a \
+            terminal, control characters other than tab and newline (escape sequences, DEL, \
+            U+0080-U+009F) are shown as \\xHH so a report cannot drive the terminal. With several ids (or -), \
+            each report is preceded by a line '==> ID <==', and a missing id gets the line \
+            '==> ID <== (not found)'. With --json, one object per id: {"id": ..., "found": true, \
+            "text": ...} or {"id": ..., "found": false}. Every id asked for gets one record in \
+            its place, in order; one the server refused gets {"id": ..., "error": ...} \
+            (text: '==> ID <== (error: ...)') and makes the exit status that of the error.
             A missing id is reported on stderr and makes the exit status 1. With -, each answer \
             is printed as soon as it arrives, while stdin is still open (ids from a coprocess, \
-            tail -f or a terminal); a batch from a file is sent as full, pipelined MGETs.
+            tail -f or a terminal; when reportd closed the connection for idleness, the next id \
+            goes out on a new one); a batch from a file is sent as full, pipelined MGETs.
 
             Examples (ids of ../shared/corpus/vn-news-dev):
               reportctl get 21454551 > report.txt
@@ -29,7 +39,9 @@ struct Get: ParsableCommand {
     @OptionGroup(title: "Shared options") var shared: ConnectionOptions
     private var connection: ConnectionOptions { shared.merged(over: root.connection) }
 
-    @Argument(help: ArgumentHelp("Report ids, or - to read ids from stdin, one per line.", valueName: "id"))
+    @Argument(help: ArgumentHelp(
+            "Report ids, or - to read ids from stdin, one per line (only the \\n or \\r\\n ending a line is stripped: blanks are part of an id).",
+            valueName: "id"))
     var ids: [String]
 
     @Option(help: ArgumentHelp("Ids per MGET request (capped by the server's limit).", valueName: "n"))
@@ -47,15 +59,23 @@ struct Get: ParsableCommand {
     }
 
     func run() throws {
+        if ids != ["-"] {
+            do { try WireLimit.check("id", ids) } catch { throw ExitStatus.fail(error) }
+        }
         let client = try connection.connect()
         let fromStdin = ids == ["-"]
-        var printer = ReportPrinter(json: connection.json, headers: fromStdin || ids.count > 1)
+        var printer = ReportPrinter(json: connection.json, headers: fromStdin || ids.count > 1, terminal: isatty(1) == 1)
         let size = min(batch, client.maxBatchItems)
         do {
             if fromStdin {
                 // Streaming: each answer is printed as soon as it and those before it arrived.
-                try StreamingBatch(connection: client.connection, groupSize: size, window: window).run(
-                    request: { .mget(ids: $0, raw: false) },
+                let (path, timeout) = (connection.socketPath, connection.timeout)
+                try StreamingBatch(
+                    connection: client.connection, groupSize: size, window: window,
+                    reconnect: { () throws(ClientError) in try ReportClient(socketPath: path, timeout: timeout).connection }
+                ).run(
+                    // An id the wire cannot carry goes as the empty id, which holds its place.
+                    request: { .mget(ids: $0.map { WireLimit.refusal("id", $0) == nil ? $0 : "" }, raw: false) },
                     answer: { (sent: [String], response: Response) throws(ClientError) in
                         try Self.print(sent, response, to: &printer)
                     },
@@ -72,13 +92,19 @@ struct Get: ParsableCommand {
             throw ExitStatus.fail(error)
         }
         printer.finish()
+        if printer.failed != 0 { throw ExitCode(printer.failed) }
         if printer.missing > 0 {
             throw ExitCode(ExitStatus.notFound)
         }
     }
 
-    /// Prints the answer to one MGET of `sent`.
+    /// Prints the answer to one MGET of `sent`; a refused MGET gives each of its ids an error record.
     private static func print(_ sent: [String], _ response: Response, to printer: inout ReportPrinter) throws(ClientError) {
+        if case .failure(let status, let message) = response {
+            for id in sent { printer.printError(id: id, status: status, message: "MGET failed: \(status): \(message)") }
+            printer.failed = ExitStatus.code(for: ClientError(.server(status), message))
+            return
+        }
         guard case .reports(let items) = try ReportClient.expectOK(response, "MGET") else {
             throw ClientError(.protocolViolation, "reportd answered MGET with something else")
         }
@@ -86,17 +112,12 @@ struct Get: ParsableCommand {
             throw ClientError(.protocolViolation, "reportd answered \(items.count) items for \(sent.count) ids")
         }
         for (id, item) in zip(sent, items) {
-            printer.print(id: id, item: item)
+            if let reason = WireLimit.refusal("id", id) {
+                printer.printError(id: id, status: nil, message: reason)
+                printer.failed = ExitStatus.code(for: ClientError(.invalidArgument, reason))
+            } else {
+                printer.print(id: id, item: item)
+            }
         }
-    }
-}
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and carriage returns.
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
-        let end = lastIndex(where: { !isSpace($0) })!
-        return String(self[start...end])
     }
 }

@@ -56,31 +56,58 @@ struct JSONLine {
     /// Appends `value` as a JSON string literal.
     static func appendQuoted<C: Collection>(_ value: C, to out: inout [UInt8]) where C.Element == UInt8 {
         out.append(UInt8(ascii: "\""))
-        // Validate while copying: valid UTF-8 passes through, anything else is decoded with
-        // replacement so the output is always valid JSON.
-        if String(validating: Array(value), as: UTF8.self) == nil {
-            let repaired = String(decoding: Array(value), as: UTF8.self)
-            appendEscaped(repaired.utf8, to: &out)
-        } else {
-            appendEscaped(value, to: &out)
-        }
+        // Valid UTF-8 passes through; anything else is decoded with replacement so the output
+        // is always valid JSON. One contiguous view of the bytes serves both steps.
+        let copied = value.withContiguousStorageIfAvailable { appendChecked($0, to: &out) }
+        if copied == nil { Array(value).withUnsafeBufferPointer { appendChecked($0, to: &out) } }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendChecked(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if String(validating: bytes, as: UTF8.self) == nil {
+            var repaired = String(decoding: bytes, as: UTF8.self)
+            repaired.withUTF8 { appendEscaped($0, to: &out) }
+        } else {
+            appendEscaped(bytes, to: &out)
+        }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private static func appendEscaped<C: Collection>(_ value: C, to out: inout [UInt8]) where C.Element == UInt8 {
-        for byte in value {
+    /// Escapes what JSON requires, and also DEL and the C1 controls (U+0080-U+009F, UTF-8
+    /// C2 80-C2 9F), which JSON allows raw, so JSON shown on a terminal cannot drive it. Runs
+    /// of plain bytes are copied whole.
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var start = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xC2 {
+                index += 1
+                continue
+            }
+            if byte == 0xC2 && !(index + 1 < count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9F) {
+                index += 1
+                continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
             case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
             case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0..<0x20:
+            case 0xC2:
+                index += 1
+                let code = bytes[index]
+                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(code >> 4)], hex[Int(code & 15)]])
+            default:  // other C0 controls and DEL
                 out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: out.append(byte)
             }
+            index += 1
+            start = index
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<count]))
     }
 }

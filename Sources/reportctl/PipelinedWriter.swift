@@ -35,6 +35,10 @@ final class PipelinedWriter {
 
     /// Queues one PUT, first reading answers while `window` are unanswered.
     func put(id: String, text: [UInt8], origin: String) {
+        if let reason = WireLimit.refusal("id", id) {
+            failLocally(id: id, path: origin, reason: reason)
+            return
+        }
         var body = ByteBuffer()
         body.writeBytes(text)
         client.connection.send(.put(id: id, text: body))
@@ -42,7 +46,7 @@ final class PipelinedWriter {
         while pending.count - pendingHead >= window { receiveOne() }
         if progress, Date().timeIntervalSince(lastProgress) >= 1 {
             lastProgress = Date()
-            StandardError.print("import: \(stored) reports stored (\(storedBytes / 1_000_000) MB), \(failed) failed, \(pending.count - pendingHead) in flight")
+            StandardError.print("import: \(Plural.of(stored, "report")) stored (\(storedBytes / 1_000_000) MB), \(failed) failed, \(pending.count - pendingHead) in flight")
         }
     }
 
@@ -70,7 +74,7 @@ final class PipelinedWriter {
                 out.write("stored \(pending[0].id)\n")
             } else {
                 let rate = seconds > 0 ? Int(Double(stored) / seconds) : stored
-                out.write("stored \(stored) reports (\(storedBytes) bytes) in \(String(format: "%.2f", seconds)) s (\(rate)/s), \(failed) failed\n")
+                out.write("stored \(Plural.of(stored, "report")) (\(Plural.of(storedBytes, "byte"))) in \(String(format: "%.2f", seconds)) s (\(rate)/s), \(failed) failed\n")
             }
         }
         out.flush()
@@ -86,7 +90,7 @@ final class PipelinedWriter {
         } catch {
             // The connection is gone: nothing further can be acknowledged.
             out.flush()
-            StandardError.print("reportctl: \(error.message); \(stored) reports were stored and acknowledged before this")
+            StandardError.print("reportctl: \(error.message); \(Plural.of(stored, "report")) \(stored == 1 ? "was" : "were") stored and acknowledged before this")
             Foundation.exit(ExitStatus.code(for: error))
         }
         var line = JSONLine()

@@ -11,7 +11,7 @@ enum QueryArguments {
 
     /// Options of search/count that take a value (the next word is the value, not a query word).
     /// Add a new value option here as well as in Search/Count.
-    static let valueOptions: Set<String> = ["-n", "-l", "--limit", "--offset", "--window", "-s", "--socket", "--color"]
+    static let valueOptions: Set<String> = ["-n", "-l", "--limit", "--offset", "--window", "-s", "--socket", "--color", "-t", "--timeout"]
 
     /// Short options of search/count that take no value.
     static let shortFlags: Set<String> = ["-c", "-j", "-h"]

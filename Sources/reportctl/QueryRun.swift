@@ -1,8 +1,10 @@
 // QueryRun: sends the queries of one `search` or `count` (one query, or one per stdin line
 // with `-`) and prints each answer through SearchPrinter in input order, as it arrives.
-// A query reportd refuses is printed (stderr, and a JSON line with --json) and makes the
-// exit status 65; the others go on. Value type; one per command run.
+// A query reportd refuses (65), or one too long to send (64), is printed on stderr and, with
+// --json or -, in its place on stdout; the others go on, so each stdin line has one record.
+// Value type; one per command run.
 import ArgumentParser
+import NIOCore
 import ReportClient
 import ReportProtocol
 
@@ -25,17 +27,23 @@ struct QueryRun {
     }
 
     func execute() throws {
+        if query != "-" {
+            do { try WireLimit.check("query", [query]) } catch { throw ExitStatus.fail(error) }
+        }
         let client = try options.connect()
         if case .search(let limit, _, _, _) = mode, limit > client.maxBatchItems {
             StandardError.print(
                 "reportctl: note: --limit \(limit) is more than reportd's page size \(client.maxBatchItems); at most \(client.maxBatchItems) hits per query are shown (page with --offset)")
         }
         var printer = SearchPrinter(
-            json: options.json, color: options.usesColor, width: options.json ? nil : TerminalWidth.ofStandardOutput)
+            json: options.json, color: options.usesColor, width: options.json ? nil : TerminalWidth.ofStandardOutput,
+            batch: query == "-")
         var failed: Int32 = 0
         let mode = self.mode
         let fold = self.fold
         func request(_ text: String) -> Request {
+            // A line the wire cannot carry is answered here; a PING holds its place in order.
+            if WireLimit.refusal("query", text) != nil { return .ping(ByteBuffer()) }
             switch mode {
             case .count: return .count(query: text, fold: fold)
             case .search(let limit, let offset, let idsOnly, let allWords):
@@ -45,6 +53,11 @@ struct QueryRun {
             }
         }
         func answer(_ text: String, _ response: Response) throws(ClientError) {
+            if let reason = WireLimit.refusal("query", text) {
+                printer.printError(query: text, status: nil, message: reason)
+                failed = ExitStatus.code(for: ClientError(.invalidArgument, reason))
+                return
+            }
             switch response {
             case .search(let result):
                 if case .search(_, _, let idsOnly, _) = mode {
@@ -61,7 +74,11 @@ struct QueryRun {
         }
         do {
             if query == "-" {
-                try StreamingBatch(connection: client.connection, groupSize: 1, window: window).run(
+                let (path, timeout) = (options.socketPath, options.timeout)
+                try StreamingBatch(
+                    connection: client.connection, groupSize: 1, window: window,
+                    reconnect: { () throws(ClientError) in try ReportClient(socketPath: path, timeout: timeout).connection }
+                ).run(
                     request: { request($0[0]) },
                     answer: { (texts: [String], response: Response) throws(ClientError) in try answer(texts[0], response) },
                     idle: { printer.finish() })

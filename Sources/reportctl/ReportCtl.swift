@@ -42,11 +42,12 @@ struct ReportCtl: ParsableCommand {
             Exit status:
               0   success
               1   at least one requested report was not found
-              64  usage error (bad arguments)
+              64  usage error (bad arguments, or a query or id over the wire's 65,535 bytes)
               65  the server rejected the request as malformed (e.g. a bad query)
               69  cannot connect to reportd (not running, wrong socket, no permission, or busy:
                   every connection slot taken; try again later)
               70  server error (internal error, damaged data, permission denied)
+              75  no answer within --timeout (reportd stopped or overloaded; try again)
               76  protocol error (the peer is not a compatible reportd)
             """,
         version: ProductVersion.current,

@@ -1,5 +1,8 @@
 // ReportPrinter: writes fetched reports for people (raw bytes, with '==> ID <=='
-// headers for several) or for scripts (JSON Lines), and reports missing ids on stderr.
+// headers for several) or for scripts (JSON Lines), one record per id asked for (missing
+// and failed ids too), and reports missing and failed ids on stderr.
+// On a terminal the text's control characters but tab and newline are shown as `\xHH`
+// (TerminalText); to a file or pipe the bytes are exactly the stored ones.
 import NIOCore
 import ReportProtocol
 
@@ -7,12 +10,17 @@ import ReportProtocol
 struct ReportPrinter {
     let json: Bool
     let headers: Bool
+    /// stdout is a terminal: show control characters as escapes rather than send them.
+    let terminal: Bool
     private(set) var missing = 0
+    /// Exit status of the last failed request (0: none failed).
+    var failed: Int32 = 0
     private var out = OutputBuffer()
 
-    init(json: Bool, headers: Bool) {
+    init(json: Bool, headers: Bool, terminal: Bool) {
         self.json = json
         self.headers = headers
+        self.terminal = terminal
     }
 
     /// Prints one answered id.
@@ -27,8 +35,12 @@ struct ReportPrinter {
                 line.string("text", utf8: bytes)
                 out.write(line.finished())
             } else {
-                if headers { out.write("==> \(id) <==\n") }
-                out.write(bytes)
+                if headers { out.write("==> \(shown(id)) <==\n") }
+                if terminal {
+                    out.write(TerminalText.inert(utf8: bytes, newlines: .keep))
+                } else {
+                    out.write(bytes)
+                }
                 if headers, bytes.last != UInt8(ascii: "\n") { out.write("\n") }
             }
         case .missing, .deflate:
@@ -39,11 +51,31 @@ struct ReportPrinter {
                 line.string("id", id)
                 line.bool("found", false)
                 out.write(line.finished())
+            } else if headers {
+                out.write("==> \(shown(id)) <== (not found)\n")
             }
             out.flush()
-            StandardError.print("reportctl: report \(id) not found")
+            StandardError.print("reportctl: report '\(TerminalText.excerpt(id))' not found")
         }
     }
+
+    /// Prints an id whose request failed: a record in its place on stdout (with --json or
+    /// headers) and the message on stderr.
+    mutating func printError(id: String, status: Status?, message: String) {
+        if json {
+            var line = JSONLine()
+            line.string("id", id)
+            line.string("error", message)
+            if let status { line.string("status", "\(status)") }
+            out.write(line.finished())
+        } else if headers {
+            out.write("==> \(shown(id)) <== (error: \(TerminalText.inert(message)))\n")
+        }
+        out.flush()
+        StandardError.print("reportctl: report '\(TerminalText.excerpt(id))': \(TerminalText.inert(message))")
+    }
+
+    private func shown(_ id: String) -> String { terminal ? TerminalText.inert(id) : id }
 
     /// Flushes stdout.
     mutating func finish() {

@@ -28,9 +28,14 @@ struct Search: ParsableCommand {
               reportctl search bitcoin --ids-only --limit 1000 --json   # ids and scores only
               printf 'Hà Nội\\n"kinh tế" 2020\\n' | reportctl search - --json
 
-            With -, each answer is printed as soon as it arrives, while stdin is still open. \
+            With -, each answer is printed as soon as it arrives, while stdin is still open (after \
+            a pause past reportd's idle timeout, on a new connection), and every line gets one \
+            record in its place: a failed query prints 'error: query ...' ({"query": ..., \
+            "error": ...} with --json). \
             Matches and titles are shown in bold on a terminal (see --color) and matches between \
-            [ and ] otherwise; snippets are wrapped to the terminal's width. Exit status 65 when \
+            [ and ] otherwise; snippets are wrapped to the terminal's width. Control characters in \
+            titles and snippets (escape sequences, DEL, U+0080-U+009F) are shown as \\xHH (--json: \
+            \\u00HH), so a report cannot drive the terminal. Exit status 65 when \
             a query is malformed (the message says why).
             """
     )
@@ -69,7 +74,10 @@ struct Count: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Count the reports matching a query (as search --count).",
         discussion: """
-            The words after `count` form the query, as for search.
+            The words after `count` form the query, as for search. With -, one output line per \
+            stdin line, in order: the count ({"query": ..., "count": n} with --json), or for a \
+            query that failed 'error: query ...: why' ({"query": ..., "error": ...}), which also \
+            makes the exit status 65 (64 for a query over 65,535 bytes).
 
             Examples:
               reportctl count dang uy

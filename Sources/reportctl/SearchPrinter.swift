@@ -1,6 +1,8 @@
 // SearchPrinter: renders search answers for people (ranked list with highlighted
 // snippets and titles, snippets wrapped at word boundaries to the terminal's width) or
-// scripts (one JSON line per query), and query errors on stderr. Not thread-safe.
+// scripts (one JSON line per query), and query errors on stderr. Text output shows the
+// control characters of titles, snippets, ids and queries as `\xHH` (TerminalText), so a
+// report cannot drive the terminal. Not thread-safe.
 import Foundation
 import ReportProtocol
 
@@ -11,15 +13,19 @@ struct SearchPrinter {
     let color: Bool
     /// Columns to wrap snippets to (nil: one line per snippet).
     let width: Int?
+    /// Queries come from stdin (`-`): a failed one also gets a record on stdout in text mode,
+    /// so every input line has one record in its place.
+    let batch: Bool
     private var out = OutputBuffer()
 
     private static let bold = Array("\u{1B}[1m".utf8)
     private static let plain = Array("\u{1B}[0m".utf8)
 
-    init(json: Bool, color: Bool, width: Int?) {
+    init(json: Bool, color: Bool, width: Int?, batch: Bool = false) {
         self.json = json
         self.color = color
         self.width = width
+        self.batch = batch
     }
 
     mutating func printHits(query: String, result: SearchResponse, idsOnly: Bool = false) {
@@ -61,27 +67,30 @@ struct SearchPrinter {
             out.write(line.finished())
             return
         }
-        out.write("\(result.totalHits) report\(result.totalHits == 1 ? "" : "s") match \(query)\n")
+        out.write("\(Plural.of(result.totalHits, "report")) \(result.totalHits == 1 ? "matches" : "match") \(TerminalText.inert(query))\n")
         if let details = result.details, !details.suggestions.isEmpty {
             var byWord: [(String, [String])] = []
             for s in details.suggestions {
                 if let i = byWord.firstIndex(where: { $0.0 == s.word }) { byWord[i].1.append(s.suggestion) } else { byWord.append((s.word, [s.suggestion])) }
             }
             for (word, proposals) in byWord {
-                out.write("did you mean \(proposals.joined(separator: " or ")) for '\(word)'? (the hits are for the query as typed)\n")
+                out.write(
+                    TerminalText.inert("did you mean \(proposals.joined(separator: " or ")) for '\(word)'? (the hits are for the query as typed)")
+                        + "\n")
             }
         }
         if idsOnly {
-            for hit in result.hits { out.write("\(hit.id)  \(Self.shownScore(hit.score))\n") }
+            for hit in result.hits { out.write("\(TerminalText.inert(hit.id))  \(Self.shownScore(hit.score))\n") }
             return
         }
         for (n, hit) in result.hits.enumerated() {
-            let title = color ? boldWords(of: hit.title, query: query, matchedIn: hit.snippet, hit.matches) : hit.title
+            let shownTitle = TerminalText.inert(hit.title)
+            let title = color ? boldWords(of: shownTitle, query: query, matchedIn: hit.snippet, hit.matches) : shownTitle
             var coverage = ""
             if let details = result.details, n < details.matchedWords.count, details.matchedWords[n] < details.queryWords {
                 coverage = "  (\(details.matchedWords[n]) of \(details.queryWords) words)"
             }
-            out.write("\n\(hit.id)  \(Self.shownScore(hit.score))\(coverage)  \(title)\n")
+            out.write("\n\(TerminalText.inert(hit.id))  \(Self.shownScore(hit.score))\(coverage)  \(title)\n")
             out.write(Self.wrap(marked(hit.snippet, hit.matches), indent: 4, width: width))
         }
     }
@@ -105,17 +114,24 @@ struct SearchPrinter {
         }
     }
 
-    mutating func printError(query: String, status: Status, message: String) {
+    /// Prints a failed query on stderr and, with --json or in a batch, a record in its place on
+    /// stdout: `{"query": ..., "error": ..., "status": ...}` (no status when never sent), or the line `error: query '...': ...`.
+    /// `status` is nil when reportctl refused the query before sending it.
+    mutating func printError(query: String, status: Status?, message: String) {
+        let shown = "query '\(TerminalText.excerpt(query))': \(TerminalText.inert(message))"
         if json {
             var line = JSONLine()
             line.string("query", query)
             line.string("error", message)
-            line.string("status", "\(status)")
+            if let status { line.string("status", "\(status)") }
             out.write(line.finished())
+        } else if batch {
+            out.write("error: \(shown)\n")
         }
         out.flush()
-        StandardError.print("reportctl: query '\(query)': \(message)")
+        StandardError.print("reportctl: \(shown)")
     }
+
 
     mutating func finish() {
         out.flush()
@@ -131,11 +147,12 @@ struct SearchPrinter {
             let start = Int(match.lowerBound)
             let end = min(bytes.count, Int(match.upperBound))
             guard start >= cursor, start <= end else { continue }
-            result += bytes[cursor..<start] + open + bytes[start..<end] + close
+            result += TerminalText.inert(utf8: bytes[cursor..<start], newlines: .space) + open
+            result += TerminalText.inert(utf8: bytes[start..<end], newlines: .space) + close
             cursor = end
         }
-        result += bytes[cursor...]
-        return String(decoding: result, as: UTF8.self).replacingNewlines()
+        result += TerminalText.inert(utf8: bytes[cursor...], newlines: .space)
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// The title with its matching words in bold. The server marks matches in the snippet only,
@@ -245,12 +262,5 @@ struct SearchPrinter {
             }
         }
         return count
-    }
-}
-
-extension String {
-    /// The string with line breaks shown as spaces, for one-line snippets.
-    func replacingNewlines() -> String {
-        String(map { $0 == "\n" || $0 == "\r\n" ? " " : $0 })
     }
 }

@@ -58,6 +58,7 @@ struct Shell: ParsableCommand {
         if let socket = connection.socket { prefix += ["--socket", socket] }
         if connection.json { prefix.append("--json") }
         if let color = connection.color { prefix += ["--color", color.rawValue] }
+        if let timeout = connection.timeout { prefix += ["--timeout", "\(timeout)"] }
         while let raw = readline("reportctl> ") {
             let line = String(cString: raw)
             free(raw)

@@ -9,6 +9,10 @@
 // stdin is a file or a fast pipe the loop never sleeps on it: groups are full, the window is
 // full, and output leaves in large writes, so a batch costs what it cost before streaming.
 //
+// A batch may sit idle longer than reportd's idle timeout (PROTOCOL.md §1.2): when the
+// server has closed the connection while nothing was in flight, the next request goes out on
+// a new connection (`reconnect`). A connection lost with requests in flight is an error.
+//
 // Invariant: `inFlight` holds the groups sent and not yet answered, oldest first; answers
 // arrive in that order (PROTOCOL.md §1). Not thread-safe: one per command run.
 import ReportClient
@@ -20,7 +24,8 @@ import Glibc
 
 /// Pipelined requests built from stdin lines, answered in input order as they arrive.
 final class StreamingBatch {
-    private let connection: ReportConnection
+    private var connection: ReportConnection
+    private let reconnect: () throws(ClientError) -> ReportConnection
     private let window: Int
     private let groupSize: Int
     private let input: Int32
@@ -33,14 +38,22 @@ final class StreamingBatch {
     /// Bytes read after the last newline.
     private var partial: [UInt8] = []
     private var endOfInput = false
+    /// When the oldest unanswered request started waiting (CLOCK_MONOTONIC ns): its send, or
+    /// the answer before it. `connection.timeout` counts from here.
+    private var waitingSince: UInt64 = 0
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
     /// - Parameters:
     ///   - groupSize: lines per request (at least 1).
     ///   - window: requests in flight at once (at least 1).
     ///   - input: the descriptor lines are read from (stdin).
-    init(connection: ReportConnection, groupSize: Int, window: Int, input: Int32 = 0) {
+    ///   - reconnect: opens a new connection (with its HELLO) when the server closed an idle one.
+    init(
+        connection: ReportConnection, groupSize: Int, window: Int, input: Int32 = 0,
+        reconnect: @escaping () throws(ClientError) -> ReportConnection
+    ) {
         self.connection = connection
+        self.reconnect = reconnect
         self.groupSize = max(1, groupSize)
         self.window = max(1, window)
         self.input = input
@@ -57,10 +70,10 @@ final class StreamingBatch {
         idle: () -> Void
     ) throws(ClientError) {
         while true {
-            sendFullGroups(request)
+            try sendFullGroups(request)
             while let (_, response) = try connection.receiveBuffered() {
                 try answer(takeOldest(), response)
-                sendFullGroups(request)
+                try sendFullGroups(request)
             }
             if endOfInput && pendingLines == 0 && pendingGroups == 0 { break }
             try connection.flush()
@@ -69,11 +82,15 @@ final class StreamingBatch {
                 // Nothing more is ready: send what has been typed so far rather than wait for
                 // a full group, and show what has been answered before sleeping.
                 if pendingLines > 0 && pendingGroups < window {
-                    send(count: pendingLines, request)
+                    try send(count: pendingLines, request)
                     continue
                 }
                 idle()
-                ready = wait(timeout: -1)
+                let sleep = answerWaitLeft()
+                ready = wait(timeout: sleep)
+                if !ready.socket && !ready.input && sleep >= 0 && answerWaitLeft() == 0 {
+                    throw connection.timedOutError()
+                }
             }
             if ready.socket {
                 let response = try connection.receive().response
@@ -84,23 +101,41 @@ final class StreamingBatch {
         idle()
     }
 
+    /// Milliseconds the oldest request may still wait for its answer (-1: no limit).
+    private func answerWaitLeft() -> Int32 {
+        guard pendingGroups > 0, let limit = connection.timeout else { return -1 }
+        let elapsed = Double(Self.now() &- waitingSince) / 1e6
+        return Int32(max(0, (limit * 1000 - elapsed).rounded(.up)))
+    }
+
+    private static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
     private var pendingLines: Int { lines.count - lineHead }
     private var pendingGroups: Int { inFlight.count - flightHead }
 
     /// Sends full groups (and, once stdin has ended, the rest) while the window has room.
-    private func sendFullGroups(_ request: ([String]) -> Request) {
+    private func sendFullGroups(_ request: ([String]) -> Request) throws(ClientError) {
         while pendingGroups < window, pendingLines >= groupSize || (endOfInput && pendingLines > 0) {
-            send(count: min(groupSize, pendingLines), request)
+            try send(count: min(groupSize, pendingLines), request)
         }
     }
 
-    private func send(count: Int, _ request: ([String]) -> Request) {
+    private func send(count: Int, _ request: ([String]) -> Request) throws(ClientError) {
+        if pendingGroups == 0 && connection.closedWhileIdle {
+            connection.close()
+            connection = try reconnect()
+        }
         let group = Array(lines[lineHead..<lineHead + count])
         lineHead += count
         if lineHead == lines.count {
             lines.removeAll(keepingCapacity: true)
             lineHead = 0
         }
+        if pendingGroups == 0 { waitingSince = Self.now() }
         connection.send(request(group))
         inFlight.append(group)
     }
@@ -108,6 +143,7 @@ final class StreamingBatch {
     private func takeOldest() -> [String] {
         let group = inFlight[flightHead]
         flightHead += 1
+        waitingSince = Self.now()
         if flightHead == inFlight.count {
             inFlight.removeAll(keepingCapacity: true)
             flightHead = 0
@@ -139,7 +175,8 @@ final class StreamingBatch {
         return (socketReady, inputReady)
     }
 
-    /// Reads what stdin has and splits it into trimmed, non-blank lines.
+    /// Reads what stdin has and splits it into lines (blank ones too: each line is one record
+    /// of the output).
     private func readInput() {
         let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
         if n < 0 && errno == EINTR { return }
@@ -164,8 +201,10 @@ final class StreamingBatch {
         partial += buffer[start..<n]
     }
 
-    private func appendLine<C: Collection<UInt8>>(_ bytes: C) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
-        if !line.isEmpty { lines.append(line) }
+    /// Keeps a line's bytes but its terminator: the \r of a \r\n goes, nothing else (" sp"
+    /// is a valid id, PROTOCOL.md §5.3).
+    private func appendLine<C: BidirectionalCollection<UInt8>>(_ bytes: C) {
+        let line = bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes[...]
+        lines.append(String(decoding: line, as: UTF8.self))
     }
 }

@@ -75,6 +75,7 @@ struct Del: ParsableCommand {
     }
 
     func run() throws {
+        do { try WireLimit.check("id", ids) } catch { throw ExitStatus.fail(error) }
         let client = try connection.connect()
         var out = OutputBuffer()
         var missing = 0

@@ -85,7 +85,7 @@ struct ReportctlTerminalTests {
         terminal.type("count dang uy\n")
         #expect(terminal.read(until: "reportctl> ").contains("1\r\n"))
         terminal.type("search \"tổng kết\" -n 1\n")
-        #expect(terminal.read(until: "reportctl> ").contains("1 report match \"tổng kết\""), "Vietnamese typed at the prompt")
+        #expect(terminal.read(until: "reportctl> ").contains("1 report matches \"tổng kết\""), "Vietnamese typed at the prompt")
         terminal.type("\u{1B}[A\u{1B}[A\n")  // up twice: count dang uy again
         let recalled = terminal.read(until: "reportctl> ")
         #expect(recalled.contains("count dang uy") && recalled.contains("\n1\r\n"), "\(recalled)")

@@ -196,12 +196,13 @@ struct ReportctlTests {
         let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
         var ids: [String] = []
         for n in 0..<750 { ids.append(["1001", "1002", "1004", "a.b", "missing"][n % 5]) }
-        let stdin = Data((ids.joined(separator: "\n") + "\n\n  1005  \n").utf8)
+        // A blank line is an id too (the empty one, never found): each line gets one record.
+        let stdin = Data((ids.joined(separator: "\n") + "\n\n1005\r\n").utf8)
         let run = try Self.reportctl(["get", "-", "--json", "--batch", "37"], stdin: stdin, environment: ["REPORTD_SOCKET": daemon.socketPath])
         #expect(run.status == 1)
         let lines = run.stdout.split(separator: UInt8(ascii: "\n"))
-        #expect(lines.count == ids.count + 1)
-        for (line, id) in zip(lines, ids + ["1005"]) {
+        #expect(lines.count == ids.count + 2)
+        for (line, id) in zip(lines, ids + ["", "1005"]) {
             let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
             #expect(object?["id"] as? String == id)
             if let expected = Fixtures.reports[id] {
