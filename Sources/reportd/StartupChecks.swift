@@ -73,7 +73,15 @@ enum StartupChecks {
 
     /// Why reportd could not serve `path`: its directory is missing or read-only, or a live
     /// process accepts connections on it.
+    /// Bytes a Unix-domain socket path may hold (sun_path, less its terminating NUL).
+    static let maxSocketPathBytes = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+
     private static func socketProblems(_ path: String) -> [StartupProblem] {
+        if path.utf8.count > maxSocketPathBytes {
+            return [StartupProblem(
+                description: "socket \(path): the path is \(path.utf8.count) bytes; a Unix socket path holds at most \(maxSocketPathBytes) (choose a shorter --socket)",
+                exitCode: DaemonDefaults.exitConfiguration)]
+        }
         let directory = parent(of: path)
         guard isDirectory(directory) else {
             return [StartupProblem(
