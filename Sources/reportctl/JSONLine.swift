@@ -58,7 +58,7 @@ struct JSONLine {
         out.append(UInt8(ascii: "\""))
         // Valid UTF-8 passes through; anything else is decoded with replacement so the output
         // is always valid JSON. One contiguous view of the bytes serves both steps.
-        let copied = value.withContiguousStorageIfAvailable { appendChecked($0, to: &out) }
+        let copied: Void? = value.withContiguousStorageIfAvailable { appendChecked($0, to: &out) }
         if copied == nil { Array(value).withUnsafeBufferPointer { appendChecked($0, to: &out) } }
         out.append(UInt8(ascii: "\""))
     }
