@@ -257,17 +257,8 @@ struct ConnectionContractTests {
             ["--max-connections", "5", "--reserved-connections", "2", "--socket-mode", "0666"])
         defer { try? FileManager.default.removeItem(at: corpus) }
         chmod(daemon.directory.path, 0o755)
-        let reportctl = DaemonProcess.binDirectory.appendingPathComponent("reportctl").path
         func asNobody(_ arguments: [String], stdin: Pipe? = nil) throws -> (Process, Pipe) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", reportctl, "--socket", daemon.socketPath] + arguments
-            let err = Pipe()
-            process.standardError = err
-            process.standardOutput = FileHandle.nullDevice
-            if let stdin { process.standardInput = stdin }
-            try process.run()
-            return (process, err)
+            try daemon.reportctlAsNobody(arguments, stdin: stdin)
         }
         // One root connection watches throughout (new probes would take slots themselves).
         let watcher = try ReportClient(socketPath: daemon.socketPath)

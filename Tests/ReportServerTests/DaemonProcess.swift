@@ -22,6 +22,29 @@ final class DaemonProcess: @unchecked Sendable {
         return executable.deletingLastPathComponent()
     }
 
+    /// Starts reportctl with `arguments` on this daemon's socket as uid/gid 65534 (nobody, through
+    /// setpriv), stdout discarded; the caller reads the returned stderr pipe. Needs root.
+    func reportctlAsNobody(_ arguments: [String], stdin: Pipe? = nil) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups",
+                             Self.binDirectory.appendingPathComponent("reportctl").path, "--socket", socketPath] + arguments
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        if let stdin { process.standardInput = stdin }
+        try process.run()
+        return (process, err)
+    }
+
+    /// Runs reportctl as nobody to the end (see `reportctlAsNobody`): its exit status and stderr.
+    func runReportctlAsNobody(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let (process, err) = try reportctlAsNobody(arguments)
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
     /// Writes `reports` (id -> exact bytes) as <id>.txt files into a new temp dir.
     static func makeCorpus(_ reports: [String: [UInt8]]) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reportd-corpus-\(UUID().uuidString)")

@@ -44,18 +44,9 @@ struct ReloadTests {
         chmod(daemon.directory.path, 0o755)
         chmod(corpus.path, 0o755)
         let text = corpus.appendingPathComponent("1001.txt").path
-        let reportctl = DaemonProcess.binDirectory.appendingPathComponent("reportctl").path
         func asNobody(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", reportctl, "--socket", daemon.socketPath] + arguments
-            let err = Pipe()
-            process.standardError = err
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let output = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, output)
+            let run = try daemon.runReportctlAsNobody(arguments)
+            return (run.status, run.stderr)
         }
         let allowed = try asNobody(["put", "--id", "n1", text])
         #expect(allowed.status == 0, "write-users = nobody lets uid 65534 write: \(allowed.stderr)")

@@ -10,6 +10,19 @@ import Testing
 
 @Suite("reportctl against hostile input")
 struct ReportctlHostileTests {
+    /// Starts reportctl with `arguments`, every standard stream a pipe (a batch fed line by line).
+    static func spawnReportctl(_ arguments: [String]) throws -> (Process, input: Pipe, output: Pipe, errors: Pipe) {
+        let process = Process()
+        process.executableURL = ReportctlTerminalTests.reportctl
+        process.arguments = arguments
+        let (input, output, errors) = (Pipe(), Pipe(), Pipe())
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        return (process, input, output, errors)
+    }
+
     static let hostileTitle = "escq \u{1B}]0;PWNED\u{07} tiêu đề \u{1B}[2J xong"
     static let hostileText = Array((hostileTitle + "\nescq thân \u{9B}31m bài \u{7F} có\ttab \u{1B}[5m nữa © \u{85}\n").utf8)
 
@@ -170,16 +183,7 @@ struct ReportctlHostileTests {
     func reconnectsAfterIdleClose(arguments: [String], first: String, second: String) throws {
         let (daemon, corpus) = try Self.startDaemon(["--idle-timeout", "1s"])
         defer { try? FileManager.default.removeItem(at: corpus) }
-        let process = Process()
-        process.executableURL = ReportctlTerminalTests.reportctl
-        process.arguments = ["--socket", daemon.socketPath] + arguments
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
+        let (process, input, output, errors) = try Self.spawnReportctl(["--socket", daemon.socketPath] + arguments)
         let fd = output.fileHandleForReading.fileDescriptor
         var buffer: [UInt8] = []
         input.fileHandleForWriting.write(Data((first + "\n").utf8))
@@ -202,16 +206,7 @@ struct ReportctlHostileTests {
     func lossInFlightIsAnError() throws {
         let (daemon, corpus) = try Self.startDaemon()
         defer { try? FileManager.default.removeItem(at: corpus) }
-        let process = Process()
-        process.executableURL = ReportctlTerminalTests.reportctl
-        process.arguments = ["--socket", daemon.socketPath, "count", "-"]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
+        let (process, input, output, errors) = try Self.spawnReportctl(["--socket", daemon.socketPath, "count", "-"])
         var buffer: [UInt8] = []
         input.fileHandleForWriting.write(Data("Đảng\n".utf8))
         #expect(ReportctlTerminalTests.readLine(output.fileHandleForReading.fileDescriptor, buffer: &buffer) == "1")
@@ -292,16 +287,7 @@ struct ReportctlHostileTests {
         let fine = try Self.reportctl(["--socket", daemon.socketPath, "count", "Đảng", "-t", "5"])
         #expect(fine.status == 0 && String(decoding: fine.stdout, as: UTF8.self) == "1\n", "\(fine.stderr)")
 
-        let process = Process()
-        process.executableURL = ReportctlTerminalTests.reportctl
-        process.arguments = ["--socket", daemon.socketPath, "--timeout", "0.5", "count", "-"]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
+        let (process, input, output, errors) = try Self.spawnReportctl(["--socket", daemon.socketPath, "--timeout", "0.5", "count", "-"])
         var buffer: [UInt8] = []
         input.fileHandleForWriting.write(Data("Đảng\n".utf8))
         #expect(ReportctlTerminalTests.readLine(output.fileHandleForReading.fileDescriptor, buffer: &buffer) == "1")

@@ -148,18 +148,9 @@ struct SystemdTests {
         let daemon = try DaemonProcess(arguments: ["--import", corpus.path, "--socket-mode", "0666"])
         chmod(daemon.directory.path, 0o755)
         chmod(corpus.path, 0o755)
-        let reportctl = DaemonProcess.binDirectory.appendingPathComponent("reportctl").path
         func asNobody(_ arguments: [String]) throws -> (Int32, String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", reportctl, "--socket", daemon.socketPath] + arguments
-            let err = Pipe()
-            process.standardError = err
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, text)
+            let run = try daemon.runReportctlAsNobody(arguments)
+            return (run.status, run.stderr)
         }
         let read = try asNobody(["get", "1001"])
         #expect(read.0 == 0, "reads are for anyone who can open the socket: \(read.1)")
