@@ -122,21 +122,11 @@ struct HostileClientTests {
 struct LimitTests {
     @Test("connections past --max-connections get BUSY and are counted; earlier ones keep working")
     func maxConnections() throws {
-        let (daemon, corpus) = try HostileClientTests.startDaemon(["--max-connections", "2"])
+        // Two slots, both held (BusyTests.fullDaemon waits out the start-up probe first, or the
+        // second holder would be the one past the limit).
+        let (daemon, corpus, holders) = try BusyTests.fullDaemon()
         defer { try? FileManager.default.removeItem(at: corpus) }
-        let first = try ReportClient(socketPath: daemon.socketPath)
-        // The start-up probe's connection may not even be accepted yet (child channels are set
-        // up on their own event loops, in any order): wait until the server has admitted both
-        // the probe and `first` and closed the probe, or `second` would be the one past the limit.
-        let settle = Date().addingTimeInterval(5)
-        while Date() < settle {
-            let stats = Dictionary(try first.stats().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-            if stats["connections_accepted"] == 2 && stats["connections_open"] == 1 { break }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        let second = try RawSocket(path: daemon.socketPath)
-        second.send(HostileClientTests.header(opcode: 0x02, requestID: 1, length: 0))
-        #expect(try HostileClientTests.readStatus(second) == (1, Status.ok.rawValue))
+        let first = try #require(holders.first as? ReportClient)
         // The third is told why instead of being reset: its first request gets BUSY, then EOF.
         let third = try RawSocket(path: daemon.socketPath)
         third.send(HostileClientTests.header(opcode: 0x02, requestID: 5, length: 0))
