@@ -5,10 +5,15 @@
 // stay (as Redis evicts its largest clients past `maxmemory-clients`). Per connection,
 // `max-queued-bytes` already stops reading a client that does not drain its answers, so this is
 // what bounds many such clients at once.
+// Whether a connection is privileged is asked of `WriteAccess` at each eviction, so a reload that
+// revokes a write user makes its connections evictable. Every connection closed is counted in
+// `connections_dropped` and logged here.
 // Invariant: `total` is the sum of the registered connections' last reports.
 // Thread-safe: one Mutex, taken once per reported change (a few per request), never across I/O;
 // closing goes through Channel, which may be called from any thread.
+import Logging
 import NIOCore
+import ServiceSupport
 import Synchronization
 
 /// Queued-answer bytes of every connection, and the eviction past a total.
@@ -16,7 +21,7 @@ final class OutputBudget: Sendable {
     /// One registered connection.
     private struct Holder {
         let channel: any Channel
-        let privileged: Bool
+        let credentials: PeerCredentials?
         var bytes: Int
     }
 
@@ -27,11 +32,17 @@ final class OutputBudget: Sendable {
 
     /// The budget in bytes (PROTOCOL.md §7).
     let limit: Int
+    private let access: WriteAccess
+    private let statistics: ServerStatistics
+    private let logger: Logger
     private let state = Mutex(State())
     private let evicted = Atomic<Int>(0)
 
-    init(limit: Int) {
+    init(limit: Int, access: WriteAccess, statistics: ServerStatistics, logger: Logger) {
         self.limit = limit
+        self.access = access
+        self.statistics = statistics
+        self.logger = logger
     }
 
     /// Bytes queued for all connections now.
@@ -41,8 +52,8 @@ final class OutputBudget: Sendable {
     var evictions: Int { evicted.load(ordering: .relaxed) }
 
     /// Starts accounting for a connection (with nothing queued).
-    func register(_ id: ObjectIdentifier, channel: any Channel, privileged: Bool) {
-        state.withLock { $0.holders[id] = Holder(channel: channel, privileged: privileged, bytes: 0) }
+    func register(_ id: ObjectIdentifier, channel: any Channel, credentials: PeerCredentials?) {
+        state.withLock { $0.holders[id] = Holder(channel: channel, credentials: credentials, bytes: 0) }
     }
 
     /// Stops accounting for a connection; its bytes leave the total.
@@ -57,26 +68,31 @@ final class OutputBudget: Sendable {
     /// - Returns: whether `id` itself was closed.
     @discardableResult
     func report(_ id: ObjectIdentifier, bytes: Int) -> Bool {
-        let victims: [(ObjectIdentifier, any Channel)] = state.withLock { state in
+        let victims: [(id: ObjectIdentifier, holder: Holder)] = state.withLock { state in
             guard var holder = state.holders[id] else { return [] }
             state.total += bytes - holder.bytes
             holder.bytes = bytes
             state.holders[id] = holder
-            var victims: [(ObjectIdentifier, any Channel)] = []
+            var victims: [(id: ObjectIdentifier, holder: Holder)] = []
             while state.total > limit {
-                guard let largest = state.holders.filter({ !$0.value.privileged && $0.value.bytes > 0 })
-                    .max(by: { $0.value.bytes < $1.value.bytes })
-                else { break }
+                let evictable = state.holders.filter { entry in
+                    entry.value.bytes > 0 && !(entry.value.credentials.map(access.permitsWrites) ?? false)
+                }
+                guard let largest = evictable.max(by: { $0.value.bytes < $1.value.bytes }) else { break }
                 state.holders.removeValue(forKey: largest.key)
                 state.total -= largest.value.bytes
-                victims.append((largest.key, largest.value.channel))
+                victims.append((largest.key, largest.value))
             }
             return victims
         }
-        for (_, channel) in victims {
+        for victim in victims {
             evicted.add(1, ordering: .relaxed)
-            channel.close(mode: .all, promise: nil)
+            statistics.bump(statistics.droppedConnections)
+            logger.warning(
+                "closing a connection holding \(victim.holder.bytes) bytes of unread answers: all connections hold more than max-queued-bytes-total (\(limit))",
+                metadata: ["peer": "\(victim.holder.credentials.map { "\($0)" } ?? "unknown")"])
+            victim.holder.channel.close(mode: .all, promise: nil)
         }
-        return victims.contains { $0.0 == id }
+        return victims.contains { $0.id == id }
     }
 }

@@ -64,7 +64,7 @@ public final class ReportServer: Service, Sendable {
             actions: actions,
             logger: logger,
             workers: workers,
-            outputBudget: OutputBudget(limit: configuration.maxQueuedBytesTotal)
+            outputBudget: OutputBudget(limit: configuration.maxQueuedBytesTotal, access: access, statistics: statistics, logger: logger)
         )
     }
 

@@ -74,10 +74,12 @@ struct ConnectionHandlerTests {
         configure(&configuration)
         let store = ReportStore()
         let corpus = ServedCorpus(store: store)
+        let statistics = ServerStatistics()
+        let access = WriteAccess()
         let dispatcher = RequestDispatcher(
-            corpus: corpus, configuration: configuration, statistics: ServerStatistics(), startedAt: .now,
-            serverName: "test", access: WriteAccess(), actions: nil, logger: Logger(label: "test"), workers: Self.workers,
-            outputBudget: OutputBudget(limit: configuration.maxQueuedBytesTotal))
+            corpus: corpus, configuration: configuration, statistics: statistics, startedAt: .now,
+            serverName: "test", access: access, actions: nil, logger: Logger(label: "test"), workers: Self.workers,
+            outputBudget: OutputBudget(limit: configuration.maxQueuedBytesTotal, access: access, statistics: statistics, logger: Logger(label: "test")))
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
             corpus.put(id: "a", text: text) { done.resume(with: $0.mapError { $0 as Error }) }
         }
@@ -262,8 +264,29 @@ extension ConnectionHandlerTests {
         try await big.writeInbound(Self.frames((1...4).map { (.get(id: "a", raw: false), UInt32($0)) }))
         try await big.closeFuture.get()
         #expect(dispatcher.outputBudget.evictions == 1)
+        #expect(dispatcher.statistics.droppedConnections.load(ordering: .relaxed) == 1, "counted once, by the budget")
         #expect(small.isActive)
         #expect(root.isActive)
+        #expect(dispatcher.outputBudget.total <= 6_000)
+    }
+}
+
+extension ConnectionHandlerTests {
+    @Test("a connection closed by another's report is the largest holder, and is counted and closed once")
+    func outputBudgetEvictsOthers() async throws {
+        let dispatcher = try await Self.makeDispatcher {
+            $0.maxQueuedBytes = 4_000
+            $0.maxQueuedBytesTotal = 6_000
+        }
+        let (holder, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1000)
+        let (latecomer, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1001)
+        try await holder.writeInbound(Self.frames((1...4).map { (.get(id: "a", raw: false), UInt32($0)) }))
+        // The latecomer's third answer passes 6 KB: the holder (4 KB) is the largest, so it goes.
+        try await latecomer.writeInbound(Self.frames((1...3).map { (.get(id: "a", raw: false), UInt32($0)) }))
+        try await holder.closeFuture.get()
+        #expect(latecomer.isActive)
+        #expect(dispatcher.outputBudget.evictions == 1)
+        #expect(dispatcher.statistics.droppedConnections.load(ordering: .relaxed) == 1)
         #expect(dispatcher.outputBudget.total <= 6_000)
     }
 }
