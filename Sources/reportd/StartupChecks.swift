@@ -68,14 +68,18 @@ enum StartupChecks {
             problems.append(
                 "max-report-bytes \(settings.maxReportBytes) does not fit in max-frame-bytes \(frame): a PUT of a report that size with a 255-byte id is a \(needed)-byte frame body; raise max-frame-bytes to at least \(needed) or lower max-report-bytes to at most \(max(0, frame - putOverheadBytes))")
         }
+        if settings.maxQueuedBytesTotal < settings.maxQueuedBytes {
+            problems.append(
+                "max-queued-bytes-total \(settings.maxQueuedBytesTotal) is below max-queued-bytes \(settings.maxQueuedBytes): one client's allowance would exceed all clients' together; raise max-queued-bytes-total or lower max-queued-bytes")
+        }
         return problems
     }
 
-    /// Why reportd could not serve `path`: its directory is missing or read-only, or a live
-    /// process accepts connections on it.
     /// Bytes a Unix-domain socket path may hold (sun_path, less its terminating NUL).
     static let maxSocketPathBytes = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
 
+    /// Why reportd could not serve `path`: it is too long, its directory is missing or read-only,
+    /// or a live process accepts connections on it.
     private static func socketProblems(_ path: String) -> [StartupProblem] {
         if path.utf8.count > maxSocketPathBytes {
             return [StartupProblem(

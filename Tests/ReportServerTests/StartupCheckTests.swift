@@ -43,6 +43,7 @@ struct StartupCheckTests {
              "max-report-bytes 33554432 does not fit in max-frame-bytes 16777216: a PUT of a report that size with a 255-byte id is a 33554693-byte frame body; raise max-frame-bytes to at least 33554693 or lower max-report-bytes to at most 16776955"),
             (["--max-report-bytes", "64k", "--max-frame-bytes", "4096"], "max-frame-bytes 4096 is below the minimum of 65536 (64k)"),
             (["--max-report-bytes", "64k", "--max-frame-bytes", "64k"], "max-report-bytes 65536 does not fit in max-frame-bytes 65536"),
+            (["--max-queued-bytes-total", "1"], "max-queued-bytes-total 1 is below max-queued-bytes 67108864"),
             (["--socket", "/tmp/" + String(repeating: "s", count: 120)],
              "socket /tmp/" + String(repeating: "s", count: 120) + ": the path is 125 bytes; a Unix socket path holds at most 107"),
         ])
