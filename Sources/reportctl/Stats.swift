@@ -39,7 +39,7 @@ struct Stats: ParsableCommand {
     func run() throws {
         let entries: [StatsEntry]
         do {
-            entries = try ReportClient(socketPath: connection.socketPath).stats()
+            entries = try ReportClient(socketPath: connection.socketPath, timeout: connection.timeout).stats()
         } catch {
             if prometheus { try emit(PrometheusText.render(nil)) }
             throw ExitStatus.fail(error)

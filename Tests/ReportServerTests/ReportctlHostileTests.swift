@@ -304,8 +304,10 @@ struct ReportctlHostileTests {
         #expect(waited < 10, "gave up after \(waited) s")
 
         // A single request to the stopped daemon: HELLO gets no answer.
-        let stopped = try Self.reportctl(["--socket", daemon.socketPath, "-t", "0.3", "ping"])
-        #expect(stopped.status == 75, "\(stopped.stderr)")
+        for command in [["ping"], ["stats"], ["stats", "--prometheus"]] {
+            let stopped = try Self.reportctl(["--socket", daemon.socketPath, "-t", "0.3"] + command)
+            #expect(stopped.status == 75, "\(command): \(stopped.stderr)")
+        }
         try? input.fileHandleForWriting.close()
     }
 }
