@@ -123,6 +123,12 @@ struct QueryParser {
             guard first != nil, let next = try parseUnit(titleOnly: titleOnly, depth: depth) else {
                 throw QueryError(.danglingOperator, "'OR' needs a searchable word on both sides", offset: orAt)
             }
+            // `a OR a` is `a`: a repeated operand would only be decoded again.
+            if let key = Self.repeatKey(next, mandatory: false),
+                operands.contains(where: { Self.repeatKey($0, mandatory: false) == key })
+            {
+                continue
+            }
             operands.append(next)
         }
         switch operands.count {

@@ -140,5 +140,10 @@ struct QueryParserTests {
         #expect(try Query.parse("(xe) (xe)").clauses.count == 2)
         #expect(try Query.parse("(xe xe xe)").clauses.count == 1)
         #expect(try Query.parse("xe xe*").clauses.count == 2)
+        // OR operands too: `th* OR th* …` is one prefix.
+        let ors = try Query.parse((0..<200).map { _ in "th*" }.joined(separator: " OR ") + " OR xe OR xe")
+        guard case .and(let top, _) = ors.root, case .or(let operands) = top[0] else { Issue.record("not an OR"); return }
+        #expect(operands.count == 2)
+        #expect(try parsed("a OR a") == "[a]")
     }
 }
