@@ -18,8 +18,8 @@ final class UnixSocket {
     /// - Throws: ``ClientError`` `.cannotConnect` naming the path and the OS reason.
     init(path: String, timeout: Double? = nil) throws(ClientError) {
         self.timeout = timeout
-        // sun_path holds the path and its NUL; say so in words rather than as an errno.
-        let limit = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+        // Say so in words rather than as an errno.
+        let limit = UnixStreamConnector.maxPathBytes
         guard !path.isEmpty else { throw ClientError(.cannotConnect, "cannot connect to reportd: the socket path is empty") }
         guard path.utf8.count <= limit else {
             throw ClientError(

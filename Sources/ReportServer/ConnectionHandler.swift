@@ -262,7 +262,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 self.dispatcher.write(.failure(.internalError, "request failed"), for: header, into: &answer)
             }
             self.heldBytes += answer.readableBytes
-            self.reportQueued()
             self.slots[self.slots.index(self.slots.startIndex, offsetBy: number - self.firstSlot)].answer = answer
             self.releaseAnswered()
             self.pump(context: context)

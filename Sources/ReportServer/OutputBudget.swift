@@ -68,6 +68,7 @@ final class OutputBudget: Sendable {
     /// - Returns: whether `id` itself was closed.
     @discardableResult
     func report(_ id: ObjectIdentifier, bytes: Int) -> Bool {
+        let access = self.access
         let victims: [(id: ObjectIdentifier, holder: Holder)] = state.withLock { state in
             guard var holder = state.holders[id] else { return [] }
             state.total += bytes - holder.bytes
@@ -75,7 +76,8 @@ final class OutputBudget: Sendable {
             state.holders[id] = holder
             var victims: [(id: ObjectIdentifier, holder: Holder)] = []
             while state.total > limit {
-                let evictable = state.holders.filter { entry in
+                // Scanned in place (no copy of the table under the lock).
+                let evictable = state.holders.lazy.filter { entry in
                     entry.value.bytes > 0 && !(entry.value.credentials.map(access.permitsWrites) ?? false)
                 }
                 guard let largest = evictable.max(by: { $0.value.bytes < $1.value.bytes }) else { break }

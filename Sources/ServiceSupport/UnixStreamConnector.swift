@@ -5,15 +5,18 @@ import Glibc
 
 /// Connects to a Unix-domain stream socket by path.
 public enum UnixStreamConnector {
+    /// Bytes a Unix-domain socket path may hold (sun_path, less its terminating NUL).
+    public static let maxPathBytes = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+
     /// A new close-on-exec socket connected to `path`, or the failure with its errno
     /// (ENOENT: nothing there; ECONNREFUSED: a socket file nobody accepts on; ENAMETOOLONG).
     public static func connect(path: String) -> Result<Int32, ServiceSupportError> {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard !bytes.isEmpty, bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+        guard !bytes.isEmpty, bytes.count <= maxPathBytes else {
             return .failure(ServiceSupportError(
-                .systemCallFailed, "socket path is empty or longer than \(MemoryLayout.size(ofValue: address.sun_path) - 1) bytes",
+                .systemCallFailed, "socket path is empty or longer than \(maxPathBytes) bytes",
                 path: path, errno: ENAMETOOLONG))
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in

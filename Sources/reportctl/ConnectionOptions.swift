@@ -78,6 +78,13 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
+    /// Opens a new connection (with its HELLO) to the same socket with the same timeout: what a
+    /// batch outliving reportd's idle close reconnects with (StreamingBatch).
+    func reconnector() -> () throws(ClientError) -> ReportConnection {
+        let (path, timeout) = (socketPath, timeout)
+        return { () throws(ClientError) in try ReportClient(socketPath: path, timeout: timeout).connection }
+    }
+
     /// Connects and handshakes, turning failures into a message and an exit status.
     func connect() throws -> ReportClient {
         do {

@@ -69,10 +69,8 @@ struct Get: ParsableCommand {
         do {
             if fromStdin {
                 // Streaming: each answer is printed as soon as it and those before it arrived.
-                let (path, timeout) = (connection.socketPath, connection.timeout)
                 try StreamingBatch(
-                    connection: client.connection, groupSize: size, window: window,
-                    reconnect: { () throws(ClientError) in try ReportClient(socketPath: path, timeout: timeout).connection }
+                    connection: client.connection, groupSize: size, window: window, reconnect: connection.reconnector()
                 ).run(
                     // An id the wire cannot carry goes as the empty id, which holds its place.
                     request: { .mget(ids: $0.map { WireLimit.refusal("id", $0) == nil ? $0 : "" }, raw: false) },

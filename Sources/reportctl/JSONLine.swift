@@ -42,6 +42,16 @@ struct JSONLine {
     }
 
     /// The finished line, with its closing brace and newline.
+    /// The record of a failed request in a batch: `{"<key>": value, "error": message, "status": …}`
+    /// (no status when the request was refused before it was sent).
+    static func failure(_ key: String, _ value: String, message: String, status: String?) -> [UInt8] {
+        var line = JSONLine()
+        line.string(key, value)
+        line.string("error", message)
+        if let status { line.string("status", status) }
+        return line.finished()
+    }
+
     func finished() -> [UInt8] {
         bytes + [UInt8(ascii: "}"), UInt8(ascii: "\n")]
     }

@@ -74,10 +74,8 @@ struct QueryRun {
         }
         do {
             if query == "-" {
-                let (path, timeout) = (options.socketPath, options.timeout)
                 try StreamingBatch(
-                    connection: client.connection, groupSize: 1, window: window,
-                    reconnect: { () throws(ClientError) in try ReportClient(socketPath: path, timeout: timeout).connection }
+                    connection: client.connection, groupSize: 1, window: window, reconnect: options.reconnector()
                 ).run(
                     request: { request($0[0]) },
                     answer: { (texts: [String], response: Response) throws(ClientError) in try answer(texts[0], response) },

@@ -63,11 +63,7 @@ struct ReportPrinter {
     /// headers) and the message on stderr.
     mutating func printError(id: String, status: Status?, message: String) {
         if json {
-            var line = JSONLine()
-            line.string("id", id)
-            line.string("error", message)
-            if let status { line.string("status", "\(status)") }
-            out.write(line.finished())
+            out.write(JSONLine.failure("id", id, message: message, status: status.map { "\($0)" }))
         } else if headers {
             out.write("==> \(shown(id)) <== (error: \(TerminalText.inert(message)))\n")
         }

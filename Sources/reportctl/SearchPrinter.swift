@@ -120,11 +120,7 @@ struct SearchPrinter {
     mutating func printError(query: String, status: Status?, message: String) {
         let shown = "query '\(TerminalText.excerpt(query))': \(TerminalText.inert(message))"
         if json {
-            var line = JSONLine()
-            line.string("query", query)
-            line.string("error", message)
-            if let status { line.string("status", "\(status)") }
-            out.write(line.finished())
+            out.write(JSONLine.failure("query", query, message: message, status: status.map { "\($0)" }))
         } else if batch {
             out.write("error: \(shown)\n")
         }

@@ -75,15 +75,12 @@ enum StartupChecks {
         return problems
     }
 
-    /// Bytes a Unix-domain socket path may hold (sun_path, less its terminating NUL).
-    static let maxSocketPathBytes = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
-
     /// Why reportd could not serve `path`: it is too long, its directory is missing or read-only,
     /// or a live process accepts connections on it.
     private static func socketProblems(_ path: String) -> [StartupProblem] {
-        if path.utf8.count > maxSocketPathBytes {
+        if path.utf8.count > UnixStreamConnector.maxPathBytes {
             return [StartupProblem(
-                description: "socket \(path): the path is \(path.utf8.count) bytes; a Unix socket path holds at most \(maxSocketPathBytes) (choose a shorter --socket)",
+                description: "socket \(path): the path is \(path.utf8.count) bytes; a Unix socket path holds at most \(UnixStreamConnector.maxPathBytes) (choose a shorter --socket)",
                 exitCode: DaemonDefaults.exitConfiguration)]
         }
         let directory = parent(of: path)
