@@ -231,6 +231,14 @@ struct ConnectionHandlerTests {
 }
 
 extension ConnectionHandlerTests {
+    /// A dispatcher whose answers are ~1 KB, each connection may hold 4 KB, all together 6 KB.
+    static func budgetDispatcher() async throws -> RequestDispatcher {
+        try await makeDispatcher {
+            $0.maxQueuedBytes = 4_000
+            $0.maxQueuedBytesTotal = 6_000
+        }
+    }
+
     @Test("answers waiting to be written keep a connection open past the idle timeout; once written, it idles out")
     func slowReaderIsNotIdle() async throws {
         let (channel, socket, _) = try await Self.makeChannel { $0.idleTimeoutSeconds = 1 }
@@ -247,11 +255,7 @@ extension ConnectionHandlerTests {
 
     @Test("past max-queued-bytes-total the unprivileged connection holding the most answers is closed, the others stay")
     func outputBudgetEvictsLargest() async throws {
-        // Answers are ~1 KB; each connection may hold 4 KB, all together 6 KB.
-        let dispatcher = try await Self.makeDispatcher {
-            $0.maxQueuedBytes = 4_000
-            $0.maxQueuedBytesTotal = 6_000
-        }
+        let dispatcher = try await Self.budgetDispatcher()
         let (big, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1000)
         let (small, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1001)
         let (root, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 0)
@@ -274,10 +278,7 @@ extension ConnectionHandlerTests {
 extension ConnectionHandlerTests {
     @Test("a connection closed by another's report is the largest holder, and is counted and closed once")
     func outputBudgetEvictsOthers() async throws {
-        let dispatcher = try await Self.makeDispatcher {
-            $0.maxQueuedBytes = 4_000
-            $0.maxQueuedBytesTotal = 6_000
-        }
+        let dispatcher = try await Self.budgetDispatcher()
         let (holder, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1000)
         let (latecomer, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1001)
         try await holder.writeInbound(Self.frames((1...4).map { (.get(id: "a", raw: false), UInt32($0)) }))
