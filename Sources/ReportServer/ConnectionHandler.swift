@@ -11,7 +11,8 @@
 // order whatever finishes first. Back-pressure (PROTOCOL.md §7): once the answers queued for
 // this connection — finished but unwritten, plus written but not yet taken by the kernel —
 // reach `maxQueuedBytes` bytes (or `maxQueuedResponses` answers), no request is started and
-// the socket is not read until the client drains them; the connection reports what it has queued
+// the socket is not read until the client drains them; the connection reports what it holds —
+// those answers and the buffered part of a request still arriving (FrameDecoder's `.receiving`) —
 // to the server's OutputBudget, which closes the largest unprivileged holders when all
 // connections together pass `max-queued-bytes-total`. The idle timeout counts whole requests:
 // the connection is closed when no complete request arrived for `idleTimeout`, none is being
@@ -26,7 +27,7 @@ import ReportProtocol
 
 /// Serves one connection.
 final class ConnectionHandler: ChannelDuplexHandler {
-    typealias InboundIn = FrameParser.Event
+    typealias InboundIn = FrameDecoder.Event
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -93,7 +94,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var readHeld = false
     private var lastRequest = NIODeadline.uptimeNanoseconds(0)
     private var idleTimer: Scheduled<Void>?
-    /// `queuedBytes` as last reported to the output budget (nil before registering).
+    /// Bytes buffered for a request still arriving, as FrameDecoder last reported them.
+    private var receivingBytes = 0
+    /// `queuedBytes + receivingBytes` as last reported to the output budget (nil before registering).
     private var reportedBytes: Int?
 
     init(dispatcher: RequestDispatcher, peer: ConnectionPeer, logger: Logger) {
@@ -142,7 +145,17 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard state != .closed else { return }
-        let event = unwrapInboundIn(data)
+        let event: FrameParser.Event
+        switch unwrapInboundIn(data) {
+        case .receiving(let bytes):
+            // Not a request: a trickled body does not reset the idle timer.
+            receivingBytes = bytes
+            reportQueued()
+            return
+        case .parsed(let parsed):
+            event = parsed
+            receivingBytes = 0
+        }
         lastRequest = context.eventLoop.now
         // One socket read can carry thousands of pipelined requests; those that may not start
         // yet wait here, a few bytes each, instead of producing answers nobody reads.
@@ -349,10 +362,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if flush { context.flush() }
     }
 
-    /// Tells the output budget what this connection holds now (see OutputBudget).
+    /// Tells the output budget what this connection holds now (see OutputBudget): its queued
+    /// answers and the part of a request still arriving.
     private func reportQueued() {
         guard let reported = reportedBytes, state != .closed else { return }
-        let bytes = queuedBytes
+        let bytes = queuedBytes + receivingBytes
         guard bytes != reported else { return }
         reportedBytes = bytes
         // The budget logs and counts every connection it closes, this one included.

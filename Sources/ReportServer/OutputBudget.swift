@@ -1,10 +1,11 @@
-// OutputBudget: the bound on answers queued for all connections together (PROTOCOL.md §7,
+// OutputBudget: the bound on what all connections together hold (PROTOCOL.md §7,
 // `max-queued-bytes-total`). Each connection reports the bytes of its finished, unwritten answers
-// whenever they change; when the sum passes the budget, the unprivileged connection holding the
-// most is closed and its answers dropped — the clients that read their answers are the ones that
-// stay (as Redis evicts its largest clients past `maxmemory-clients`). Per connection,
-// `max-queued-bytes` already stops reading a client that does not drain its answers, so this is
-// what bounds many such clients at once.
+// plus the buffered part of a request still arriving, whenever they change; when the sum passes
+// the budget, the unprivileged connection holding the most is closed and its answers dropped — the
+// clients that read their answers and finish their requests are the ones that stay (as Redis
+// evicts its largest clients past `maxmemory-clients`). Per connection, `max-queued-bytes` already
+// stops reading a client that does not drain its answers and `max-frame-bytes` bounds a request,
+// so this is what bounds many such clients at once (1,000 peers each half-sending a 16 MiB PUT).
 // Whether a connection is privileged is asked of `WriteAccess` at each eviction, so a reload that
 // revokes a write user makes its connections evictable. Every connection closed is counted in
 // `connections_dropped` and logged here.
@@ -16,7 +17,7 @@ import NIOCore
 import ServiceSupport
 import Synchronization
 
-/// Queued-answer bytes of every connection, and the eviction past a total.
+/// Bytes held for every connection (queued answers, a request arriving), and the eviction past a total.
 final class OutputBudget: Sendable {
     /// One registered connection.
     private struct Holder {
@@ -91,7 +92,7 @@ final class OutputBudget: Sendable {
             evicted.add(1, ordering: .relaxed)
             statistics.bump(statistics.droppedConnections)
             logger.warning(
-                "closing a connection holding \(victim.holder.bytes) bytes of unread answers: all connections hold more than max-queued-bytes-total (\(limit))",
+                "closing a connection holding \(victim.holder.bytes) bytes (unread answers, a request still arriving): all connections hold more than max-queued-bytes-total (\(limit))",
                 metadata: ["peer": "\(victim.holder.credentials.map { "\($0)" } ?? "unknown")"])
             victim.holder.channel.close(mode: .all, promise: nil)
         }

@@ -99,7 +99,7 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Bytes of unsent answers per connection before reportd stops reading from it: 64M, 1G (default 64M).", valueName: "size"))
     var maxQueuedBytes: String?
 
-    @Option(help: ArgumentHelp("Bytes of unsent answers all connections together may hold; past it the unprivileged connection holding the most is closed (default 256M).", valueName: "size"))
+    @Option(help: ArgumentHelp("Bytes all connections together may hold in unsent answers and half-received requests; past it the unprivileged connection holding the most is closed (default 256M).", valueName: "size"))
     var maxQueuedBytesTotal: String?
 
     @Option(help: ArgumentHelp("Connection slots kept for root and the write users when others hold the rest (default 8).", valueName: "n"))

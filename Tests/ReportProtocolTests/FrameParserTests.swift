@@ -2,6 +2,7 @@
 // hostile input (PROTOCOL.md §3, §6). Fixtures are built here with the codec's own writers.
 
 import NIOCore
+import NIOEmbedded
 import NIOTestUtils
 import ReportProtocol
 import Testing
@@ -40,14 +41,54 @@ struct FrameParserTests {
         wrongVersion.writeBytes([1, 2, 3])
         try ByteToMessageDecoderVerifier.verifyDecoder(
             inputOutputPairs: [
-                (ping, [frameEvent(ping)]),
-                (get, [frameEvent(get)]),
-                (stats, [frameEvent(stats)]),
-                (oversized, [.oversized(FrameHeader.peek(in: oversized)!)]),
-                (wrongVersion, [.unsupportedVersion(FrameHeader.peek(in: wrongVersion)!)]),
+                (ping, [.parsed(frameEvent(ping))]),
+                (get, [.parsed(frameEvent(get))]),
+                (stats, [.parsed(frameEvent(stats))]),
+                (oversized, [.parsed(.oversized(FrameHeader.peek(in: oversized)!))]),
+                (wrongVersion, [.parsed(.unsupportedVersion(FrameHeader.peek(in: wrongVersion)!))]),
             ],
             decoderFactory: { FrameDecoder(maxBodyBytes: 32) }
         )
+    }
+
+    @Test("a frame arriving in pieces is reported as it grows, by reportStep; a skipped body never is")
+    func partialFrameIsReported() throws {
+        let step = FrameDecoder.reportStep
+        var whole = header(.put, id: 7, length: UInt32(3 * step + 20_000))
+        whole.writeRepeatingByte(0x41, count: 3 * step + 20_000)
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxBodyBytes: 1 << 20)))
+        var events: [FrameDecoder.Event] = []
+        while whole.readableBytes > 0 {
+            let piece = whole.readSlice(length: min(10_000, whole.readableBytes))!
+            try channel.writeInbound(piece)
+            while let event = try channel.readInbound(as: FrameDecoder.Event.self) { events.append(event) }
+        }
+        let sizes = events.compactMap { event -> Int? in
+            if case .receiving(let bytes) = event { return bytes }
+            return nil
+        }
+        #expect(sizes.count == 3, "one report per step of growth: \(sizes)")
+        // Each report comes with the first piece that takes the growth since the last one to a step.
+        let growth = zip(sizes, [0] + sizes).map { $0 - $1 }
+        #expect(growth.allSatisfy { $0 >= step && $0 < step + 10_000 }, "\(sizes)")
+        guard case .parsed(.frame(let frame))? = events.last else {
+            Issue.record("expected the frame last, got \(String(describing: events.last))")
+            return
+        }
+        #expect(frame.body.readableBytes == 3 * step + 20_000)
+
+        // An oversized body is dropped as it comes: nothing is buffered, nothing reported.
+        var huge = header(.put, id: 8, length: UInt32(4 * step))
+        huge.writeRepeatingByte(0x42, count: 4 * step)
+        let skipping = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxBodyBytes: 1_000)))
+        var skipped: [FrameDecoder.Event] = []
+        while huge.readableBytes > 0 {
+            try skipping.writeInbound(huge.readSlice(length: min(10_000, huge.readableBytes))!)
+            while let event = try skipping.readInbound(as: FrameDecoder.Event.self) { skipped.append(event) }
+        }
+        #expect(skipped == [.parsed(.oversized(FrameHeader(opcode: .put, requestID: 8, bodyLength: UInt32(4 * step))))])
+        _ = try channel.finish()
+        _ = try skipping.finish()
     }
 
     @Test("a truncated frame yields nil and leaves the buffer untouched, at every cut")

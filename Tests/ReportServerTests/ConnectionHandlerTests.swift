@@ -292,6 +292,36 @@ extension ConnectionHandlerTests {
     }
 }
 
+extension ConnectionHandlerTests {
+    @Test("the buffered part of a request still arriving counts against max-queued-bytes-total like unread answers")
+    func partialRequestCountsAgainstBudget() async throws {
+        let dispatcher = try await Self.makeDispatcher {
+            $0.maxQueuedBytes = 4_000
+            $0.maxQueuedBytesTotal = 150_000
+        }
+        let (big, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1000)
+        let (small, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1001)
+        let (root, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 0)
+        /// The first 100,000 bytes of a 500,000-byte PUT: a header, then a body that stops.
+        func halfSentPut(_ id: String) -> ByteBuffer {
+            let whole = Self.frames([(.put(id: id, text: ByteBuffer(repeating: 0x61, count: 500_000)), 9)])
+            return whole.getSlice(at: whole.readerIndex, length: 100_000)!
+        }
+        try await small.writeInbound(Self.frames([(.get(id: "a", raw: false), 1)]))
+        try await root.writeInbound(halfSentPut("r"))
+        #expect(dispatcher.outputBudget.total >= 100_000, "root's half-sent PUT is counted: \(dispatcher.outputBudget.total)")
+        #expect(dispatcher.outputBudget.evictions == 0)
+        // An unprivileged peer half-sends one too: past 150 KB it is the largest unprivileged
+        // holder, so it goes; root (never evicted) and the small reader stay.
+        try await big.writeInbound(halfSentPut("b"))
+        try await big.closeFuture.get()
+        #expect(dispatcher.outputBudget.evictions == 1)
+        #expect(small.isActive)
+        #expect(root.isActive)
+        #expect(dispatcher.outputBudget.total <= 150_000)
+    }
+}
+
 /// Carries a non-Sendable reference across an event-loop hop in tests.
 struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
