@@ -98,10 +98,31 @@ struct BestMatchRanker {
         }
         guard !candidates.isEmpty else { return (total, []) }
 
+        // Proximity words: top-level clauses that are one plain word (not a prefix, not title:).
+        var proximity: [(clause: Int, word: QueryTerm, idf: Double)] = []
+        if case .and(let required, _) = query.root, required.count == clauses.count {
+            for (c, node) in required.enumerated() {
+                if case .term(let word, titleOnly: false) = node, !word.isPrefix, clauses[c].leaves.count == 1 {
+                    proximity.append((c, word, index.idf(documentFrequency: max(1, clauses[c].docs.count))))
+                }
+            }
+        }
+        var proximityOf = [Int](repeating: -1, count: clauses.count)
+        for (p, word) in proximity.enumerated() { proximityOf[word.clause] = p }
+        // Pairs typed side by side: consecutive proximity words whose clauses follow on in the text.
+        var pairs: [(Int, Int, Double)] = []
+        for p in proximity.indices.dropLast() {
+            let (a, b) = (proximity[p].clause, proximity[p + 1].clause)
+            if b == a + 1 && meta[b].firstWord == meta[a].firstWord + meta[a].words {
+                pairs.append((p, p + 1, max(proximity[p].idf, proximity[p + 1].idf)))
+            }
+        }
+
         // Per candidate (its index in `candidates`, found through a doc slot → index map): BM25 of
-        // matched clauses, Σ idf of matched clauses, matched words and clauses. Raw buffers: the
-        // loops below write them through closures, where arrays would be checked for uniqueness
-        // at every write.
+        // matched clauses, Σ idf of matched clauses, matched words and clauses, and which proximity
+        // words it holds (a bit set of `maskWords` words per candidate, read only for the docs that
+        // may be rescored). Raw buffers: the loops below write them through closures, where arrays
+        // would be checked for uniqueness at every write.
         let n = candidates.count
         let position = CandidateMap(candidates, slots: slots)
         let bm25 = Self.filled(n, with: 0.0)
@@ -109,7 +130,13 @@ struct BestMatchRanker {
         let words = Self.filled(n, with: Int32(0))
         let matched = Self.filled(n, with: Int32(0))
         let inClause = Self.filled(n, with: false)
-        defer { for buffer in [UnsafeMutableRawBufferPointer(bm25), .init(weight), .init(words), .init(matched), .init(inClause)] { buffer.deallocate() } }
+        let maskWords = proximity.count >= 2 ? (proximity.count + 63) / 64 : 0
+        let held = Self.filled(n * maskWords, with: UInt64(0))
+        defer {
+            for buffer in [UnsafeMutableRawBufferPointer(bm25), .init(weight), .init(words), .init(matched), .init(inClause), .init(held)] {
+                buffer.deallocate()
+            }
+        }
         var marks: [Int] = []
         var totalWeight = 0.0
         let leaves = evaluator.scoringLeaves
@@ -119,12 +146,30 @@ struct BestMatchRanker {
             totalWeight += w
             let clauseWords = Int32(meta[c].words)
             let hard: Int32 = soft[c] ? 0 : 1
+            let p = proximityOf[c]
+            let (maskWord, bit) = p >= 0 && maskWords > 0 ? (p / 64, UInt64(1) << UInt64(p % 64)) : (-1, 0)
+            if clause.leaves.count == 1, leaves[clause.leaves.lowerBound].docs.count == clause.docs.count {
+                // One leaf with the clause's docs (a word or a phrase: the same list): one walk.
+                let leaf = leaves[clause.leaves.lowerBound]
+                let idf = index.idf(documentFrequency: leaf.docs.count)
+                let exactMatters = leaf.exactMatters
+                position.forEach(in: leaf.docs) { i, j in
+                    weight[i] += w
+                    words[i] += clauseWords
+                    matched[i] += hard
+                    if maskWord >= 0 { held[i * maskWords + maskWord] |= bit }
+                    bm25[i] += index.bm25(idf: idf, tf: leaf.tf[j], doc: leaf.docs[j])
+                    if exactMatters && leaf.exact[j] { bm25[i] += SearchIndex.exactSpellingBonus }
+                }
+                continue
+            }
             marks.removeAll(keepingCapacity: true)
             position.forEach(in: clause.docs) { i, _ in
                 inClause[i] = true
                 weight[i] += w
                 words[i] += clauseWords
                 matched[i] += hard
+                if maskWord >= 0 { held[i * maskWords + maskWord] |= bit }
                 marks.append(i)
             }
             for l in clause.leaves {
@@ -155,40 +200,22 @@ struct BestMatchRanker {
             base[i] = matched[i] == all ? bm25[i] : bm25[i] * scale(i)
         }
 
-        // Proximity words: top-level clauses that are one plain word (not a prefix, not title:).
-        var proximity: [(clause: Int, word: QueryTerm, idf: Double)] = []
-        if case .and(let required, _) = query.root, required.count == clauses.count {
-            for (c, node) in required.enumerated() {
-                if case .term(let word, titleOnly: false) = node, !word.isPrefix, clauses[c].leaves.count == 1 {
-                    proximity.append((c, word, index.idf(documentFrequency: max(1, clauses[c].docs.count))))
-                }
-            }
-        }
-        // Pairs typed side by side: consecutive proximity words whose clauses follow on in the text.
-        var pairs: [(Int, Int, Double)] = []
-        for p in proximity.indices.dropLast() {
-            let (a, b) = (proximity[p].clause, proximity[p + 1].clause)
-            if b == a + 1 && meta[b].firstWord == meta[a].firstWord + meta[a].words {
-                pairs.append((p, p + 1, max(proximity[p].idf, proximity[p + 1].idf)))
-            }
-        }
         var final = base
         if proximity.count >= 2 {
-            // Upper bound of each candidate's proximity: every pair at saturation, a window of m words.
-            let bound = Self.filled(n, with: 0.0)
-            let proxIDF = Self.filled(n, with: 0.0)
-            let proxCount = Self.filled(n, with: Int32(0))
-            defer { for buffer in [UnsafeMutableRawBufferPointer(bound), .init(proxIDF), .init(proxCount)] { buffer.deallocate() } }
-            for word in proximity {
-                position.forEach(in: clauses[word.clause].docs) { i, _ in
-                    proxIDF[i] += word.idf
-                    proxCount[i] += 1
-                }
+            // What candidate i holds of the proximity words: how many, and the upper bound of its
+            // proximity (every pair it holds at saturation, a window of the words it holds).
+            func heldCount(_ i: Int) -> Int {
+                var count = 0
+                for m in 0..<maskWords { count += held[i * maskWords + m].nonzeroBitCount }
+                return count
             }
-            for (p, q, idf) in pairs {
-                let both = QueryEvaluator.intersect(clauses[proximity[p].clause].docs, clauses[proximity[q].clause].docs)
-                let pairBound = Self.pairWeight * (SearchIndex.k1 + 1) * idf
-                position.forEach(in: both) { i, _ in bound[i] += pairBound }
+            func holds(_ i: Int, _ p: Int) -> Bool { held[i * maskWords + p / 64] & (UInt64(1) << UInt64(p % 64)) != 0 }
+            func proximityBound(_ i: Int) -> Double {
+                var bound = 0.0
+                for (p, q, idf) in pairs where holds(i, p) && holds(i, q) { bound += Self.pairWeight * (SearchIndex.k1 + 1) * idf }
+                var idfSum = 0.0
+                for p in proximity.indices where holds(i, p) { idfSum += proximity[p].idf }
+                return bound + Self.windowWeight * idfSum
             }
             // θ: the k-th best (group, base). Docs of a lower group than θ's cannot reach the page; of
             // a higher group they are all on it (their order needs their proximity); of θ's group
@@ -202,7 +229,7 @@ struct BestMatchRanker {
             }
             // The rescoring window (part of the formula): of the docs holding two proximity words or
             // more, at most rescoreWindow(count), the best by (group, base).
-            var eligible = candidates.indices.filter { proxCount[$0] >= 2 }
+            var eligible = candidates.indices.filter { heldCount($0) >= 2 }
             let window = max(count, requestedWindow ?? Self.rescoreWindow(count))
             if eligible.count > window {
                 let topEligible = eligible.filter { top[$0] }
@@ -218,7 +245,7 @@ struct BestMatchRanker {
             let rescored = eligible.filter { i in
                 if top[i] && !thresholdTop { return true }  // a group above θ's: on the page
                 if top[i] != thresholdTop { return false }  // a group below θ's
-                return base[i] + (bound[i] + Self.windowWeight * proxIDF[i]) * scale(i) >= threshold
+                return base[i] + proximityBound(i) * scale(i) >= threshold
             }
             // Reads the proximity words' positions for `set` (indices into candidates) and adds
             // their proximity to `final`.
@@ -242,7 +269,7 @@ struct BestMatchRanker {
             // so far — a lower bound of the final k-th, since unscored docs count at their base,
             // which proximity only raises. A doc skipped that way has a final score strictly below
             // the page's last, so the page is the one rescoring all of them gives.
-            let upper = { (i: Int) -> Double in base[i] + (bound[i] + Self.windowWeight * proxIDF[i]) * scale(i) }
+            let upper = { (i: Int) -> Double in base[i] + proximityBound(i) * scale(i) }
             let contested = rescored.filter { top[$0] == thresholdTop }
             let firstPass = max(32, 4 * count)
             if threshold == -Double.infinity || contested.count <= firstPass {
