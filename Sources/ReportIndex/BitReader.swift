@@ -13,9 +13,12 @@ struct BitReader {
         self.bit = byteOffset * 8
     }
 
+    /// Bits a window holds that are always meaningful.
+    static let windowBits = 57
+
     /// 64 bits starting at the current bit; at least 57 of them are meaningful.
     @inline(__always)
-    private func window() -> UInt64 {
+    func window() -> UInt64 {
         let raw = UnsafeRawPointer(base + (bit &>> 3)).loadUnaligned(as: UInt64.self)
         return UInt64(bigEndian: raw) &<< UInt64(bit & 7)
     }

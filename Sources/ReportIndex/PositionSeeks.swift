@@ -13,10 +13,4 @@ struct PositionSeeks {
         self.docs = docs
         self.bits = bits
     }
-
-    /// The first `count` seek points of two raw buffers.
-    init(docs: UnsafeMutableBufferPointer<UInt32>, bits: UnsafeMutableBufferPointer<Int>, count: Int) {
-        self.docs = Array(docs[..<count])
-        self.bits = Array(bits[..<count])
-    }
 }

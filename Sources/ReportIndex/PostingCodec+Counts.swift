@@ -19,9 +19,33 @@ extension PostingCodec {
         let kDoc = riceK(total: docSlots, count: df)
         var doc = -1
         for _ in 0..<df {
-            doc &+= reader.readRice(k: kDoc) &+ 1
-            let bit = reader.bit
-            let tf = reader.readGamma()
+            // Rice(docGap) and Gamma(tf) are taken from one loaded window when both lie inside its
+            // meaningful bits (nearly always); otherwise code by code.
+            let w = reader.window()
+            let gapZeros = w.leadingZeroBitCount
+            let gapBits = gapZeros &+ 1 &+ kDoc
+            let bit: Int
+            let tf: Int
+            if gapBits <= BitReader.windowBits {
+                let low = kDoc == 0 ? 0 : Int(truncatingIfNeeded: (w &<< UInt64(gapZeros &+ 1)) &>> UInt64(64 &- kDoc))
+                doc &+= (gapZeros &<< kDoc | low) &+ 1
+                let rest = w &<< UInt64(gapBits)
+                let tfZeros = rest.leadingZeroBitCount
+                if gapBits &+ 2 &* tfZeros &+ 1 <= BitReader.windowBits {
+                    let tfLow = tfZeros == 0 ? 0 : Int(truncatingIfNeeded: (rest &<< UInt64(tfZeros &+ 1)) &>> UInt64(64 &- tfZeros))
+                    tf = 1 &<< tfZeros | tfLow
+                    bit = reader.bit &+ gapBits
+                    reader.skip(gapBits &+ 2 &* tfZeros &+ 1)
+                } else {
+                    reader.skip(gapBits)
+                    bit = reader.bit
+                    tf = reader.readGamma()
+                }
+            } else {
+                doc &+= reader.readRice(k: kDoc) &+ 1
+                bit = reader.bit
+                tf = reader.readGamma()
+            }
             let length = Int(docLengths[doc])
             let title = Int(titleLengths[doc])
             var inTitle = 0

@@ -188,30 +188,33 @@ struct QueryEvaluator {
         let weight = UInt32(SearchIndex.titleWeight)
         var hits = LeafHits()
         if resolved.count == 1 {
-            // Filled through raw buffers of df slots (an append per doc would check uniqueness).
+            // The arrays are filled in place, df slots each (an append per doc would check
+            // uniqueness, and raw buffers copied into arrays cost a copy of every list).
             let offset = resolved[0].offset
             let df = index.documentFrequency(atOffset: offset)
-            let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: df)
-            let tfs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: df)
-            let bits = UnsafeMutableBufferPointer<Int>.allocate(capacity: recordSeeks ? df : 0)
-            defer {
-                docs.deallocate()
-                tfs.deallocate()
-                bits.deallocate()
-            }
             var n = 0
-            index.forEachCount(atOffset: offset) { doc, tf, inTitle, bit in
-                if titleOnly && inTitle == 0 { return }
-                docs[n] = doc
-                tfs[n] = titleOnly ? inTitle * weight : inTitle * weight + (tf - inTitle)
-                if recordSeeks { bits[n] = bit }
-                n &+= 1
+            var bits: [Int] = []
+            var tfs: [UInt32] = []
+            hits.docs = [UInt32](unsafeUninitializedCapacity: df) { docs, docCount in
+                tfs = [UInt32](unsafeUninitializedCapacity: df) { tfs, tfCount in
+                    bits = [Int](unsafeUninitializedCapacity: recordSeeks ? df : 0) { bits, bitCount in
+                        index.forEachCount(atOffset: offset) { doc, tf, inTitle, bit in
+                            if titleOnly && inTitle == 0 { return }
+                            docs[n] = doc
+                            tfs[n] = titleOnly ? inTitle * weight : inTitle * weight + (tf - inTitle)
+                            if recordSeeks { bits[n] = bit }
+                            n &+= 1
+                        }
+                        bitCount = recordSeeks ? n : 0
+                    }
+                    tfCount = n
+                }
+                docCount = n
             }
-            hits.docs = Array(docs[..<n])
-            hits.tf = Array(tfs[..<n])
+            hits.tf = tfs
             hits.exact = [Bool](repeating: resolved[0].exact, count: n)
             // The seek points share the leaf's doc array (copy on write: no second copy).
-            if recordSeeks { hits.seeks = [PositionSeeks(docs: hits.docs, bits: Array(bits[..<n]))] }
+            if recordSeeks { hits.seeks = [PositionSeeks(docs: hits.docs, bits: bits)] }
         } else if resolved.count > 1 {
             // Sum by doc slot: O(doc slots + postings), no sort and no merge of the lists. A
             // large expansion is split by posting bytes between two workers (decoding is most of

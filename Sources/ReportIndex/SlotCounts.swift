@@ -34,31 +34,32 @@ final class SlotCounts {
         let flags = self.flags
         for term in terms {
             let exactFlag: UInt8 = term.exact ? 2 : 0
-            // Seek points go to raw buffers of df slots (an append per doc would check uniqueness).
+            // Seek points are filled in place, df slots each (an append per doc would check uniqueness).
             let df = recordSeeks ? index.documentFrequency(atOffset: term.offset) : 0
-            let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: df)
-            let bits = UnsafeMutableBufferPointer<Int>.allocate(capacity: df)
             var n = 0
-            defer {
-                if recordSeeks { seeks.append(PositionSeeks(docs: docs, bits: bits, count: n)) }
-                docs.deallocate()
-                bits.deallocate()
-            }
-            index.forEachCount(atOffset: term.offset) { doc, count, inTitle, bit in
-                let d = Int(doc)
-                if recordSeeks {
-                    docs[n] = doc
-                    bits[n] = bit
-                    n &+= 1
+            var bits: [Int] = []
+            let docs = [UInt32](unsafeUninitializedCapacity: df) { docs, docCount in
+                bits = [Int](unsafeUninitializedCapacity: df) { bits, bitCount in
+                    index.forEachCount(atOffset: term.offset) { doc, count, inTitle, bit in
+                        let d = Int(doc)
+                        if recordSeeks {
+                            docs[n] = doc
+                            bits[n] = bit
+                            n &+= 1
+                        }
+                        if titleOnly {
+                            tf[d] &+= inTitle * weight
+                            flags[d] |= exactFlag | (inTitle > 0 ? 1 : 0)
+                        } else {
+                            tf[d] &+= inTitle * weight + (count - inTitle)
+                            flags[d] |= exactFlag | 1
+                        }
+                    }
+                    bitCount = n
                 }
-                if titleOnly {
-                    tf[d] &+= inTitle * weight
-                    flags[d] |= exactFlag | (inTitle > 0 ? 1 : 0)
-                } else {
-                    tf[d] &+= inTitle * weight + (count - inTitle)
-                    flags[d] |= exactFlag | 1
-                }
+                docCount = n
             }
+            if recordSeeks { seeks.append(PositionSeeks(docs: docs, bits: bits)) }
         }
     }
 

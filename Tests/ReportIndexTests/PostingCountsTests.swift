@@ -31,6 +31,33 @@ struct PostingCountsTests {
         }
     }
 
+    @Test("a gap or tf too long for one window (the code-by-code path) decodes alike")
+    func longCodesMatchFullDecode() {
+        var builder = IndexBuilder()
+        // 400 docs close together, then two far away (kDoc is 12 here): doc 110,400's gap takes 39
+        // bits and its tf (a word repeated 9,000 times) 27 more, past a window; doc 3,000,000's
+        // gap alone is longer than a window.
+        for doc in 0..<400 { builder.add(doc: UInt32(doc), text: Array("Tin \(doc)\nmưa lớn ở Hà Nội".utf8)) }
+        builder.add(doc: 110_400, text: Array(("Lũ\n" + String(repeating: "mưa ", count: 9_000)).utf8))
+        builder.add(doc: 3_000_000, text: Array("Mưa\nmưa lớn kéo dài".utf8))
+        let index = builder.build()
+        for id in 0..<index.termCount {
+            let full = index.posting(id)
+            var expected: [(UInt32, UInt32, UInt32)] = []
+            for (i, d) in full.docs.enumerated() {
+                let positions = full.positions[Int(full.offsets[i])..<Int(full.offsets[i + 1])]
+                let title = index.titleLengths[Int(d)]
+                expected.append((d, UInt32(positions.count), UInt32(positions.filter { $0 < title }.count)))
+            }
+            var actual: [(UInt32, UInt32, UInt32)] = []
+            index.forEachCount(id) { actual.append(($0, $1, $2)) }
+            #expect(actual.elementsEqual(expected, by: ==), "term \(id)")
+        }
+        let mua = (0..<index.termCount).map { index.posting($0) }.max { $0.docs.count < $1.docs.count }!
+        #expect(mua.docs.last == 3_000_000)
+        #expect(mua.docs.contains(110_400))
+    }
+
     @Test("riceKFast equals riceK")
     func riceKFast() {
         for total in 0..<3000 {
