@@ -132,8 +132,11 @@ struct BestMatchRanker {
         let inClause = Self.filled(n, with: false)
         let maskWords = proximity.count >= 2 ? (proximity.count + 63) / 64 : 0
         let held = Self.filled(n * maskWords, with: UInt64(0))
+        // Each candidate's BM25 length norm, once (a question's candidates hold ~10 of its words).
+        let norms = Self.filled(n, with: 0.0)
+        for i in 0..<n { norms[i] = index.lengthNorm(candidates[i]) }
         defer {
-            for buffer in [UnsafeMutableRawBufferPointer(bm25), .init(weight), .init(words), .init(matched), .init(inClause), .init(held)] {
+            for buffer in [UnsafeMutableRawBufferPointer(bm25), .init(weight), .init(words), .init(matched), .init(inClause), .init(held), .init(norms)] {
                 buffer.deallocate()
             }
         }
@@ -158,7 +161,7 @@ struct BestMatchRanker {
                     words[i] += clauseWords
                     matched[i] += hard
                     if maskWord >= 0 { held[i * maskWords + maskWord] |= bit }
-                    bm25[i] += index.bm25(idf: idf, tf: leaf.tf[j], doc: leaf.docs[j])
+                    bm25[i] += SearchIndex.bm25(idf: idf, tf: leaf.tf[j], norm: norms[i])
                     if exactMatters && leaf.exact[j] { bm25[i] += SearchIndex.exactSpellingBonus }
                 }
                 continue
@@ -178,8 +181,7 @@ struct BestMatchRanker {
                 let exactMatters = leaf.exactMatters
                 position.forEach(in: leaf.docs) { i, j in
                     guard inClause[i] else { return }
-                    let doc = leaf.docs[j]
-                    bm25[i] += index.bm25(idf: idf, tf: leaf.tf[j], doc: doc)
+                    bm25[i] += SearchIndex.bm25(idf: idf, tf: leaf.tf[j], norm: norms[i])
                     if exactMatters && leaf.exact[j] { bm25[i] += SearchIndex.exactSpellingBonus }
                 }
             }

@@ -93,8 +93,15 @@ public final class SearchIndex: Sendable {
     /// One leaf's BM25 term for `doc`, given its title-weighted tf.
     @inline(__always)
     func bm25(idf: Double, tf: UInt32, doc: UInt32) -> Double {
+        Self.bm25(idf: idf, tf: tf, norm: lengthNorm(doc))
+    }
+
+    /// The BM25 term for a doc whose lengthNorm is `norm` (a caller scoring many postings of the
+    /// same docs computes each norm once).
+    @inline(__always)
+    static func bm25(idf: Double, tf: UInt32, norm: Double) -> Double {
         let t = Double(tf)
-        return idf * t * (Self.k1 + 1) / (t + lengthNorm(doc))
+        return idf * t * (k1 + 1) / (t + norm)
     }
 
     // MARK: Term dictionary
