@@ -94,6 +94,7 @@ struct BestMatchRanker {
             for clause in clauses { for doc in clause.docs { marked[Int(doc)] = true } }
             for doc in excluded { marked[Int(doc)] = false }
             candidates = []
+            candidates.reserveCapacity(slots)
             for doc in 0..<slots where marked[doc] && isLive(UInt32(doc)) { candidates.append(UInt32(doc)) }
         }
         guard !candidates.isEmpty else { return (total, []) }

@@ -247,11 +247,7 @@ struct QueryEvaluator {
                 for other in counts.dropFirst() { counts[0].absorb(other) }
             }
             if recordSeeks { hits.seeks = counts.flatMap(\.seeks) }
-            counts[0].forEachMatched { doc, tf, exact in
-                hits.docs.append(doc)
-                hits.tf.append(tf)
-                hits.exact.append(exact)
-            }
+            (hits.docs, hits.tf, hits.exact) = counts[0].matched()
         }
         return hits
     }

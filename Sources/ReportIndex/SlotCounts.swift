@@ -63,12 +63,31 @@ final class SlotCounts {
         }
     }
 
-    /// Calls `body(doc, tf, exact)` for each matched slot, ascending. (Reading through a method
-    /// keeps this object, and so its buffers, alive for the whole walk.)
-    func forEachMatched(_ body: (UInt32, UInt32, Bool) -> Void) {
-        for doc in flags.indices where flags[doc] & 1 != 0 {
-            body(UInt32(doc), tf[doc], flags[doc] & 2 != 0)
+    /// The matched slots, ascending, with their tf and exact flag: counted first, then filled in
+    /// place (an append per doc would check uniqueness). (Reading through a method keeps this
+    /// object, and so its buffers, alive for the whole walk.)
+    func matched() -> (docs: [UInt32], tf: [UInt32], exact: [Bool]) {
+        var count = 0
+        for flag in flags { count &+= Int(flag & 1) }
+        var tfs: [UInt32] = []
+        var exact: [Bool] = []
+        let docs = [UInt32](unsafeUninitializedCapacity: count) { docs, docCount in
+            tfs = [UInt32](unsafeUninitializedCapacity: count) { tfs, tfCount in
+                exact = [Bool](unsafeUninitializedCapacity: count) { exact, exactCount in
+                    var n = 0
+                    for doc in flags.indices where flags[doc] & 1 != 0 {
+                        docs[n] = UInt32(doc)
+                        tfs[n] = tf[doc]
+                        exact[n] = flags[doc] & 2 != 0
+                        n &+= 1
+                    }
+                    exactCount = n
+                }
+                tfCount = count
+            }
+            docCount = count
         }
+        return (docs, tfs, exact)
     }
 
     /// Adds another share's sums into this one.
