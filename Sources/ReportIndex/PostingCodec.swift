@@ -76,27 +76,28 @@ enum PostingCodec {
         var reader = BitReader(base: base, byteOffset: offset)
         let df = reader.readVarint()
         let kDoc = riceK(total: docSlots, count: df)
-        var result = DecodedPosting()
-        result.docs.reserveCapacity(df)
-        result.offsets.reserveCapacity(df + 1)
+        var docs = AppendBuffer<UInt32>(capacity: df)
+        var offsets = AppendBuffer<Int32>(capacity: df + 1)
+        var positions = AppendBuffer<UInt32>(capacity: 4 * df)
+        offsets.append(0)
         var doc = -1
         for _ in 0..<df {
             doc &+= reader.readRice(k: kDoc) &+ 1
             let tf = reader.readGamma()
             let length = Int(docLengths[doc])
             if tf == 1 {
-                result.positions.append(UInt32(readTruncatedBinary(&reader, size: length)))
+                positions.append(UInt32(readTruncatedBinary(&reader, size: length)))
             } else {
                 let kPos = riceKFast(total: length, count: tf)
                 var position = -1
                 reader.readRiceRun(tf, k: kPos) { gap in
                     position &+= gap &+ 1
-                    result.positions.append(UInt32(truncatingIfNeeded: position))
+                    positions.append(UInt32(truncatingIfNeeded: position))
                 }
             }
-            result.docs.append(UInt32(doc))
-            result.offsets.append(Int32(result.positions.count))
+            docs.append(UInt32(doc))
+            offsets.append(Int32(positions.count))
         }
-        return result
+        return DecodedPosting(docs: docs.array(), offsets: offsets.array(), positions: positions.array())
     }
 }

@@ -289,32 +289,41 @@ struct QueryEvaluator {
                 if sources[Int(doc)] < 2 { sources[Int(doc)] += 1 }
             }
         }
-        var hits = DecodedPosting()
-        hits.offsets.removeAll()
+        let largest = postings.reduce(0) { max($0, $1.docs.count) }
+        var docs = AppendBuffer<UInt32>(capacity: largest)
+        var offsets = AppendBuffer<Int32>(capacity: largest + 1)
         var running: Int32 = 0
         for doc in 0..<slots {
             let count = counts[doc + 1]
             counts[doc] = running
             if count > 0 {
-                hits.docs.append(UInt32(doc))
-                hits.offsets.append(running)
+                docs.append(UInt32(doc))
+                offsets.append(running)
             }
             running += count
         }
-        hits.offsets.append(running)
-        var positions = [UInt32](repeating: 0, count: Int(running))
-        for posting in postings {
-            for (i, doc) in posting.docs.enumerated() {
-                for o in Int(posting.offsets[i])..<Int(posting.offsets[i + 1]) {
-                    positions[Int(counts[Int(doc)])] = posting.positions[o]
-                    counts[Int(doc)] += 1
+        offsets.append(running)
+        var hits = DecodedPosting(docs: docs.array(), offsets: offsets.array(), positions: [])
+        // Scattered into place through raw buffers (an array write per position would check
+        // uniqueness).
+        hits.positions = [UInt32](unsafeUninitializedCapacity: Int(running)) { positions, filled in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for posting in postings {
+                    posting.positions.withUnsafeBufferPointer { source in
+                        for (i, doc) in posting.docs.enumerated() {
+                            for o in Int(posting.offsets[i])..<Int(posting.offsets[i + 1]) {
+                                positions[Int(counts[Int(doc)])] = source[o]
+                                counts[Int(doc)] &+= 1
+                            }
+                        }
+                    }
                 }
             }
+            for (i, doc) in hits.docs.enumerated() where sources[Int(doc)] > 1 {
+                positions[Int(hits.offsets[i])..<Int(hits.offsets[i + 1])].sort()
+            }
+            filled = Int(running)
         }
-        for (i, doc) in hits.docs.enumerated() where sources[Int(doc)] > 1 {
-            positions[Int(hits.offsets[i])..<Int(hits.offsets[i + 1])].sort()
-        }
-        hits.positions = positions
         return hits
     }
 
