@@ -9,31 +9,34 @@ extension PostingCodec {
     static func decodePositions(
         _ base: UnsafePointer<UInt8>, seeks: PositionSeeks, docLengths: UnsafeBufferPointer<UInt32>, chosen: [UInt32]
     ) -> DecodedPosting {
-        var result = DecodedPosting()
+        var docs = AppendBuffer<UInt32>(capacity: chosen.count)
+        var offsets = AppendBuffer<Int32>(capacity: chosen.count + 1)
+        var positions = AppendBuffer<UInt32>(capacity: 8 * chosen.count)
+        offsets.append(0)
         var reader = BitReader(base: base, byteOffset: 0)
         var j = 0
-        let docs = seeks.docs
+        let held = seeks.docs
         for doc in chosen {
             // Galloping would help tiny `chosen` lists; the walk below is linear in both.
-            while j < docs.count && docs[j] < doc { j &+= 1 }
-            guard j < docs.count else { break }
-            guard docs[j] == doc else { continue }
+            while j < held.count && held[j] < doc { j &+= 1 }
+            guard j < held.count else { break }
+            guard held[j] == doc else { continue }
             reader.bit = seeks.bits[j]
             let tf = reader.readGamma()
             let length = Int(docLengths[Int(doc)])
             if tf == 1 {
-                result.positions.append(UInt32(readTruncatedBinary(&reader, size: length)))
+                positions.append(UInt32(readTruncatedBinary(&reader, size: length)))
             } else {
                 var position = -1
                 reader.readRiceRun(tf, k: riceKFast(total: length, count: tf)) { gap in
                     position &+= gap &+ 1
-                    result.positions.append(UInt32(truncatingIfNeeded: position))
+                    positions.append(UInt32(truncatingIfNeeded: position))
                 }
             }
-            result.docs.append(doc)
-            result.offsets.append(Int32(result.positions.count))
+            docs.append(doc)
+            offsets.append(Int32(positions.count))
             j &+= 1
         }
-        return result
+        return DecodedPosting(docs: docs.array(), offsets: offsets.array(), positions: positions.array())
     }
 }
