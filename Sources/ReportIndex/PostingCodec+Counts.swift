@@ -3,8 +3,10 @@
 // title. Positions are read to be skipped (Rice codes have no length prefix) and compared with the
 // doc's title length, never stored, so a term that is not part of a phrase costs no position
 // arrays; the bit offset of each doc's tf code is passed along, so a caller can come back for the
-// positions of chosen docs (PositionSeeks). Invariant: (tf, inTitle) equal the count of all positions and of positions < title
-// length in the full decode. Stateless; safe concurrently.
+// positions of chosen docs (PositionSeeks). A doc's gap and tf codes are read from one loaded
+// 64-bit window when both lie in it, code by code otherwise (a gap or tf too long for a window).
+// Invariant: (tf, inTitle) equal the count of all positions and of positions < title length in the
+// full decode. Stateless; safe concurrently.
 
 extension PostingCodec {
     /// Calls `body(doc, tf, inTitle, bit)` for each doc of the posting at `offset`, ascending; `bit`
