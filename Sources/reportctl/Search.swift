@@ -34,8 +34,10 @@ struct Search: ParsableCommand {
             "error": ...} with --json). \
             Matches and titles are shown in bold on a terminal (see --color) and matches between \
             [ and ] otherwise; snippets are wrapped to the terminal's width. Control characters in \
-            titles and snippets (escape sequences, DEL, U+0080-U+009F) are shown as \\xHH (--json: \
-            \\u00HH), so a report cannot drive the terminal. Exit status 65 when \
+            titles and snippets (escape sequences, DEL, U+0080-U+009F) are shown as \\xHH, bidi controls \
+            (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069), U+2028, U+2029 and U+FEFF as \
+            \\u{HHHH} (--json: \\u00HH and \\uhhhh), so a report can neither drive the terminal nor \
+            reorder what it shows. Exit status 65 when \
             a query is malformed (the message says why).
             """
     )
