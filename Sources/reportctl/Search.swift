@@ -46,11 +46,15 @@ struct Search: ParsableCommand {
     @OptionGroup(title: "Shared options") var shared: ConnectionOptions
     @OptionGroup var query: QueryOptions
 
-    @Option(name: [.customShort("n"), .customShort("l"), .long], help: ArgumentHelp("Hits to return per query.", valueName: "n"))
-    var limit: UInt32 = 10
+    @Option(
+        name: [.customShort("n"), .customShort("l"), .long], help: ArgumentHelp("Hits to return per query (default 10, at most 10000).", valueName: "n"),
+        transform: { try Search.whole($0, in: 0...10_000) })
+    var limit = 10
 
-    @Option(help: ArgumentHelp("Hits to skip (for paging).", valueName: "n"))
-    var offset: UInt32 = 0
+    @Option(
+        help: ArgumentHelp("Hits to skip, for paging (default 0).", valueName: "n"),
+        transform: { try Search.whole($0, in: 0...Int(UInt32.max)) })
+    var offset = 0
 
     @Flag(name: [.customShort("c"), .long], help: "Print only the number of matching reports (as `reportctl count`).")
     var count = false
@@ -61,14 +65,19 @@ struct Search: ParsableCommand {
     @Flag(help: "Only reports with every word (by default reports with some of the words follow those with all).")
     var all = false
 
-    mutating func validate() throws {
-        guard limit <= 10_000 else { throw ValidationError("--limit is at most 10000") }
-    }
-
     func run() throws {
         var run = query.run(options: shared.merged(over: root.connection))
-        if !count { run.mode = .search(limit: limit, offset: offset, idsOnly: idsOnly, allWords: all) }
+        if !count { run.mode = .search(limit: UInt32(limit), offset: UInt32(offset), idsOnly: idsOnly, allWords: all) }
         try run.execute()
+    }
+
+    /// `text` as a whole number within `range` (decimal digits only): a larger, negative or
+    /// malformed value is refused with the range, never cut to fit the wire's u32.
+    static func whole(_ text: String, in range: ClosedRange<Int>) throws -> Int {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let number = Int(text), range.contains(number) else {
+            throw ValidationError("expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
     }
 }
 

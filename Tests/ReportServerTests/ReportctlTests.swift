@@ -228,6 +228,22 @@ struct ReportctlTests {
         #expect(noDaemon.stderr.contains("/nonexistent/r.sock"))
     }
 
+    @Test(
+        "search --limit and --offset past what they take are refused with the range (exit 64), never cut to fit",
+        arguments: [
+            (["--limit", "4294967296"], "'--limit <n>': expected a whole number from 0 to 10000"),
+            (["--limit", "10001"], "'--limit <n>': expected a whole number from 0 to 10000"),
+            (["--limit=-1"], "'--limit <n>': expected a whole number from 0 to 10000"),
+            (["-n", "99999999999999999999"], "'-n <n>': expected a whole number from 0 to 10000"),
+            (["--offset", "4294967296"], "'--offset <n>': expected a whole number from 0 to 4294967295"),
+            (["--offset=-3"], "'--offset <n>': expected a whole number from 0 to 4294967295"),
+        ])
+    func searchNumbersPastTheirRange(arguments: [String], message: String) throws {
+        let run = try Self.reportctl(["--socket", "/nonexistent/r.sock", "search", "x"] + arguments)
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+    }
+
     @Test("stats reports counts and raw versus compressed bytes")
     func statsJSON() throws {
         let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
