@@ -244,6 +244,53 @@ struct ReportctlTests {
         #expect(run.stderr.contains(message), "\(run.stderr)")
     }
 
+    @Test("cannot connect: the message says what the path is and what to do, not only the OS's words (exit 69)")
+    func cannotConnectExplains() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("connect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("file.sock").path
+        try Data("not a socket".utf8).write(to: URL(fileURLWithPath: file))
+        let folder = directory.appendingPathComponent("dir.sock").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        // A socket nothing accepts on: what a reportd killed with -9 leaves behind.
+        let stale = directory.appendingPathComponent("stale.sock").path
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(stale.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(fd)
+        #expect(bound == 0)
+        for (path, message) in [
+            (directory.appendingPathComponent("missing.sock").path, ": No such file or directory (is reportd running? Its --socket and reportctl's --socket or $REPORTD_SOCKET must name the same path)"),
+            (file, ": it is a regular file, not a socket (is this the path reportd was started with, as --socket?)"),
+            (folder, ": it is a directory, not a socket"),
+            (stale, ": Connection refused (nothing accepts on the socket: is reportd running?"),
+        ] {
+            let run = try Self.reportctl(["--socket", path, "search", "Hà Nội"])
+            #expect(run.status == 69, "\(run.stderr)")
+            #expect(run.stderr.contains("reportctl: cannot connect to reportd at \(path)\(message)"), "\(run.stderr)")
+        }
+
+        // Permission denied: reportd's socket is 0660, and nobody is not in its group.
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            Issue.record("this test needs root and setpriv (util-linux) to act as another uid")
+            return
+        }
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let denied = try daemon.runReportctlAsNobody(["ping"])
+        #expect(denied.status == 69, "\(denied.stderr)")
+        #expect(
+            denied.stderr.contains(
+                "Permission denied (connecting needs write permission on the socket, mode 0660 of group root: join that group, or ask reportd's administrator)"),
+            "\(denied.stderr)")
+    }
+
     @Test("stats reports counts and raw versus compressed bytes")
     func statsJSON() throws {
         let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
