@@ -109,6 +109,36 @@ struct ReportctlTerminalTests {
         #expect(second.terminationStatus == 0, "the recalled line was quit")
     }
 
+    @Test("Ctrl-C at the shell's prompt drops the line being typed and prompts again; the shell goes on")
+    func shellInterrupt() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("reportctl-state-\(UUID().uuidString)")
+        defer { for dir in [corpus, state] { try? FileManager.default.removeItem(at: dir) } }
+        let terminal = try PseudoTerminal()
+        let shell = try terminal.spawn(
+            Self.reportctl, ["--socket", daemon.socketPath],
+            environment: ["TERM": "xterm", "XDG_STATE_HOME": state.path, "PATH": "/usr/bin:/bin", "LANG": "C"])
+        terminal.read(until: "reportctl> ")
+        terminal.type("pi")
+        terminal.read(until: "pi")
+        // What the terminal sends its foreground process on Ctrl-C (the test's pty is no
+        // controlling terminal, so the key alone would not). The test runner starts children
+        // with SIGINT blocked; the prompt unblocks it, as it must for Ctrl-C to reach it.
+        kill(shell.processIdentifier, SIGINT)
+        terminal.read(until: "reportctl> ")
+        #expect(shell.isRunning, "Ctrl-C at the prompt ended the shell")
+        terminal.type("ng\n")
+        #expect(terminal.read(until: "reportctl> ").contains("unknown command 'ng'"), "the interrupted 'pi' was dropped")
+        terminal.type("ping\n")
+        #expect(terminal.read(until: "reportctl> ").contains("pong"))
+        kill(shell.processIdentifier, SIGINT)
+        terminal.read(until: "reportctl> ")
+        terminal.type("quit\n")
+        terminal.read(until: "\u{0}", timeout: 5)
+        shell.waitUntilExit()
+        #expect(shell.terminationReason == .exit && shell.terminationStatus == 0)
+    }
+
     @Test("with no command and stdin not a terminal, reportctl prints its help as before")
     func noCommandWithoutTerminal() throws {
         let run = try ReportctlTests.reportctl([])
