@@ -227,6 +227,16 @@ struct ReportctlTerminalTests {
         let typo = try ReportctlTests.reportctl(["--socket", "/nonexistent", "serch", "x"])
         #expect(typo.status == 64)
         #expect(typo.stderr.contains("did you mean 'search'"), "\(typo.stderr)")
+        // `help` about an unknown command says so (it printed the overview and exited 0).
+        for arguments in [["help", "serch"], ["-s", "/nonexistent", "help", "serch"]] {
+            let helpTypo = try ReportctlTests.reportctl(arguments)
+            #expect(helpTypo.status == 64, "\(arguments)")
+            #expect(helpTypo.stderr.contains("unknown command 'serch'; did you mean 'search'?"), "\(helpTypo.stderr)")
+            #expect(helpTypo.stdout.isEmpty)
+        }
+        let helpNone = try ReportctlTests.reportctl(["help", "nope"])
+        #expect(helpNone.status == 64 && helpNone.stderr.contains("unknown command 'nope'; the commands are get, search"), "\(helpNone.stderr)")
+        #expect(String(decoding: try ReportctlTests.reportctl(["help", "get"]).stdout, as: UTF8.self).contains("OVERVIEW: Print reports by id."))
         for command in ["get", "search", "count", "stats", "ping", "shell", "put", "del", "import", "snapshot", "reload", "shutdown"] {
             let help = String(decoding: try ReportctlTests.reportctl([command, "--help"]).stdout, as: UTF8.self)
             #expect(help.contains("-s, --socket") && help.contains("-j, --json") && help.contains("--color"), "\(command) --help")
