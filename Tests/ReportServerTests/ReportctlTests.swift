@@ -291,6 +291,18 @@ struct ReportctlTests {
             "\(denied.stderr)")
     }
 
+    @Test("put names why a file cannot be read, in the system's words")
+    func unreadableFiles() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let missing = corpus.appendingPathComponent("missing.txt").path
+        let put = try Self.reportctl(["--socket", daemon.socketPath, "put", missing, corpus.path])
+        #expect(put.status == 65, "\(put.stderr)")
+        #expect(put.stderr.contains("reportctl: \(missing): cannot read the file: No such file or directory"), "\(put.stderr)")
+        #expect(put.stderr.contains("reportctl: \(corpus.path): cannot read the file: Is a directory"), "\(put.stderr)")
+    }
+
     @Test("stats reports counts and raw versus compressed bytes")
     func statsJSON() throws {
         let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
