@@ -303,6 +303,38 @@ struct ReportctlTests {
         #expect(put.stderr.contains("reportctl: \(corpus.path): cannot read the file: Is a directory"), "\(put.stderr)")
     }
 
+    @Test("a socket some other program serves: exit 76 and a message asking whether it is reportd's socket")
+    func otherProgramsSocket() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("other-\(UUID().uuidString).sock").path
+        defer { unlink(path) }
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0 && listen(listener, 4) == 0)
+        // Answers like a Redis server asked something it does not know.
+        let server = Thread {
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { return }
+            var buffer = [UInt8](repeating: 0, count: 64)
+            _ = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+            let answer = Array("-ERR unknown command\r\n".utf8)
+            _ = answer.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            close(client)
+        }
+        server.start()
+        let run = try Self.reportctl(["--socket", path, "ping"])
+        #expect(run.status == 76, "\(run.stderr)")
+        #expect(
+            run.stderr.contains("reportctl: what answers at \(path) does not speak reportd's protocol (")
+                && run.stderr.contains("); is it reportd's socket?"),
+            "\(run.stderr)")
+    }
+
     @Test("stats reports counts and raw versus compressed bytes")
     func statsJSON() throws {
         let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
