@@ -335,6 +335,24 @@ struct ReportctlTests {
             "\(run.stderr)")
     }
 
+    @Test("output that cannot be written (a full disk) is an error with a message and exit 74, never a silent cut", arguments: [["get", "1001"], ["search", "Đảng"], ["stats"]])
+    func unwritableOutput(arguments: [String]) throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let process = Process()
+        process.executableURL = DaemonProcess.binDirectory.appendingPathComponent("reportctl")
+        process.arguments = ["--socket", daemon.socketPath] + arguments
+        process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 74, "\(stderr)")
+        #expect(stderr.contains("reportctl: cannot write to standard output: No space left on device"), "\(stderr)")
+    }
+
     @Test("stats reports counts and raw versus compressed bytes")
     func statsJSON() throws {
         let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
