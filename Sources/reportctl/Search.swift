@@ -46,13 +46,15 @@ struct Search: ParsableCommand {
     @OptionGroup(title: "Shared options") var shared: ConnectionOptions
     @OptionGroup var query: QueryOptions
 
+    // .unconditional: `-n -1` is a value to refuse with the range, not a missing value.
     @Option(
-        name: [.customShort("n"), .customShort("l"), .long], help: ArgumentHelp("Hits to return per query (default 10, at most 10000).", valueName: "n"),
+        name: [.customShort("n"), .customShort("l"), .long], parsing: .unconditional,
+        help: ArgumentHelp("Hits to return per query (default 10, at most 10000).", valueName: "n"),
         transform: { try Search.whole($0, in: 0...10_000) })
     var limit = 10
 
     @Option(
-        help: ArgumentHelp("Hits to skip, for paging (default 0).", valueName: "n"),
+        parsing: .unconditional, help: ArgumentHelp("Hits to skip, for paging (default 0).", valueName: "n"),
         transform: { try Search.whole($0, in: 0...Int(UInt32.max)) })
     var offset = 0
 

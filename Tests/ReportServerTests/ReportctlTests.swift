@@ -237,6 +237,8 @@ struct ReportctlTests {
             (["-n", "99999999999999999999"], "'-n <n>': expected a whole number from 0 to 10000"),
             (["--offset", "4294967296"], "'--offset <n>': expected a whole number from 0 to 4294967295"),
             (["--offset=-3"], "'--offset <n>': expected a whole number from 0 to 4294967295"),
+            (["-n", "-1"], "'-n <n>': expected a whole number from 0 to 10000"),
+            (["--offset", "-3"], "'--offset <n>': expected a whole number from 0 to 4294967295"),
         ])
     func searchNumbersPastTheirRange(arguments: [String], message: String) throws {
         let run = try Self.reportctl(["--socket", "/nonexistent/r.sock", "search", "x"] + arguments)
