@@ -4,4 +4,7 @@
 #define REPORTD_CEDITLINE_SHIM_H
 #include <stdio.h>
 #include <editline/readline.h>
+
+/// Sets libedit's key source (Swift 6 cannot assign a C global it sees as shared mutable state).
+static inline void reportctl_set_getc_function(int (*function)(FILE *)) { rl_getc_function = function; }
 #endif

@@ -21,7 +21,15 @@ public final class ReportClient {
     /// - Parameter timeout: seconds to wait for any answer (or to send) before `.timedOut`; nil: forever.
     public init(socketPath: String, clientName: String = ReportClient.clientName, timeout: Double? = nil) throws(ClientError) {
         connection = try ReportConnection(path: socketPath, timeout: timeout)
-        let reply = try connection.call(.hello(clientVersion: UInt16(FrameHeader.currentVersion), clientName: clientName))
+        let reply: Response
+        do {
+            reply = try connection.call(.hello(clientVersion: UInt16(FrameHeader.currentVersion), clientName: clientName))
+        } catch where error.code == .protocolViolation {
+            // The first answer is not a reportd frame: most likely another program's socket.
+            let detail = error.message.replacing("reportd sent ", with: "it sent ")
+            throw ClientError(
+                .protocolViolation, "what answers at \(socketPath) does not speak reportd's protocol (\(detail)); is it reportd's socket?")
+        }
         if case .failure(.busy, let message) = reply {
             // PROTOCOL.md §1.3: no connection slot was free; the server closes after this answer.
             connection.close()

@@ -36,9 +36,43 @@ final class UnixSocket {
                 }
             }
         case .failure(let error):
-            let reason = error.errno.map { String(cString: strerror($0)) } ?? error.message
+            let reason = error.errno.map { Self.explained($0, path: path) } ?? error.message
             throw ClientError(.cannotConnect, "cannot connect to reportd at \(path): \(reason)")
         }
+    }
+
+    /// Why connecting to `path` failed with `code`, and what to do about it, as a person at a
+    /// terminal needs it: the OS's words alone say "Connection refused" for a regular file.
+    static func explained(_ code: Int32, path: String) -> String {
+        let reason = String(cString: strerror(code))
+        var info = stat()
+        let found = stat(path, &info) == 0
+        let kind = info.st_mode & S_IFMT
+        switch code {
+        case ENOENT:
+            return "\(reason) (is reportd running? Its --socket and reportctl's --socket or $REPORTD_SOCKET must name the same path)"
+        case ECONNREFUSED where found && kind != S_IFSOCK:
+            let what = kind == S_IFDIR ? "a directory" : kind == S_IFREG ? "a regular file" : "a file"
+            return "it is \(what), not a socket (is this the path reportd was started with, as --socket?)"
+        case ECONNREFUSED:
+            return "\(reason) (nothing accepts on the socket: is reportd running? It may have stopped without removing it)"
+        case EACCES where found && kind == S_IFSOCK:
+            let mode = String(info.st_mode & 0o777, radix: 8)
+            return "\(reason) (connecting needs write permission on the socket, mode 0\(mode) of group \(groupName(info.st_gid)): join that group, or ask reportd's administrator)"
+        default:
+            return reason
+        }
+    }
+
+    /// The name of group `gid`, or the number when it has none.
+    private static func groupName(_ gid: gid_t) -> String {
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getgrgid_r(gid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.gr_name else {
+            return String(gid)
+        }
+        return String(cString: name)
     }
 
     /// The descriptor, for poll(2); -1 once closed.

@@ -37,14 +37,33 @@ public struct ConfigEntry: Sendable, Equatable {
 
     /// The value as a byte count of at least `minimum`.
     public func sizeValue(atLeast minimum: Int) throws -> Int {
-        try typed(
-            ConfigValue.size(value).flatMap { $0 >= minimum ? $0 : nil },
-            expected: "a size of at least \(minimum) bytes, such as 4096, 64k or 16M")
+        try sizeValue(in: minimum...Int.max)
+    }
+
+    /// The value as a byte count within `range`. A value above it (or above any `Int`) is
+    /// refused as too large, naming the maximum and `why` it is the maximum.
+    public func sizeValue(in range: ClosedRange<Int>, why: String? = nil) throws -> Int {
+        let parsed = ConfigValue.size(value)
+        if let parsed, range.contains(parsed) { return parsed }
+        if parsed.map({ $0 > range.upperBound }) ?? ConfigValue.sizeOverflows(value) {
+            throw invalid("too large: at most \(range.upperBound) bytes\(why.map { " (\($0))" } ?? "")")
+        }
+        return try typed(nil, expected: "a size of at least \(range.lowerBound) bytes, such as 4096, 64k or 16M")
     }
 
     /// The value as a duration (`500ms`, `30s`, `5m`, `1h`, or `0`).
     public func durationValue() throws -> Duration {
         try typed(ConfigValue.duration(value), expected: "a duration such as 500ms, 30s, 5m or 1h")
+    }
+
+    /// The value as a duration of at most `maximum`, which messages spell `shown` (`8760h`);
+    /// `why` says what to use instead of a longer one.
+    public func durationValue(atMost maximum: Duration, shown: String, why: String? = nil) throws -> Duration {
+        let duration = ConfigValue.duration(value)
+        if duration.map({ $0 > maximum }) ?? ConfigValue.durationOverflows(value) {
+            throw invalid("too long: at most \(shown)\(why.map { " (\($0))" } ?? "")")
+        }
+        return try durationValue()
     }
 
     /// The value as octal permission bits (`0660`).
@@ -76,11 +95,12 @@ public struct ConfigEntry: Sendable, Equatable {
 
     /// Unwraps a parse result or throws an error naming file, line, key and the expectation.
     private func typed<T>(_ parsed: T?, expected: String) throws -> T {
-        guard let parsed else {
-            throw ServiceSupportError(
-                .configInvalidValue, "\(key) = \(value.debugDescription): expected \(expected)", path: path,
-                line: lineNumber)
-        }
+        guard let parsed else { throw invalid("expected \(expected)") }
         return parsed
+    }
+
+    /// The error for this entry's value: file, line, key, value and `reason`.
+    private func invalid(_ reason: String) -> ServiceSupportError {
+        ServiceSupportError(.configInvalidValue, "\(key) = \(value.debugDescription): \(reason)", path: path, line: lineNumber)
     }
 }

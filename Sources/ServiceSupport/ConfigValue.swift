@@ -11,34 +11,55 @@ public enum ConfigValue {
     /// Bytes from `4096`, `64k`, `64K`, `64KiB`, `16M`, `16MiB`, `1G`, `1GiB`, `512B`.
     public static func size(_ text: String) -> Int? {
         let (digits, unit) = splitNumber(text)
-        guard let number = Int(digits) else { return nil }
-        let multiplier: Int
-        switch unit {
-        case "", "B": multiplier = 1
-        case "k", "K", "KiB": multiplier = 1 << 10
-        case "M", "MiB": multiplier = 1 << 20
-        case "G", "GiB": multiplier = 1 << 30
-        default: return nil
-        }
+        guard let number = Int(digits), let multiplier = sizeMultiplier(unit) else { return nil }
         let (product, overflow) = number.multipliedReportingOverflow(by: multiplier)
         return overflow ? nil : product
+    }
+
+    /// Whether `text` is spelled as a size (digits, then a known unit or none) but is more
+    /// bytes than an `Int` holds (`9999999999G`): too large, rather than malformed.
+    public static func sizeOverflows(_ text: String) -> Bool {
+        let (digits, unit) = splitNumber(text)
+        return !digits.isEmpty && sizeMultiplier(unit) != nil && size(text) == nil
+    }
+
+    /// Bytes per unit of a size, or nil for an unknown unit.
+    private static func sizeMultiplier(_ unit: String) -> Int? {
+        switch unit {
+        case "", "B": return 1
+        case "k", "K", "KiB": return 1 << 10
+        case "M", "MiB": return 1 << 20
+        case "G", "GiB": return 1 << 30
+        default: return nil
+        }
     }
 
     /// A duration from `250ms`, `30s`, `5m`, `2h`; a bare `0` means zero (often "disabled").
     public static func duration(_ text: String) -> Duration? {
         if text == "0" { return .zero }
         let (digits, unit) = splitNumber(text)
-        guard let number = Int64(digits) else { return nil }
-        let milliseconds: Int64
-        switch unit {
-        case "ms": milliseconds = 1
-        case "s": milliseconds = 1_000
-        case "m": milliseconds = 60_000
-        case "h": milliseconds = 3_600_000
-        default: return nil  // a bare number is ambiguous (seconds? ms?): demand a unit
-        }
+        guard let number = Int64(digits), let milliseconds = durationMultiplier(unit) else { return nil }
         let (product, overflow) = number.multipliedReportingOverflow(by: milliseconds)
         return overflow ? nil : .milliseconds(product)
+    }
+
+    /// Whether `text` is spelled as a duration (digits and a unit) but is more milliseconds than
+    /// an `Int64` holds (`9999999999999999999h`): too long, rather than malformed.
+    public static func durationOverflows(_ text: String) -> Bool {
+        let (digits, unit) = splitNumber(text)
+        return !digits.isEmpty && durationMultiplier(unit) != nil && duration(text) == nil
+    }
+
+    /// Milliseconds per unit of a duration, or nil for an unknown unit or none: a bare number is
+    /// ambiguous (seconds? ms?), so a unit is required.
+    private static func durationMultiplier(_ unit: String) -> Int64? {
+        switch unit {
+        case "ms": return 1
+        case "s": return 1_000
+        case "m": return 60_000
+        case "h": return 3_600_000
+        default: return nil
+        }
     }
 
     /// Permission bits from octal `0660`, `660` or `2770`: one to four octal digits.

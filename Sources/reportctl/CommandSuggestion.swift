@@ -26,10 +26,17 @@ enum CommandSuggestion {
         return nil
     }
 
-    /// A message when the subcommand's name is no known subcommand; nil when it is one, or
-    /// when there is no subcommand.
+    /// A message when the subcommand's name is no known subcommand, or `help` is asked about
+    /// one (`help serch`, which would otherwise print the overview and succeed); nil when it is
+    /// one, or when there is no subcommand.
     static func unknownCommand(in arguments: [String]) -> String? {
-        guard let index = commandIndex(in: arguments), !commandNames.contains(arguments[index]) else { return nil }
+        guard let index = commandIndex(in: arguments) else { return nil }
+        if arguments[index] == "help", index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-"),
+            !commandNames.contains(arguments[index + 1])
+        {
+            return message(for: arguments[index + 1])
+        }
+        guard !commandNames.contains(arguments[index]) else { return nil }
         return message(for: arguments[index])
     }
 

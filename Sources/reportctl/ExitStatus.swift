@@ -14,6 +14,8 @@ enum ExitStatus {
     static let badRequest: Int32 = 65
     static let cannotConnect: Int32 = 69
     static let timedOut: Int32 = 75
+    /// stdout could not be written (EX_IOERR).
+    static let outputFailed: Int32 = 74
     static let serverError: Int32 = 70
     static let protocolError: Int32 = 76
 

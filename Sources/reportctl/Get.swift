@@ -17,7 +17,9 @@ struct Get: ParsableCommand {
         discussion: """
             With one id the report's exact bytes go to stdout when it is a file or a pipe; on a \
             terminal, control characters other than tab and newline (escape sequences, DEL, \
-            U+0080-U+009F) are shown as \\xHH so a report cannot drive the terminal. With several ids (or -), \
+            U+0080-U+009F) are shown as \\xHH, and bidi controls (U+061C, U+200E-U+200F, U+202A-U+202E, \
+            U+2066-U+2069), U+2028, U+2029 and U+FEFF as \\u{HHHH} (e.g. \\u{202E}), so a report can \
+            neither drive the terminal nor reorder what it shows. With several ids (or -), \
             each report is preceded by a line '==> ID <==', and a missing id gets the line \
             '==> ID <== (not found)'. With --json, one object per id: {"id": ..., "found": true, \
             "text": ...} or {"id": ..., "found": false}. Every id asked for gets one record in \

@@ -41,7 +41,6 @@ struct JSONLine {
         bytes.append(contentsOf: json.utf8)
     }
 
-    /// The finished line, with its closing brace and newline.
     /// The record of a failed request in a batch: `{"<key>": value, "error": message, "status": …}`
     /// (no status when the request was refused before it was sent).
     static func failure(_ key: String, _ value: String, message: String, status: String?) -> [UInt8] {
@@ -52,6 +51,7 @@ struct JSONLine {
         return line.finished()
     }
 
+    /// The finished line, with its closing brace and newline.
     func finished() -> [UInt8] {
         bytes + [UInt8(ascii: "}"), UInt8(ascii: "\n")]
     }
@@ -84,38 +84,51 @@ struct JSONLine {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Escapes what JSON requires, and also DEL and the C1 controls (U+0080-U+009F, UTF-8
-    /// C2 80-C2 9F), which JSON allows raw, so JSON shown on a terminal cannot drive it. Runs
-    /// of plain bytes are copied whole.
+    /// Escapes what JSON requires, and also DEL, the C1 controls (U+0080-U+009F, UTF-8
+    /// C2 80-C2 9F) and the format characters TerminalText shows as `\u{HHHH}` (bidi controls,
+    /// U+2028, U+2029, U+FEFF), which JSON allows raw, so JSON shown on a terminal cannot drive
+    /// it or reorder what it shows; a JSON reader decodes each escape back to the same text.
+    /// Runs of plain bytes are copied whole.
     private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var start = 0
         var index = 0
         let count = bytes.count
         while index < count {
             let byte = bytes[index]
-            if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xC2 {
+            if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xC2 && byte != 0xD8 && byte != 0xE2
+                && byte != 0xEF
+            {
                 index += 1
                 continue
             }
-            if byte == 0xC2 && !(index + 1 < count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9F) {
-                index += 1
-                continue
+            // A lead byte: escaped only when it starts a C1 control or a format character.
+            var scalar: UInt32?
+            var length = 1
+            if byte == 0xC2 {
+                guard index + 1 < count, (0x80...0x9F).contains(bytes[index + 1]) else {
+                    index += 1
+                    continue
+                }
+                (scalar, length) = (UInt32(bytes[index + 1]), 2)
+            } else if byte >= 0x80 {
+                guard let (format, formatLength) = TerminalText.formatCharacter(bytes, at: index) else {
+                    index += 1
+                    continue
+                }
+                (scalar, length) = (format, formatLength)
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
+            switch scalar ?? UInt32(byte) {
+            case 0x22: out.append(contentsOf: [92, 34])
+            case 0x5C: out.append(contentsOf: [92, 92])
             case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0xC2:
-                index += 1
-                let code = bytes[index]
-                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(code >> 4)], hex[Int(code & 15)]])
-            default:  // other C0 controls and DEL
-                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            case let code:  // other C0 controls, DEL, C1 controls and format characters
+                out.append(contentsOf: [92, UInt8(ascii: "u")])
+                for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((code >> UInt32(shift)) & 15)]) }
             }
-            index += 1
+            index += length
             start = index
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<count]))

@@ -33,8 +33,11 @@ struct OutputBuffer {
                 let n = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
                 if n <= 0 {
                     if n < 0 && errno == EINTR { continue }
-                    // stdout is gone (e.g. a closed pipe): nothing sensible remains to do.
-                    exit(ExitStatus.serverError)
+                    // stdout is gone (a full disk, a closed pipe with SIGPIPE ignored): say so, as
+                    // cat does, rather than let a truncated file pass for the output.
+                    let reason = n < 0 ? String(cString: strerror(errno)) : "nothing was written"
+                    StandardError.print("reportctl: cannot write to standard output: \(reason)")
+                    exit(ExitStatus.outputFailed)
                 }
                 offset += n
             }

@@ -47,6 +47,7 @@ struct ReportCtl: ParsableCommand {
               69  cannot connect to reportd (not running, wrong socket, no permission, or busy:
                   every connection slot taken; try again later)
               70  server error (internal error, damaged data, permission denied)
+              74  cannot write the output (e.g. the disk is full)
               75  no answer within --timeout (reportd stopped or overloaded; try again)
               76  protocol error (the peer is not a compatible reportd)
             """,

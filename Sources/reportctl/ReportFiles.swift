@@ -4,6 +4,10 @@
 // Stateless.
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reading report files for the write commands.
 enum ReportFiles {
     /// One report found, or one input that could not be used.
@@ -16,6 +20,17 @@ enum ReportFiles {
     static func read(_ path: String) -> [UInt8]? {
         if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
         return FileManager.default.contents(atPath: path).map { Array($0) }
+    }
+
+    /// Why ``read(_:)`` found `path` unreadable, in the system's words: "cannot read the file:
+    /// Permission denied" (or "Is a directory", "No such file or directory").
+    static func unreadable(_ path: String) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return "cannot read the file: " + String(cString: strerror(errno)) }
+        defer { close(fd) }
+        var byte: UInt8 = 0
+        guard Glibc.read(fd, &byte, 1) >= 0 else { return "cannot read the file: " + String(cString: strerror(errno)) }
+        return "cannot read the file"
     }
 
     /// Calls `body` for every report under `path`, in name order; `-` is JSON Lines on stdin.
@@ -40,7 +55,7 @@ enum ReportFiles {
         } else if path.hasSuffix(".jsonl") {
             readJSONLines(path, body)
         } else {
-            guard let text = read(path) else { return body(.problem(origin: path, reason: "cannot read the file")) }
+            guard let text = read(path) else { return body(.problem(origin: path, reason: unreadable(path))) }
             let id = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             body(.report(id: id, text: text, origin: path))
         }
@@ -48,7 +63,7 @@ enum ReportFiles {
 
     private static func readJSONLines(_ path: String, _ body: (Item) -> Void) {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return body(.problem(origin: path, reason: "cannot read the file"))
+            return body(.problem(origin: path, reason: unreadable(path)))
         }
         readJSONLines(data, name: path, body)
     }

@@ -1,8 +1,9 @@
 // ReportPrinter: writes fetched reports for people (raw bytes, with '==> ID <=='
 // headers for several) or for scripts (JSON Lines), one record per id asked for (missing
 // and failed ids too), and reports missing and failed ids on stderr.
-// On a terminal the text's control characters but tab and newline are shown as `\xHH`
-// (TerminalText); to a file or pipe the bytes are exactly the stored ones.
+// On a terminal the text's control characters but tab and newline are shown as `\xHH` and
+// its bidi controls, U+2028, U+2029 and U+FEFF as `\u{HHHH}` (TerminalText); to a file or
+// pipe the bytes are exactly the stored ones.
 import NIOCore
 import ReportProtocol
 

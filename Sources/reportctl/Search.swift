@@ -34,8 +34,10 @@ struct Search: ParsableCommand {
             "error": ...} with --json). \
             Matches and titles are shown in bold on a terminal (see --color) and matches between \
             [ and ] otherwise; snippets are wrapped to the terminal's width. Control characters in \
-            titles and snippets (escape sequences, DEL, U+0080-U+009F) are shown as \\xHH (--json: \
-            \\u00HH), so a report cannot drive the terminal. Exit status 65 when \
+            titles and snippets (escape sequences, DEL, U+0080-U+009F) are shown as \\xHH, bidi controls \
+            (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069), U+2028, U+2029 and U+FEFF as \
+            \\u{HHHH} (--json: \\u00HH and \\uhhhh), so a report can neither drive the terminal nor \
+            reorder what it shows. Exit status 65 when \
             a query is malformed (the message says why).
             """
     )
@@ -44,11 +46,17 @@ struct Search: ParsableCommand {
     @OptionGroup(title: "Shared options") var shared: ConnectionOptions
     @OptionGroup var query: QueryOptions
 
-    @Option(name: [.customShort("n"), .customShort("l"), .long], help: ArgumentHelp("Hits to return per query.", valueName: "n"))
-    var limit: UInt32 = 10
+    // .unconditional: `-n -1` is a value to refuse with the range, not a missing value.
+    @Option(
+        name: [.customShort("n"), .customShort("l"), .long], parsing: .unconditional,
+        help: ArgumentHelp("Hits to return per query (default 10, at most 10000).", valueName: "n"),
+        transform: { try Search.whole($0, in: 0...10_000) })
+    var limit = 10
 
-    @Option(help: ArgumentHelp("Hits to skip (for paging).", valueName: "n"))
-    var offset: UInt32 = 0
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Hits to skip, for paging (default 0).", valueName: "n"),
+        transform: { try Search.whole($0, in: 0...Int(UInt32.max)) })
+    var offset = 0
 
     @Flag(name: [.customShort("c"), .long], help: "Print only the number of matching reports (as `reportctl count`).")
     var count = false
@@ -59,14 +67,19 @@ struct Search: ParsableCommand {
     @Flag(help: "Only reports with every word (by default reports with some of the words follow those with all).")
     var all = false
 
-    mutating func validate() throws {
-        guard limit <= 10_000 else { throw ValidationError("--limit is at most 10000") }
-    }
-
     func run() throws {
         var run = query.run(options: shared.merged(over: root.connection))
-        if !count { run.mode = .search(limit: limit, offset: offset, idsOnly: idsOnly, allWords: all) }
+        if !count { run.mode = .search(limit: UInt32(limit), offset: UInt32(offset), idsOnly: idsOnly, allWords: all) }
         try run.execute()
+    }
+
+    /// `text` as a whole number within `range` (decimal digits only): a larger, negative or
+    /// malformed value is refused with the range, never cut to fit the wire's u32.
+    static func whole(_ text: String, in range: ClosedRange<Int>) throws -> Int {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let number = Int(text), range.contains(number) else {
+            throw ValidationError("expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
     }
 }
 

@@ -1,8 +1,9 @@
 // SearchPrinter: renders search answers for people (ranked list with highlighted
 // snippets and titles, snippets wrapped at word boundaries to the terminal's width) or
 // scripts (one JSON line per query), and query errors on stderr. Text output shows the
-// control characters of titles, snippets, ids and queries as `\xHH` (TerminalText), so a
-// report cannot drive the terminal. Not thread-safe.
+// control characters of titles, snippets, ids and queries as `\xHH` and their bidi controls
+// as `\u{HHHH}` (TerminalText), so a report cannot drive the terminal or reorder what it
+// shows. Not thread-safe.
 import Foundation
 import ReportProtocol
 

@@ -3,6 +3,8 @@
 // the `reportctl` (`get 21454551`, `search Bộ Công Thương -n 5`, `count dang uy`, `stats`), run
 // by the same command types as the command line, so answers print exactly as they do there.
 // `help` lists the commands, `help search` shows one's help, `quit` (or Ctrl-D) leaves.
+// Ctrl-C at the prompt drops the line being typed and prompts again (as bash, sqlite3 and psql
+// do); while a command runs it stops reportctl, as on the command line.
 //
 // Line editing is the system's libedit through its readline-compatible API (CEditLine; see
 // Package.swift). History is kept in $XDG_STATE_HOME/reportctl/history (default
@@ -17,6 +19,37 @@ import ServiceSupport
 import Glibc
 #endif
 
+/// Set by SIGINT while the prompt waits for a line (a signal handler can capture nothing).
+nonisolated(unsafe) private var promptInterrupted: sig_atomic_t = 0
+
+/// libedit's key source at the prompt (rl_getc_function): one character from stdin, or EOF when
+/// the terminal closed or SIGINT arrived (`promptInterrupted` tells which), so Ctrl-C ends the
+/// wait — libedit's own reader retries the read a signal interrupts. libedit takes the value
+/// as one wide character, so UTF-8 is decoded here; a malformed sequence gives U+FFFD.
+private func readKey(_ file: UnsafeMutablePointer<FILE>?) -> Int32 {
+    let fd = file.map { fileno($0) } ?? 0
+    func byte() -> Int32? {
+        var c: UInt8 = 0
+        while true {
+            let n = read(fd, &c, 1)
+            if n == 1 { return Int32(c) }
+            if n < 0, errno == EINTR, promptInterrupted == 0 { continue }
+            return nil
+        }
+    }
+    guard let lead = byte() else { return EOF }
+    let length = lead < 0x80 ? 1 : lead >= 0xF8 || lead < 0xC0 ? 0 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+    if length == 1 { return lead }
+    if length == 0 { return 0xFFFD }
+    var scalar = lead & (0x7F >> Int32(length))
+    for _ in 1..<length {
+        guard let next = byte() else { return EOF }
+        guard next & 0xC0 == 0x80 else { return 0xFFFD }
+        scalar = scalar << 6 | (next & 0x3F)
+    }
+    return scalar
+}
+
 struct Shell: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Interactive prompt with line editing and history (also: reportctl alone on a terminal).",
@@ -28,6 +61,7 @@ struct Shell: ParsableCommand {
               stats
               help search
               quit
+            Ctrl-C drops the line being typed; quit or Ctrl-D leaves.
             History: $XDG_STATE_HOME/reportctl/history (default ~/.local/state/reportctl/history).
             """
     )
@@ -45,6 +79,7 @@ struct Shell: ParsableCommand {
         // arrive as "t". Take the user's, falling back to C.UTF-8 when it is not UTF-8.
         let locale = setlocale(LC_CTYPE, "").map { String(cString: $0) } ?? ""
         if !locale.uppercased().contains("UTF") { _ = setlocale(LC_CTYPE, "C.UTF-8") }
+        reportctl_set_getc_function(readKey)
         let history = historyPath()
         if let history {
             using_history()
@@ -59,9 +94,7 @@ struct Shell: ParsableCommand {
         if connection.json { prefix.append("--json") }
         if let color = connection.color { prefix += ["--color", color.rawValue] }
         if let timeout = connection.timeout { prefix += ["--timeout", "\(timeout)"] }
-        while let raw = readline("reportctl> ") {
-            let line = String(cString: raw)
-            free(raw)
+        while let line = prompt() {
             let words = ShellWords.split(line)
             guard let name = words.first else { continue }
             add_history(line)
@@ -70,6 +103,35 @@ struct Shell: ParsableCommand {
             execute(words, prefix: prefix)
         }
         StandardOutput.write("\n")
+    }
+
+    /// One line typed at the prompt; nil at end of input (Ctrl-D). SIGINT while the prompt waits
+    /// ends libedit's wait (readKey): the line being typed is dropped and the prompt shown again.
+    private static func prompt() -> String? {
+        while true {
+            promptInterrupted = 0
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { _ in promptInterrupted = 1 }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0  // no SA_RESTART: the wait for a key must end
+            var previous = sigaction()
+            sigaction(SIGINT, &action, &previous)
+            // A parent may have left SIGINT blocked (mask is inherited); Ctrl-C must still reach the prompt.
+            var interrupt = sigset_t()
+            sigemptyset(&interrupt)
+            sigaddset(&interrupt, SIGINT)
+            var mask = sigset_t()
+            pthread_sigmask(SIG_UNBLOCK, &interrupt, &mask)
+            let raw = readline("reportctl> ")
+            pthread_sigmask(SIG_SETMASK, &mask, nil)
+            sigaction(SIGINT, &previous, nil)
+            if let raw {
+                defer { free(raw) }
+                return String(cString: raw)
+            }
+            guard promptInterrupted != 0 else { return nil }
+            StandardOutput.write("^C\n")
+        }
     }
 
     /// Runs one line's command; its failures are printed and the shell goes on.

@@ -47,7 +47,7 @@ struct Put: ParsableCommand {
         let writer = PipelinedWriter(client: client, json: connection.json, quiet: false)
         for report in reports {
             guard let text = ReportFiles.read(report.path) else {
-                writer.failLocally(id: report.id, path: report.path, reason: "cannot read the file")
+                writer.failLocally(id: report.id, path: report.path, reason: ReportFiles.unreadable(report.path))
                 continue
             }
             writer.put(id: report.id, text: text, origin: report.path)

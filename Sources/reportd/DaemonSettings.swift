@@ -34,6 +34,15 @@ struct DaemonSettings: Sendable, Equatable {
     /// Build and keep the full-text index (off: GET/MGET only, less memory; SEARCH finds nothing).
     var searchIndex = true
 
+    /// The largest `max-frame-bytes`: a frame's body length (and HELLO's maxFrameBytes) is a u32
+    /// (PROTOCOL.md §3, §7).
+    static let largestFrameBytes = Int(UInt32.max)
+    /// The largest `max-report-bytes`: a PUT of it must fit in the largest frame (StartupChecks).
+    static let largestReportBytes = largestFrameBytes - StartupChecks.putOverheadBytes
+    /// The longest `idle-timeout` (a year), well inside what the event loop's timers hold; `0` is
+    /// the way to say never.
+    static let longestIdleTimeoutHours = 8760
+
     /// The keys reportd.conf may contain (each is also a flag of the same name).
     static let configKeys = ConfigFile.reportdKeys
 
@@ -54,11 +63,17 @@ struct DaemonSettings: Sendable, Equatable {
                         path: entry.path, line: entry.lineNumber)
                 }
                 logLevel = level
-            case "max-report-bytes": maxReportBytes = try entry.sizeValue(atLeast: 1)
+            case "max-report-bytes":
+                maxReportBytes = try entry.sizeValue(
+                    in: 1...Self.largestReportBytes, why: "so a PUT of it fits in the largest max-frame-bytes, \(Self.largestFrameBytes)")
             case "max-connections": maxConnections = try entry.integerValue(in: 1...1_000_000)
-            case "max-frame-bytes": maxFrameBytes = UInt32(clamping: try entry.sizeValue(atLeast: 64))
+            case "max-frame-bytes":
+                maxFrameBytes = UInt32(
+                    try entry.sizeValue(in: 64...Self.largestFrameBytes, why: "4 GiB - 1: a frame's body length is a u32"))
             case "idle-timeout":
-                let seconds = try entry.durationValue().secondsValue
+                let seconds = try entry.durationValue(
+                    atMost: .seconds(Self.longestIdleTimeoutHours * 3600), shown: "\(Self.longestIdleTimeoutHours)h",
+                    why: "0 turns the timeout off").secondsValue
                 idleTimeoutSeconds = seconds > 0 ? seconds : nil
             case "max-queued-responses": maxQueuedResponses = try entry.integerValue(in: 1...1_000_000)
             case "max-queued-bytes": maxQueuedBytes = try entry.sizeValue(atLeast: 1)

@@ -87,10 +87,10 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Most connections served at once (default 1024).", valueName: "n"))
     var maxConnections: String?
 
-    @Option(help: ArgumentHelp("Largest frame body in both directions (requests over it get FRAME_TOO_LARGE, answers over it TOO_MANY_ITEMS): 64k, 16M (default 16M); at least 64k and --max-report-bytes plus 261.", valueName: "size"))
+    @Option(help: ArgumentHelp("Largest frame body in both directions (requests over it get FRAME_TOO_LARGE, answers over it TOO_MANY_ITEMS): 64k, 16M (default 16M); at least 64k and --max-report-bytes plus 261, at most 4294967295 (4 GiB - 1).", valueName: "size"))
     var maxFrameBytes: String?
 
-    @Option(help: ArgumentHelp("Close a connection idle this long: 500ms, 30s, 5m, 1h; 0 never (default 5m).", valueName: "duration"))
+    @Option(help: ArgumentHelp("Close a connection idle this long: 500ms, 30s, 5m, 1h; 0 never (default 5m); at most 8760h.", valueName: "duration"))
     var idleTimeout: String?
 
     @Option(help: ArgumentHelp("Unsent responses per connection before reportd stops reading from it (default 1024).", valueName: "n"))

@@ -26,6 +26,17 @@ struct ReportctlHostileTests {
     static let hostileTitle = "escq \u{1B}]0;PWNED\u{07} tiêu đề \u{1B}[2J xong"
     static let hostileText = Array((hostileTitle + "\nescq thân \u{9B}31m bài \u{7F} có\ttab \u{1B}[5m nữa © \u{85}\n").utf8)
 
+    /// A report with every invisible format character a terminal must not get raw (bidi
+    /// embeddings, overrides, isolates and marks, the line and paragraph separators, a BOM
+    /// mid-text), and the joiners and zero-width space, which stay.
+    static let bidiTitle = "bidiq tiêu đề \u{202E}ngược\u{202C} và \u{2066}cô lập\u{2069} \u{200F}\u{061C}"
+    static let bidiText = Array(
+        (bidiTitle + "\nbidiq thân \u{202A}a\u{202B}b\u{202D}c\u{2067}d\u{2068}e\u{200E} dòng\u{2028}đoạn\u{2029} \u{FEFF}bom, ng\u{200D}ười z\u{200C}w\u{200B}j\n").utf8)
+    static let formatEscapes = [
+        "\\u{202E}ngược\\u{202C}", "\\u{2066}cô lập\\u{2069}", "\\u{200F}\\u{061C}", "\\u{202A}a\\u{202B}b\\u{202D}c\\u{2067}d\\u{2068}e\\u{200E}",
+        "dòng\\u{2028}đoạn\\u{2029}", "\\u{FEFF}bom", "ng\u{200D}ười z\u{200C}w\u{200B}j",
+    ]
+
     static func reportctl(_ arguments: [String], stdin: String? = nil) throws -> ReportctlTests.Run {
         try ReportctlTests.reportctl(arguments, stdin: stdin.map { Data($0.utf8) })
     }
@@ -33,19 +44,67 @@ struct ReportctlHostileTests {
     static func startDaemon(_ extra: [String] = [], reports: [String: [UInt8]] = [:]) throws -> (DaemonProcess, URL) {
         var all = Fixtures.reports
         all["esc1"] = hostileText
+        all["bidi1"] = bidiText
         for (id, text) in reports { all[id] = text }
         let corpus = try DaemonProcess.makeCorpus(all)
         return (try DaemonProcess(arguments: ["--import", corpus.path] + extra), corpus)
     }
 
     /// The raw control characters in `bytes` a terminal would act on (all C0 but tab and
-    /// newline, DEL, and C1 as UTF-8), with the bold escapes `--color always` adds removed.
+    /// newline, DEL, and C1 as UTF-8) and the format characters that reorder or break lines
+    /// (bidi controls, U+2028, U+2029, U+FEFF), with the bold escapes `--color always` adds removed.
     static func controls(_ bytes: Data) -> [String] {
         var text = String(decoding: bytes, as: UTF8.self)
         text = text.replacingOccurrences(of: "\u{1B}[1m", with: "").replacingOccurrences(of: "\u{1B}[0m", with: "")
+        let formats: [ClosedRange<UInt32>] = [0x061C...0x061C, 0x200E...0x200F, 0x2028...0x202E, 0x2066...0x2069, 0xFEFF...0xFEFF]
         return text.unicodeScalars.filter { scalar in
             (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+                || formats.contains { $0.contains(scalar.value) }
         }.map { String(format: "U+%04X", $0.value) }
+    }
+
+    @Test(
+        "bidi controls, U+2028, U+2029 and U+FEFF in titles and snippets are shown as \\u{HHHH}; joiners stay",
+        arguments: [["search", "bidiq"], ["search", "bidiq", "--color", "always"], ["search", "-"]])
+    func searchFormatCharactersAreShown(arguments: [String]) throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let run = try Self.reportctl(["--socket", daemon.socketPath] + arguments, stdin: "bidiq\n")
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = String(decoding: run.stdout, as: UTF8.self).replacingOccurrences(of: "\u{1B}[1m", with: "")
+            .replacingOccurrences(of: "\u{1B}[0m", with: "")
+        #expect(text.contains("bidi1"), "\(text)")
+        #expect(Self.controls(run.stdout).isEmpty, "\(Self.controls(run.stdout)) in \(text.debugDescription)")
+        #expect(text.contains("\\u{202E}ngược\\u{202C}"), "the title: \(text.debugDescription)")
+        #expect(text.contains("\\u{FEFF}bom"), "the snippet: \(text.debugDescription)")
+        #expect(text.contains("ng\u{200D}ười z\u{200C}w\u{200B}j"), "joiners kept: \(text.debugDescription)")
+    }
+
+    @Test("get shows format characters as \\u{HHHH} on a terminal, keeps them on a pipe, and --json escapes them")
+    func getFormatCharacters() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let piped = try Self.reportctl(["--socket", daemon.socketPath, "get", "bidi1"])
+        #expect(piped.status == 0)
+        #expect(Array(piped.stdout) == Self.bidiText, "byte-exact on a pipe")
+
+        let json = try Self.reportctl(["--socket", daemon.socketPath, "get", "bidi1", "--json"])
+        #expect(json.status == 0)
+        #expect(Self.controls(json.stdout).isEmpty, "\(Self.controls(json.stdout))")
+        let raw = String(decoding: json.stdout, as: UTF8.self)
+        #expect(raw.contains("\\u202engược\\u202c") && raw.contains("\\ufeffbom") && raw.contains("ng\u{200D}ười"), "\(raw)")
+        let object = try JSONSerialization.jsonObject(with: json.stdout.prefix { $0 != 10 }) as? [String: Any]
+        #expect((object?["text"] as? String).map { Array($0.utf8) } == Self.bidiText, "the escapes decode to the stored text")
+
+        let terminal = try PseudoTerminal()
+        let process = try terminal.spawn(
+            ReportctlTerminalTests.reportctl, ["--socket", daemon.socketPath, "get", "bidi1", "1001"],
+            environment: ["TERM": "xterm", "PATH": "/usr/bin:/bin"])
+        let shown = terminal.read(until: "Đảng ủy khối")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        for escape in Self.formatEscapes { #expect(shown.contains(escape), "\(escape) in \(shown.debugDescription)") }
+        #expect(Self.controls(Data(shown.replacingOccurrences(of: "\r\n", with: "\n").utf8)).isEmpty, "\(shown.debugDescription)")
     }
 
     @Test(

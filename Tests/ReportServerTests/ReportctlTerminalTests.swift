@@ -109,6 +109,36 @@ struct ReportctlTerminalTests {
         #expect(second.terminationStatus == 0, "the recalled line was quit")
     }
 
+    @Test("Ctrl-C at the shell's prompt drops the line being typed and prompts again; the shell goes on")
+    func shellInterrupt() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("reportctl-state-\(UUID().uuidString)")
+        defer { for dir in [corpus, state] { try? FileManager.default.removeItem(at: dir) } }
+        let terminal = try PseudoTerminal()
+        let shell = try terminal.spawn(
+            Self.reportctl, ["--socket", daemon.socketPath],
+            environment: ["TERM": "xterm", "XDG_STATE_HOME": state.path, "PATH": "/usr/bin:/bin", "LANG": "C"])
+        terminal.read(until: "reportctl> ")
+        terminal.type("pi")
+        terminal.read(until: "pi")
+        // What the terminal sends its foreground process on Ctrl-C (the test's pty is no
+        // controlling terminal, so the key alone would not). The test runner starts children
+        // with SIGINT blocked; the prompt unblocks it, as it must for Ctrl-C to reach it.
+        kill(shell.processIdentifier, SIGINT)
+        terminal.read(until: "reportctl> ")
+        #expect(shell.isRunning, "Ctrl-C at the prompt ended the shell")
+        terminal.type("ng\n")
+        #expect(terminal.read(until: "reportctl> ").contains("unknown command 'ng'"), "the interrupted 'pi' was dropped")
+        terminal.type("ping\n")
+        #expect(terminal.read(until: "reportctl> ").contains("pong"))
+        kill(shell.processIdentifier, SIGINT)
+        terminal.read(until: "reportctl> ")
+        terminal.type("quit\n")
+        terminal.read(until: "\u{0}", timeout: 5)
+        shell.waitUntilExit()
+        #expect(shell.terminationReason == .exit && shell.terminationStatus == 0)
+    }
+
     @Test("with no command and stdin not a terminal, reportctl prints its help as before")
     func noCommandWithoutTerminal() throws {
         let run = try ReportctlTests.reportctl([])
@@ -197,6 +227,16 @@ struct ReportctlTerminalTests {
         let typo = try ReportctlTests.reportctl(["--socket", "/nonexistent", "serch", "x"])
         #expect(typo.status == 64)
         #expect(typo.stderr.contains("did you mean 'search'"), "\(typo.stderr)")
+        // `help` about an unknown command says so (it printed the overview and exited 0).
+        for arguments in [["help", "serch"], ["-s", "/nonexistent", "help", "serch"]] {
+            let helpTypo = try ReportctlTests.reportctl(arguments)
+            #expect(helpTypo.status == 64, "\(arguments)")
+            #expect(helpTypo.stderr.contains("unknown command 'serch'; did you mean 'search'?"), "\(helpTypo.stderr)")
+            #expect(helpTypo.stdout.isEmpty)
+        }
+        let helpNone = try ReportctlTests.reportctl(["help", "nope"])
+        #expect(helpNone.status == 64 && helpNone.stderr.contains("unknown command 'nope'; the commands are get, search"), "\(helpNone.stderr)")
+        #expect(String(decoding: try ReportctlTests.reportctl(["help", "get"]).stdout, as: UTF8.self).contains("OVERVIEW: Print reports by id."))
         for command in ["get", "search", "count", "stats", "ping", "shell", "put", "del", "import", "snapshot", "reload", "shutdown"] {
             let help = String(decoding: try ReportctlTests.reportctl([command, "--help"]).stdout, as: UTF8.self)
             #expect(help.contains("-s, --socket") && help.contains("-j, --json") && help.contains("--color"), "\(command) --help")

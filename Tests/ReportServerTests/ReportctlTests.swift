@@ -228,6 +228,133 @@ struct ReportctlTests {
         #expect(noDaemon.stderr.contains("/nonexistent/r.sock"))
     }
 
+    @Test(
+        "search --limit and --offset past what they take are refused with the range (exit 64), never cut to fit",
+        arguments: [
+            (["--limit", "4294967296"], "'--limit <n>': expected a whole number from 0 to 10000"),
+            (["--limit", "10001"], "'--limit <n>': expected a whole number from 0 to 10000"),
+            (["--limit=-1"], "'--limit <n>': expected a whole number from 0 to 10000"),
+            (["-n", "99999999999999999999"], "'-n <n>': expected a whole number from 0 to 10000"),
+            (["--offset", "4294967296"], "'--offset <n>': expected a whole number from 0 to 4294967295"),
+            (["--offset=-3"], "'--offset <n>': expected a whole number from 0 to 4294967295"),
+            (["-n", "-1"], "'-n <n>': expected a whole number from 0 to 10000"),
+            (["--offset", "-3"], "'--offset <n>': expected a whole number from 0 to 4294967295"),
+        ])
+    func searchNumbersPastTheirRange(arguments: [String], message: String) throws {
+        let run = try Self.reportctl(["--socket", "/nonexistent/r.sock", "search", "x"] + arguments)
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+    }
+
+    @Test("cannot connect: the message says what the path is and what to do, not only the OS's words (exit 69)")
+    func cannotConnectExplains() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("connect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("file.sock").path
+        try Data("not a socket".utf8).write(to: URL(fileURLWithPath: file))
+        let folder = directory.appendingPathComponent("dir.sock").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        // A socket nothing accepts on: what a reportd killed with -9 leaves behind.
+        let stale = directory.appendingPathComponent("stale.sock").path
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(stale.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(fd)
+        #expect(bound == 0)
+        for (path, message) in [
+            (directory.appendingPathComponent("missing.sock").path, ": No such file or directory (is reportd running? Its --socket and reportctl's --socket or $REPORTD_SOCKET must name the same path)"),
+            (file, ": it is a regular file, not a socket (is this the path reportd was started with, as --socket?)"),
+            (folder, ": it is a directory, not a socket"),
+            (stale, ": Connection refused (nothing accepts on the socket: is reportd running?"),
+        ] {
+            let run = try Self.reportctl(["--socket", path, "search", "Hà Nội"])
+            #expect(run.status == 69, "\(run.stderr)")
+            #expect(run.stderr.contains("reportctl: cannot connect to reportd at \(path)\(message)"), "\(run.stderr)")
+        }
+
+        // Permission denied: reportd's socket is 0660, and nobody is not in its group.
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            Issue.record("this test needs root and setpriv (util-linux) to act as another uid")
+            return
+        }
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let denied = try daemon.runReportctlAsNobody(["ping"])
+        #expect(denied.status == 69, "\(denied.stderr)")
+        #expect(
+            denied.stderr.contains(
+                "Permission denied (connecting needs write permission on the socket, mode 0660 of group root: join that group, or ask reportd's administrator)"),
+            "\(denied.stderr)")
+    }
+
+    @Test("put names why a file cannot be read, in the system's words")
+    func unreadableFiles() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let missing = corpus.appendingPathComponent("missing.txt").path
+        let put = try Self.reportctl(["--socket", daemon.socketPath, "put", missing, corpus.path])
+        #expect(put.status == 65, "\(put.stderr)")
+        #expect(put.stderr.contains("reportctl: \(missing): cannot read the file: No such file or directory"), "\(put.stderr)")
+        #expect(put.stderr.contains("reportctl: \(corpus.path): cannot read the file: Is a directory"), "\(put.stderr)")
+    }
+
+    @Test("a socket some other program serves: exit 76 and a message asking whether it is reportd's socket")
+    func otherProgramsSocket() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("other-\(UUID().uuidString).sock").path
+        defer { unlink(path) }
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0 && listen(listener, 4) == 0)
+        // Answers like a Redis server asked something it does not know.
+        let server = Thread {
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { return }
+            var buffer = [UInt8](repeating: 0, count: 64)
+            _ = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+            let answer = Array("-ERR unknown command\r\n".utf8)
+            _ = answer.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            close(client)
+        }
+        server.start()
+        let run = try Self.reportctl(["--socket", path, "ping"])
+        #expect(run.status == 76, "\(run.stderr)")
+        #expect(
+            run.stderr.contains("reportctl: what answers at \(path) does not speak reportd's protocol (")
+                && run.stderr.contains("); is it reportd's socket?"),
+            "\(run.stderr)")
+    }
+
+    @Test("output that cannot be written (a full disk) is an error with a message and exit 74, never a silent cut", arguments: [["get", "1001"], ["search", "Đảng"], ["stats"]])
+    func unwritableOutput(arguments: [String]) throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        let process = Process()
+        process.executableURL = DaemonProcess.binDirectory.appendingPathComponent("reportctl")
+        process.arguments = ["--socket", daemon.socketPath] + arguments
+        process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 74, "\(stderr)")
+        #expect(stderr.contains("reportctl: cannot write to standard output: No space left on device"), "\(stderr)")
+    }
+
     @Test("stats reports counts and raw versus compressed bytes")
     func statsJSON() throws {
         let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)

@@ -12,7 +12,9 @@ struct StartupCheckTests {
         let seconds: Double
     }
 
-    static func reportd(_ arguments: [String]) throws -> Run {
+    /// Runs reportd to its end; one still running after `seconds` (a start that should have
+    /// failed) is stopped, so the test fails instead of hanging.
+    static func reportd(_ arguments: [String], seconds: Double = 60) throws -> Run {
         let process = Process()
         process.executableURL = DaemonProcess.binDirectory.appendingPathComponent("reportd")
         process.arguments = arguments
@@ -22,6 +24,9 @@ struct StartupCheckTests {
         process.standardInput = FileHandle.nullDevice
         let started = Date()
         try process.run()
+        let stop = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: stop)
+        defer { stop.cancel() }
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return Run(status: process.terminationStatus, output: text, seconds: Date().timeIntervalSince(started))
@@ -61,6 +66,48 @@ struct StartupCheckTests {
         #expect(start.output.contains("cannot start: " + message), "\(start.output)")
         #expect(!start.output.contains("imported"), "the check runs before the import: \(start.output)")
         #expect(!FileManager.default.fileExists(atPath: socket))
+    }
+
+    @Test(
+        "a size or duration past the largest the wire or the timers hold is refused with exit 78, as a flag and as a key, never capped",
+        arguments: [
+            ("max-frame-bytes", "4294967296", "too large: at most 4294967295 bytes (4 GiB - 1: a frame's body length is a u32)"),
+            ("max-frame-bytes", "8G", "too large: at most 4294967295 bytes"),
+            ("max-frame-bytes", "9999999999G", "too large: at most 4294967295 bytes"),
+            ("max-report-bytes", "9223372036854775807", "too large: at most 4294967034 bytes (so a PUT of it fits in the largest max-frame-bytes, 4294967295)"),
+            ("max-report-bytes", "8G", "too large: at most 4294967034 bytes"),
+            ("max-queued-bytes", "9999999999G", "too large: at most 9223372036854775807 bytes"),
+            ("max-queued-bytes-total", "99999999999999999999", "too large: at most 9223372036854775807 bytes"),
+            ("idle-timeout", "9223372036854775807ms", "too long: at most 8760h (0 turns the timeout off)"),
+            ("idle-timeout", "8761h", "too long: at most 8760h"),
+        ])
+    func valuesPastTheirMaximum(key: String, value: String, message: String) throws {
+        let socket = Self.temporary("max").path + ".sock"
+        let config = Self.temporary("max").path + ".conf"
+        try Data("\(key) = \(value)\n".utf8).write(to: URL(fileURLWithPath: config))
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        for (arguments, origin) in [(["--\(key)", value], "--\(key): "), (["--config", config], "\(config):1: ")] {
+            let expected = "\(origin)\(key) = \"\(value)\": \(message)"
+            let check = try Self.reportd(["--socket", socket] + arguments + ["--check-config"])
+            #expect(check.status == 78, "\(check.output)")
+            #expect(check.output.contains("reportd: configuration error: " + expected), "\(check.output)")
+            let start = try Self.reportd(["--socket", socket] + arguments, seconds: 10)
+            #expect(start.status == 78, "\(start.output)")
+            #expect(start.output.contains(expected), "\(start.output)")
+            #expect(!FileManager.default.fileExists(atPath: socket))
+        }
+    }
+
+    @Test("the largest max-frame-bytes and idle-timeout are taken as given")
+    func largestValues() throws {
+        let check = try Self.reportd([
+            "--socket", Self.temporary("max").path + ".sock", "--max-frame-bytes", "4294967295", "--max-report-bytes", "4294967034",
+            "--idle-timeout", "8760h", "--check-config",
+        ])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("max-frame-bytes = 4294967295\n"), "\(check.output)")
+        #expect(check.output.contains("max-report-bytes = 4294967034\n"), "\(check.output)")
+        #expect(check.output.contains("idle-timeout = 8760h\n"), "\(check.output)")
     }
 
     @Test("a reload whose import path has gone is refused, with and without a data directory; the corpus stays")

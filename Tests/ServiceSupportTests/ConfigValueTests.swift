@@ -96,6 +96,37 @@ struct ConfigValueTests {
         }
     }
 
+    @Test("a size or duration past its maximum is refused as too large, naming the maximum, never capped")
+    func maximums() throws {
+        #expect(ConfigValue.sizeOverflows("9999999999G") && ConfigValue.sizeOverflows("99999999999999999999"))
+        for text in ["8G", "lots", "", "9999999999T", "-1"] { #expect(!ConfigValue.sizeOverflows(text), "\(text)") }
+        #expect(ConfigValue.durationOverflows("9999999999999999999h") && ConfigValue.durationOverflows("9999999999999999999ms"))
+        for text in ["5m", "30", "lots", "99999999999999999999"] { #expect(!ConfigValue.durationOverflows(text), "\(text)") }
+
+        let frame = 64...Int(UInt32.max)
+        #expect(try ConfigEntry.flag("max-frame-bytes", "4294967295").sizeValue(in: frame) == 4_294_967_295)
+        for value in ["4294967296", "4G", "8G", "9999999999G"] {
+            let error = try #require(throws: ServiceSupportError.self) {
+                try ConfigEntry(key: "max-frame-bytes", value: value, line: 4, path: "r.conf").sizeValue(in: frame, why: "u32")
+            }
+            #expect(error.code == .configInvalidValue)
+            #expect(error.description == "r.conf:4: max-frame-bytes = \"\(value)\": too large: at most 4294967295 bytes (u32)")
+        }
+        let small = try #require(throws: ServiceSupportError.self) { try ConfigEntry.flag("max-frame-bytes", "10").sizeValue(in: frame) }
+        #expect(small.description.contains("expected a size of at least 64 bytes"), "\(small)")
+        let huge = try #require(throws: ServiceSupportError.self) { try ConfigEntry.flag("max-queued-bytes", "9999999999G").sizeValue(atLeast: 1) }
+        #expect(huge.description == "--max-queued-bytes: max-queued-bytes = \"9999999999G\": too large: at most \(Int.max) bytes")
+
+        #expect(try ConfigEntry.flag("idle-timeout", "8760h").durationValue(atMost: .seconds(8760 * 3600), shown: "8760h") == .seconds(8760 * 3600))
+        for value in ["8761h", "9223372036854775807ms", "9999999999999999999h"] {
+            let error = try #require(throws: ServiceSupportError.self) {
+                try ConfigEntry.flag("idle-timeout", value).durationValue(atMost: .seconds(8760 * 3600), shown: "8760h", why: "0: off")
+            }
+            #expect(error.description == "--idle-timeout: idle-timeout = \"\(value)\": too long: at most 8760h (0: off)")
+        }
+        #expect(throws: ServiceSupportError.self) { try ConfigEntry.flag("idle-timeout", "300").durationValue(atMost: .seconds(1), shown: "1s") }
+    }
+
     @Test("a flag's entry names the flag, not a file and line")
     func flagEntries() throws {
         do {
