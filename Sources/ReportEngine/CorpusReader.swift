@@ -64,6 +64,7 @@ public struct CorpusReader: Sendable {
 
     private static func engineError(_ error: any Error) -> EngineError {
         if let error = error as? QueryError { return EngineError(.badQuery, error.message) }
+        if let error = error as? NoSearchIndex { return EngineError(.noSearchIndex, error.description) }
         return EngineError(.dataCorrupt, "\(error)")
     }
 }

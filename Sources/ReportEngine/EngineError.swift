@@ -19,6 +19,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case importFailed
         /// A query is malformed or needs more work than its budget: the client's fault.
         case badQuery
+        /// SEARCH or COUNT on a corpus kept without a search index.
+        case noSearchIndex
         /// A stored report or index part is damaged (the read is refused, nothing is changed).
         case dataCorrupt
     }

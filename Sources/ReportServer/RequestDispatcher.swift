@@ -347,7 +347,11 @@ struct RequestDispatcher: Sendable {
 
     /// BAD_QUERY for a query the engine refuses, DATA_CORRUPT for damaged data.
     private static func failure(reading error: EngineError) -> Response {
-        .failure(error.code == .badQuery ? .badQuery : .dataCorrupt, error.message)
+        switch error.code {
+        case .badQuery: .failure(.badQuery, error.message)
+        case .noSearchIndex: .failure(.badRequest, error.message)
+        default: .failure(.dataCorrupt, error.message)
+        }
     }
 
     private func statisticsEntries(_ store: CorpusReader) -> [StatsEntry] {

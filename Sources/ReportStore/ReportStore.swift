@@ -82,7 +82,9 @@ public final class ReportStore: Sendable {
     /// An empty store whose puts compress with `dictionary` (which may be empty: then the store
     /// trains one once enough reports have been written).
     public convenience init(dictionary: [UInt8] = [], options: ImportOptions = ImportOptions()) {
-        self.init(dictionary: dictionary, trainedOn: dictionary.isEmpty ? 0 : Int.max, options: options, arena: CompressedArena(), ids: [])
+        self.init(
+            dictionary: dictionary, trainedOn: dictionary.isEmpty ? 0 : Int.max, options: options, arena: CompressedArena(), ids: [],
+            index: StoreIndexState(enabled: options.buildsSearchIndex))
     }
 
     /// Reads every source, trains the dictionary on a sample, compresses all reports in

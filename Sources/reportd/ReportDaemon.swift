@@ -123,7 +123,7 @@ struct ReportDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Snapshot automatically once the log exceeds this share of the snapshot's size (default 1.0; 0 never).", valueName: "share"))
     var autoSnapshotShare: String?
 
-    @Option(name: .customLong("search-index"), help: ArgumentHelp("yes (default) to build the full-text index, no for GET/MGET only: less memory, and SEARCH then finds nothing.", valueName: "yes|no"))
+    @Option(name: .customLong("search-index"), help: ArgumentHelp("yes (default) to build the full-text index, no for GET/MGET only: less memory, and SEARCH and COUNT are refused (BAD_REQUEST).", valueName: "yes|no"))
     var searchIndex: String?
 
     @Flag(help: "The same as --search-index no.")

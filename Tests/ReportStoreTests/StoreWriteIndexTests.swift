@@ -74,6 +74,21 @@ struct StoreWriteIndexTests {
         }
     }
 
+    @Test("a store kept without an index refuses search and count instead of answering no match")
+    func noIndexRefusesQueries() throws {
+        var options = ImportOptions()
+        options.buildsSearchIndex = false
+        let store = ReportStore(options: options)
+        try store.put(id: id("a"), text: Array("Tin\nmưa lớn ở Hà Nội".utf8))
+        #expect(try store.text(for: id("a")) == Array("Tin\nmưa lớn ở Hà Nội".utf8))
+        #expect(throws: NoSearchIndex.self) { try store.search("mưa", limit: 10, offset: 0, fold: true) }
+        #expect(throws: NoSearchIndex.self) { try store.count("mưa", fold: true) }
+        // With an index the same store answers.
+        let indexed = ReportStore()
+        try indexed.put(id: id("a"), text: Array("Tin\nmưa lớn ở Hà Nội".utf8))
+        #expect(try indexed.count("mưa", fold: true) == 1)
+    }
+
     @Test("thousands of small puts are merged into a handful of segments")
     func segmentsStayFew() throws {
         let store = ReportStore()

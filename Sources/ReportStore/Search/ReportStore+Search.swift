@@ -51,11 +51,12 @@ extension CorpusVersion {
     ///     ranks reports with some of the words, below those with all of them.
     ///   - suggest: also look for "did you mean" suggestions (ReportIndex.Suggester).
     /// - Throws: `QueryError` for a malformed query or one over the work budget (`.tooMuchWork`);
-    ///   `StoreError` `.corrupt` if a hit's text is damaged.
+    ///   `StoreError` `.corrupt` if a hit's text is damaged; `NoSearchIndex` if the store keeps none.
     public func search(
         _ queryText: String, limit: Int, offset: Int, fold: Bool, withTexts: Bool = true, allWords: Bool = false,
         suggest: Bool = false
     ) throws -> SearchPage {
+        guard state.index.enabled else { throw NoSearchIndex() }
         let query = try Query.parse(queryText, fold: fold)
         let version = self
         let index = searchIndex
@@ -98,8 +99,10 @@ extension CorpusVersion {
     }
 
     /// The exact number of reports matching every clause of `text` in this version.
-    /// - Throws: `QueryError` for a malformed query or one over the work budget.
+    /// - Throws: `QueryError` for a malformed query or one over the work budget; `NoSearchIndex`
+    ///   if the store keeps none.
     public func count(_ queryText: String, fold: Bool) throws -> Int {
+        guard state.index.enabled else { throw NoSearchIndex() }
         let query = try Query.parse(queryText, fold: fold)
         let index = searchIndex
         let isLive = state.live.flatTest()
