@@ -153,9 +153,12 @@ public final class ReportServer: Service, Sendable {
         guard admitted else {
             statistics.bump(statistics.refusedConnections)
             let reserved = configuration.maxConnections - configuration.unprivilegedConnections
+            func taken(_ n: Int, _ whose: String) -> String {
+                n == 1 ? "the 1 connection slot\(whose) is taken" : "all \(n) connection slots\(whose) are taken"
+            }
             let message = privileged
-                ? "all \(configuration.maxConnections) connection slots are taken; try again later"
-                : "all \(configuration.unprivilegedConnections) connection slots open to unprivileged peers are taken (\(reserved) more are reserved for root and the write users); try again later"
+                ? "\(taken(configuration.maxConnections, "")); try again later"
+                : "\(taken(configuration.unprivilegedConnections, " open to unprivileged peers")) (\(reserved) more \(reserved == 1 ? "is" : "are") reserved for root and the write users); try again later"
             // At most one line a second: any peer that can open the socket can cause these at will.
             if let unlogged = refusalLog.record(now: Int64(clamping: NIODeadline.now().uptimeNanoseconds)) {
                 let more = unlogged > 0 ? "; \(unlogged) more refused since the last such line" : ""

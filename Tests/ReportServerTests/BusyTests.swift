@@ -75,6 +75,7 @@ struct BusyTests {
         daemon.stop()
         let lines = daemon.stderrText().split(separator: "\n").filter { $0.contains("connection refused with BUSY") }
         #expect(lines.count >= 2 && Double(lines.count) <= seconds + 1, "\(lines.count) lines in \(seconds) s")
+        #expect(lines.first?.contains("all 2 connection slots are taken; try again later") == true, "\(lines.first ?? "")")
         let unlogged = lines.map { line -> Int in
             guard let range = line.range(of: "; "), let end = line.range(of: " more refused since the last such line") else { return 0 }
             return Int(line[range.upperBound..<end.lowerBound].split(separator: " ").last ?? "") ?? 0
