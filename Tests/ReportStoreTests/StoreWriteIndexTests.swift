@@ -89,6 +89,21 @@ struct StoreWriteIndexTests {
         #expect(try indexed.count("mưa", fold: true) == 1)
     }
 
+    @Test("an indexed store whose reports are all deleted comes back from its snapshot indexed, not as one kept without an index")
+    func emptiedStoreRestoresIndexed() throws {
+        let store = ReportStore()
+        for i in 0..<20 { try store.put(id: id("e\(i)"), text: text(UInt64(i)) + Fixtures.randomBytes(2_000, seed: UInt64(i)).map { 0x61 + $0 % 26 }) }
+        store.waitForIndexMaintenance()
+        for i in 0..<20 { _ = store.remove(id: id("e\(i)")) }
+        store.waitForIndexMaintenance()
+        let frozen = store.freeze()
+        #expect(frozen.index.segments.isEmpty && frozen.index.pending.isEmpty, "the empty segments are merged away (the case under test)")
+        let restored = try ReportStore.restore(sections: Dictionary(uniqueKeysWithValues: frozen.sections().map { ($0.name, $0.bytes) }))
+        #expect(try restored.count("Bản", fold: true) == 0)
+        try restored.put(id: id("new"), text: Array("Tin mới\nmưa lớn".utf8))
+        #expect(try restored.count("mưa", fold: true) == 1)
+    }
+
     @Test("thousands of small puts are merged into a handful of segments")
     func segmentsStayFew() throws {
         let store = ReportStore()

@@ -159,7 +159,7 @@ enum StoreImage {
         }
         guard idReader.isAtEnd else { throw corrupt("store.ids: bytes after the last slot") }
 
-        let index = try StoreIndexState.decode(sections, segmentCount: Int(segmentCount), slots: Int(slots))
+        let index = try StoreIndexState.decode(sections, segmentCount: Int(segmentCount), slots: Int(slots), liveDocs: liveCount)
         let chunk = ArenaChunk(capacity: units.count)
         units.withUnsafeBytes { _ = chunk.append($0) }
         return Decoded(

@@ -7,6 +7,6 @@ public struct NoSearchIndex: Error, Sendable, Equatable, CustomStringConvertible
     public init() {}
 
     public var description: String {
-        "this server keeps no search index (reportd was started with --no-search-index): GET and MGET work, SEARCH and COUNT do not"
+        "this server keeps no search index (its reports were loaded with --no-search-index): GET and MGET work, SEARCH and COUNT do not"
     }
 }

@@ -52,8 +52,10 @@ struct StoreIndexState: Sendable {
         return all.enumerated().map { ("index.\($0.offset)", $0.element.serialized()) }
     }
 
-    /// Reads the `index.<n>` sections back and checks they fit the store's doc slots.
-    static func decode(_ sections: [String: [UInt8]], segmentCount: Int, slots: Int) throws(StoreError) -> StoreIndexState {
+    /// Reads the `index.<n>` sections back and checks they fit the store's doc slots. A store
+    /// with live reports and no segment was kept without an index (an indexed one writes its
+    /// pending docs as one more segment); one with no live report is indexed from here on.
+    static func decode(_ sections: [String: [UInt8]], segmentCount: Int, slots: Int, liveDocs: Int) throws(StoreError) -> StoreIndexState {
         var segments: [IndexSegment] = []
         segments.reserveCapacity(segmentCount)
         var floor: UInt32 = 0
@@ -72,6 +74,6 @@ struct StoreIndexState: Sendable {
             floor = range.upperBound
             segments.append(segment)
         }
-        return StoreIndexState(segments: segments, enabled: segmentCount > 0 || slots == 0)
+        return StoreIndexState(segments: segments, enabled: segmentCount > 0 || liveDocs == 0)
     }
 }
