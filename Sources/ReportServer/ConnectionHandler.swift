@@ -12,7 +12,8 @@
 // this connection — finished but unwritten, plus written but not yet taken by the kernel —
 // reach `maxQueuedBytes` bytes (or `maxQueuedResponses` answers), no request is started and
 // the socket is not read until the client drains them; the connection reports what it holds —
-// those answers and the buffered part of a request still arriving (FrameDecoder's `.receiving`) —
+// those answers, the requests waiting to start and the buffered part of a request still arriving
+// (FrameDecoder's `.receiving`) —
 // to the server's OutputBudget, which closes the largest unprivileged holders when all
 // connections together pass `max-queued-bytes-total`. The idle timeout counts whole requests:
 // the connection is closed when no complete request arrived for `idleTimeout`, none is being
@@ -76,6 +77,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var firstSlot = 0
     /// Received requests that may not start yet, in arrival order.
     private var waiting = CircularBuffer<FrameParser.Event>()
+    /// Bytes of the frames in `waiting` (held until they start; counted in the output budget).
+    private var waitingBytes = 0
     /// Started requests not finished, by class.
     private var unfinishedReads = 0
     private var unfinishedPooled = 0
@@ -96,7 +99,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var idleTimer: Scheduled<Void>?
     /// Bytes buffered for a request still arriving, as FrameDecoder last reported them.
     private var receivingBytes = 0
-    /// `queuedBytes + receivingBytes` as last reported to the output budget (nil before registering).
+    /// `queuedBytes + receivingBytes + waitingBytes` as last reported to the output budget (nil
+    /// before registering).
     private var reportedBytes: Int?
 
     init(dispatcher: RequestDispatcher, peer: ConnectionPeer, logger: Logger) {
@@ -131,6 +135,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
         waiting.removeAll()
+        waitingBytes = 0
         idleTimer?.cancel()
         leaveBudget()
         context.fireChannelInactive()
@@ -164,6 +169,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             if bufferedBytes >= 256 * 1024 { writeOutgoing(context: context, flush: true) }
         } else {
             waiting.append(event)
+            waitingBytes += Self.size(of: event)
         }
     }
 
@@ -206,6 +212,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Answers queued for this connection, in bytes.
     private var queuedBytes: Int { unsentBytes + heldBytes + bufferedBytes }
+
+    /// Bytes a received event holds while it waits to start.
+    private static func size(of event: FrameParser.Event) -> Int {
+        guard case .frame(let frame) = event else { return FrameHeader.size }
+        return FrameHeader.size + frame.body.readableBytes
+    }
     private var bufferedBytes: Int { outgoing?.readableBytes ?? 0 }
 
     /// No request may start until the client drains some answers.
@@ -314,6 +326,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var started = false
         while let next = waiting.first, mayStart(next) {
             waiting.removeFirst()
+            waitingBytes -= Self.size(of: next)
             start(next, context: context)
             started = true
             if bufferedBytes >= 256 * 1024 { writeOutgoing(context: context, flush: true) }
@@ -363,10 +376,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Tells the output budget what this connection holds now (see OutputBudget): its queued
-    /// answers and the part of a request still arriving.
+    /// answers, the requests waiting to start and the part of a request still arriving.
     private func reportQueued() {
         guard let reported = reportedBytes, state != .closed else { return }
-        let bytes = queuedBytes + receivingBytes
+        let bytes = queuedBytes + receivingBytes + waitingBytes
         guard bytes != reported else { return }
         reportedBytes = bytes
         // The budget logs and counts every connection it closes, this one included.
@@ -399,6 +412,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard state != .closed else { return }
         state = .closed
         waiting.removeAll()
+        waitingBytes = 0
         idleTimer?.cancel()
         context.close(promise: nil)
     }

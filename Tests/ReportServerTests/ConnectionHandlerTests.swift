@@ -320,6 +320,22 @@ extension ConnectionHandlerTests {
         #expect(root.isActive)
         #expect(dispatcher.outputBudget.total <= 150_000)
     }
+
+    @Test("a whole request waiting to start (its connection saturated) counts against max-queued-bytes-total too")
+    func waitingRequestCountsAgainstBudget() async throws {
+        let dispatcher = try await Self.makeDispatcher {
+            $0.maxQueuedBytes = 4_000
+            $0.maxQueuedBytesTotal = 1 << 30
+        }
+        let (channel, _, _) = try await Self.makeChannel(dispatcher: dispatcher, uid: 1000)
+        // Five ~1 KB answers the client does not read pass the 4 KB cap: nothing more starts.
+        try await channel.writeInbound(Self.frames((1...5).map { (.get(id: "a", raw: false), UInt32($0)) }))
+        let answers = dispatcher.outputBudget.total
+        #expect(answers > 4_000 && answers < 8_000)
+        // A 200 KB PING arrives whole and waits: its bytes are held, so they are counted.
+        try await channel.writeInbound(Self.frames([(.ping(ByteBuffer(repeating: 0x70, count: 200_000)), 6)]))
+        #expect(dispatcher.outputBudget.total >= answers + 200_000, "\(dispatcher.outputBudget.total)")
+    }
 }
 
 /// Carries a non-Sendable reference across an event-loop hop in tests.
