@@ -63,18 +63,25 @@ struct ReportctlHostileTests {
         }.map { String(format: "U+%04X", $0.value) }
     }
 
+    /// reportctl's stdout for `arguments` (and `stdin`) against a fresh daemon: it exits 0, names
+    /// `id` and writes no raw control or format character.
+    static func inertOutput(_ arguments: [String], stdin: String, showing id: String) throws -> String {
+        let (daemon, corpus) = try startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let run = try reportctl(["--socket", daemon.socketPath] + arguments, stdin: stdin)
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = String(decoding: run.stdout, as: UTF8.self)
+        #expect(text.contains(id), "\(text)")
+        #expect(controls(run.stdout).isEmpty, "\(controls(run.stdout)) in \(text.debugDescription)")
+        return text
+    }
+
     @Test(
         "bidi controls, U+2028, U+2029 and U+FEFF in titles and snippets are shown as \\u{HHHH}; joiners stay",
         arguments: [["search", "bidiq"], ["search", "bidiq", "--color", "always"], ["search", "-"]])
     func searchFormatCharactersAreShown(arguments: [String]) throws {
-        let (daemon, corpus) = try Self.startDaemon()
-        defer { try? FileManager.default.removeItem(at: corpus) }
-        let run = try Self.reportctl(["--socket", daemon.socketPath] + arguments, stdin: "bidiq\n")
-        #expect(run.status == 0, "\(run.stderr)")
-        let text = String(decoding: run.stdout, as: UTF8.self).replacingOccurrences(of: "\u{1B}[1m", with: "")
-            .replacingOccurrences(of: "\u{1B}[0m", with: "")
-        #expect(text.contains("bidi1"), "\(text)")
-        #expect(Self.controls(run.stdout).isEmpty, "\(Self.controls(run.stdout)) in \(text.debugDescription)")
+        let text = try Self.inertOutput(arguments, stdin: "bidiq\n", showing: "bidi1")
+            .replacingOccurrences(of: "\u{1B}[1m", with: "").replacingOccurrences(of: "\u{1B}[0m", with: "")
         #expect(text.contains("\\u{202E}ngược\\u{202C}"), "the title: \(text.debugDescription)")
         #expect(text.contains("\\u{FEFF}bom"), "the snippet: \(text.debugDescription)")
         #expect(text.contains("ng\u{200D}ười z\u{200C}w\u{200B}j"), "joiners kept: \(text.debugDescription)")
@@ -111,13 +118,7 @@ struct ReportctlHostileTests {
         "search and count text output shows a title's and snippet's control characters as \\xHH, never raw",
         arguments: [["search", "escq"], ["search", "escq", "--color", "always"], ["search", "-"], ["search", "escq", "--ids-only"]])
     func searchOutputIsInert(arguments: [String]) throws {
-        let (daemon, corpus) = try Self.startDaemon()
-        defer { try? FileManager.default.removeItem(at: corpus) }
-        let run = try Self.reportctl(["--socket", daemon.socketPath] + arguments, stdin: "escq\n")
-        #expect(run.status == 0, "\(run.stderr)")
-        let text = String(decoding: run.stdout, as: UTF8.self)
-        #expect(text.contains("esc1"), "\(text)")
-        #expect(Self.controls(run.stdout).isEmpty, "\(Self.controls(run.stdout)) in \(text.debugDescription)")
+        let text = try Self.inertOutput(arguments, stdin: "escq\n", showing: "esc1")
         if !arguments.contains("--ids-only") {
             #expect(text.contains("\\x1b]0;PWNED\\x07"), "\(text.debugDescription)")
             #expect(text.contains("\\x9b31m"), "\(text.debugDescription)")
