@@ -160,7 +160,10 @@ public final class ReportStore: Sendable {
         var settings = options
         settings.level = image.level
         settings.memLevel = image.memLevel
-        let store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: image.index)
+        // Asked for no index, the snapshot's is dropped (SEARCH and COUNT are then refused); a
+        // snapshot written without one stays without one (its texts are not re-indexed here).
+        let index = options.buildsSearchIndex ? image.index : StoreIndexState(enabled: false)
+        let store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: index)
         // Units still made with an older dictionary are recompressed in the background.
         if image.codecs.count > 1 { store.scheduleRetraining() }
         return store

@@ -98,10 +98,25 @@ struct StoreWriteIndexTests {
         store.waitForIndexMaintenance()
         let frozen = store.freeze()
         #expect(frozen.index.segments.isEmpty && frozen.index.pending.isEmpty, "the empty segments are merged away (the case under test)")
-        let restored = try ReportStore.restore(sections: Dictionary(uniqueKeysWithValues: frozen.sections().map { ($0.name, $0.bytes) }))
+        let sections = Dictionary(uniqueKeysWithValues: frozen.sections().map { ($0.name, $0.bytes) })
+        let restored = try ReportStore.restore(sections: sections)
         #expect(try restored.count("Bản", fold: true) == 0)
         try restored.put(id: id("new"), text: Array("Tin mới\nmưa lớn".utf8))
         #expect(try restored.count("mưa", fold: true) == 1)
+    }
+
+    @Test("restored with the index turned off (--no-search-index), a snapshot's index is dropped and queries are refused")
+    func restoreWithoutIndex() throws {
+        let store = ReportStore()
+        try store.put(id: id("a"), text: Array("Tin\nmưa lớn ở Hà Nội".utf8))
+        let sections = Dictionary(uniqueKeysWithValues: store.freeze().sections().map { ($0.name, $0.bytes) })
+        var options = ImportOptions()
+        options.buildsSearchIndex = false
+        let restored = try ReportStore.restore(sections: sections, options: options)
+        #expect(try restored.text(for: id("a")) == Array("Tin\nmưa lớn ở Hà Nội".utf8))
+        #expect(throws: NoSearchIndex.self) { try restored.count("mưa", fold: true) }
+        #expect(restored.current.state.index.segments.isEmpty, "its memory is not kept")
+        #expect(try ReportStore.restore(sections: sections).count("mưa", fold: true) == 1)
     }
 
     @Test("thousands of small puts are merged into a handful of segments")
