@@ -21,19 +21,29 @@ import Glibc
 
 /// Set by SIGINT while the prompt waits for a line (a signal handler can capture nothing).
 nonisolated(unsafe) private var promptInterrupted: sig_atomic_t = 0
+/// The signal mask while readKey waits for a key: the caller's, with SIGINT let through. SIGINT
+/// is blocked everywhere else during the prompt, so it can only arrive inside that wait.
+nonisolated(unsafe) private var promptWaitMask = sigset_t()
 
 /// libedit's key source at the prompt (rl_getc_function): one character from stdin, or EOF when
 /// the terminal closed or SIGINT arrived (`promptInterrupted` tells which), so Ctrl-C ends the
-/// wait — libedit's own reader retries the read a signal interrupts. libedit takes the value
-/// as one wide character, so UTF-8 is decoded here; a malformed sequence gives U+FFFD.
+/// wait — libedit's own reader retries the read a signal interrupts. A Ctrl-C that comes while
+/// libedit is busy between two keys stays pending and ends the next wait (pselect), so the line
+/// typed so far is always dropped. libedit takes the value as one wide character, so UTF-8 is
+/// decoded here; a malformed sequence gives U+FFFD.
 private func readKey(_ file: UnsafeMutablePointer<FILE>?) -> Int32 {
     let fd = file.map { fileno($0) } ?? 0
     func byte() -> Int32? {
         var c: UInt8 = 0
         while true {
+            if promptInterrupted != 0 { return nil }
+            if reportctl_wait_readable(fd, &promptWaitMask) < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
             let n = read(fd, &c, 1)
             if n == 1 { return Int32(c) }
-            if n < 0, errno == EINTR, promptInterrupted == 0 { continue }
+            if n < 0, errno == EINTR || errno == EAGAIN { continue }
             return nil
         }
     }
@@ -116,12 +126,15 @@ struct Shell: ParsableCommand {
             action.sa_flags = 0  // no SA_RESTART: the wait for a key must end
             var previous = sigaction()
             sigaction(SIGINT, &action, &previous)
-            // A parent may have left SIGINT blocked (mask is inherited); Ctrl-C must still reach the prompt.
+            // SIGINT is blocked except while readKey waits for a key, and let through there even
+            // if a parent left it blocked (the mask is inherited): Ctrl-C must reach the prompt.
             var interrupt = sigset_t()
             sigemptyset(&interrupt)
             sigaddset(&interrupt, SIGINT)
             var mask = sigset_t()
-            pthread_sigmask(SIG_UNBLOCK, &interrupt, &mask)
+            pthread_sigmask(SIG_BLOCK, &interrupt, &mask)
+            promptWaitMask = mask
+            sigdelset(&promptWaitMask, SIGINT)
             let raw = readline("reportctl> ")
             pthread_sigmask(SIG_SETMASK, &mask, nil)
             sigaction(SIGINT, &previous, nil)
