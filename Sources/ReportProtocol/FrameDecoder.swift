@@ -2,7 +2,7 @@
 //
 // Emits `.parsed` for each FrameParser.Event, and `.receiving(bytes:)` while a frame too large to
 // have arrived in one read is still coming in: each time the bytes buffered for it grow by
-// `reportStep`, so the server can count a half-sent request against its memory budget
+// `reportStep` (16 KiB), so the server can count a half-sent request against its memory budget
 // (PROTOCOL.md §7) — a peer that sends a 16 MiB header and trickles the body holds that memory
 // otherwise unseen. A body being skipped (oversized, wrong version) is never buffered or reported.
 // Wrong magic makes decode throw, and ByteToMessageHandler then fires the error down the pipeline:
@@ -27,7 +27,7 @@ public struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
     public typealias InboundOut = Event
 
     /// Growth of a partial frame's buffered bytes between two `.receiving` events.
-    public static let reportStep = 64 << 10
+    public static let reportStep = 16 << 10
 
     private var parser: FrameParser
     private var reported = 0
