@@ -129,6 +129,10 @@ public final class ServedCorpus: Sendable {
                 }
                 try replay(recovery.records, into: store)
                 report.replayedRecords = recovery.records.count
+                if storeOptions.buildsSearchIndex && !store.keepsSearchIndex {
+                    report.warnings.append(
+                        "\(settings.directory) was written without a search index (--no-search-index): its \(store.count) reports are served by GET and MGET, SEARCH and COUNT are refused; import them again (or stop and delete the data directory, then start with --import) to index them")
+                }
                 let log = try directory.openLog(after: recovery)
                 report.seconds = (ContinuousClock.now - started).seconds
                 return (ServedCorpus(store: store, persistence: Persistence(directory: directory, log: log), logger: logger), report)

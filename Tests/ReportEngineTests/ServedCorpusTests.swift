@@ -91,6 +91,26 @@ struct ServedCorpusTests {
         #expect(try Self.text(reopened, "r49") == "Tiêu đề 49\nNội dung 49")
     }
 
+    @Test("a data directory written without an index, reopened with one, says so in the report's warnings")
+    func reopenWithoutIndexWarns() throws {
+        let path = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var noIndex = ImportOptions()
+        noIndex.buildsSearchIndex = false
+        do {
+            let (corpus, _) = try ServedCorpus.open(persistence: PersistenceSettings(directory: path), storeOptions: noIndex)
+            try Self.put(corpus, "a", "Báo cáo\nHà Nội")
+            _ = try corpus.snapshot()
+            corpus.close()
+        }
+        let (again, quiet) = try ServedCorpus.open(persistence: PersistenceSettings(directory: path), storeOptions: noIndex)
+        again.close()
+        #expect(quiet.warnings.isEmpty, "asked for no index, none is missing: \(quiet.warnings)")
+        let (reopened, report) = try ServedCorpus.open(persistence: PersistenceSettings(directory: path))
+        defer { reopened.close() }
+        #expect(report.warnings.contains { $0.contains("written without a search index") }, "\(report.warnings)")
+    }
+
     @Test("a snapshot plus later writes reopen to the same corpus, and the old log is retired")
     func reopenFromSnapshotAndLog() throws {
         let path = Self.directory()

@@ -22,6 +22,10 @@ extension ReportStore {
         try pinForQuery().count(queryText, fold: fold)
     }
 
+    /// Whether search and count are served (false for a store kept without an index: they throw
+    /// NoSearchIndex).
+    public var keepsSearchIndex: Bool { current.state.index.enabled }
+
     /// The current version for a query (`willQuery`).
     private func pinForQuery() -> CorpusVersion {
         let version = current
