@@ -131,7 +131,7 @@ public final class ServedCorpus: Sendable {
                 report.replayedRecords = recovery.records.count
                 if storeOptions.buildsSearchIndex && !store.keepsSearchIndex {
                     report.warnings.append(
-                        "\(settings.directory) was written without a search index (--no-search-index): its \(store.count) reports are served by GET and MGET, SEARCH and COUNT are refused; import them again (or stop and delete the data directory, then start with --import) to index them")
+                        "\(settings.directory) was written without a search index (--no-search-index): its \(store.count) report\(store.count == 1 ? " is" : "s are") served by GET and MGET, SEARCH and COUNT are refused; import them again (or stop and delete the data directory, then start with --import) to index them")
                 }
                 let log = try directory.openLog(after: recovery)
                 report.seconds = (ContinuousClock.now - started).seconds
