@@ -23,6 +23,13 @@ struct BitReader {
         return UInt64(bigEndian: raw) &<< UInt64(bit & 7)
     }
 
+    /// The `width` bits that follow a unary code of `zeros` zeros and its one at the top of
+    /// `window` (zeros + 1 + width <= 57, so every shift stays below 64); 0 when width is 0.
+    @inline(__always)
+    static func bits(after zeros: Int, _ width: Int, in window: UInt64) -> Int {
+        width == 0 ? 0 : Int(truncatingIfNeeded: (window &<< UInt64(zeros &+ 1)) &>> UInt64(64 &- width))
+    }
+
     /// Reads `width` bits (0...56).
     @inline(__always)
     mutating func read(_ width: Int) -> Int {
@@ -91,9 +98,7 @@ struct BitReader {
                 let zeros = w.leadingZeroBitCount
                 let need = zeros &+ 1 &+ k
                 if used &+ need > 57 { break }
-                // zeros + 1 <= 57 here, so the shifts stay below 64.
-                let low = k == 0 ? 0 : Int(truncatingIfNeeded: (w &<< UInt64(zeros &+ 1)) &>> UInt64(64 &- k))
-                body(zeros &<< k | low)
+                body(zeros &<< k | Self.bits(after: zeros, k, in: w))
                 w = w &<< UInt64(need)
                 used &+= need
                 remaining &-= 1

@@ -29,13 +29,11 @@ extension PostingCodec {
             let bit: Int
             let tf: Int
             if gapBits <= BitReader.windowBits {
-                let low = kDoc == 0 ? 0 : Int(truncatingIfNeeded: (w &<< UInt64(gapZeros &+ 1)) &>> UInt64(64 &- kDoc))
-                doc &+= (gapZeros &<< kDoc | low) &+ 1
+                doc &+= (gapZeros &<< kDoc | BitReader.bits(after: gapZeros, kDoc, in: w)) &+ 1
                 let rest = w &<< UInt64(gapBits)
                 let tfZeros = rest.leadingZeroBitCount
                 if gapBits &+ 2 &* tfZeros &+ 1 <= BitReader.windowBits {
-                    let tfLow = tfZeros == 0 ? 0 : Int(truncatingIfNeeded: (rest &<< UInt64(tfZeros &+ 1)) &>> UInt64(64 &- tfZeros))
-                    tf = 1 &<< tfZeros | tfLow
+                    tf = 1 &<< tfZeros | BitReader.bits(after: tfZeros, tfZeros, in: rest)
                     bit = reader.bit &+ gapBits
                     reader.skip(gapBits &+ 2 &* tfZeros &+ 1)
                 } else {

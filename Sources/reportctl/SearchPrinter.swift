@@ -129,7 +129,7 @@ struct SearchPrinter {
         StandardError.print("reportctl: \(shown)")
     }
 
-
+    /// Flushes stdout.
     mutating func finish() {
         out.flush()
     }
