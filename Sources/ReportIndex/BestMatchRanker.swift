@@ -17,10 +17,13 @@
 // strict page's order exactly. Proximity needs positions, so it is computed only for docs that can
 // still reach the page: with θ the k-th best (group, base), a doc of θ's group whose base plus its
 // proximity upper bound is below θ's base cannot enter the top k (proximity is never negative), nor
-// can a doc of a lower group; only the others' positions are decoded, and of those at most
-// rescoreWindow(k), the best by (group, base) — the rescoring window is part of the formula. The page
-// is exactly the top k of the formula over all candidates (`exhaustive` skips the θ pruning and
-// rescores the whole window, for tests).
+// can a doc of a lower group; of the others at most rescoreWindow(k), the best by (group, base),
+// get their positions decoded — the rescoring window is part of the formula, and holds only docs
+// that can reach the page. Docs that match only light clauses (common and question words) whose
+// bound is below the k-th base found among the others are never scored (MaxScore); they could not
+// reach the page nor take a place in the window. The page is exactly the top k of the formula over
+// all candidates (`exhaustive` scores every candidate and rescores the whole window in one pass,
+// for tests).
 //
 // Invariant: hits sorted by ScoredDoc.precedes, at most `count`. A value used once on one thread.
 import Foundation
@@ -57,12 +60,13 @@ struct BestMatchRanker {
     let index: SearchIndex
     let query: Query
 
-    /// The `count` best docs (strict or best match), their strict total, and each hit's matched words.
+    /// The `count` best docs (strict or best match), their strict total, each hit's matched words,
+    /// and how many candidates were scored.
     func rank(
         evaluator: QueryEvaluator, clauses: [QueryEvaluator.ClauseHits], excluded: [UInt32], bestMatch requested: Bool,
         count: Int, exhaustive: Bool, window requestedWindow: Int? = nil, isLive: (UInt32) -> Bool
-    ) -> (total: Int, hits: [ScoredDoc]) {
-        guard !clauses.isEmpty else { return (0, []) }
+    ) -> (total: Int, hits: [ScoredDoc], scored: Int) {
+        guard !clauses.isEmpty else { return (0, [], 0) }
         let slots = index.docSlots
         let meta = query.clauses.count == clauses.count
             ? query.clauses : clauses.map { _ in QueryClause(mandatory: true, words: 0, firstWord: 0) }
@@ -75,29 +79,10 @@ struct BestMatchRanker {
         if !excluded.isEmpty { strict = QueryEvaluator.subtract(strict, excluded) }
         strict = strict.filter(isLive)
         let total = strict.count
-        guard count > 0 else { return (total, []) }
+        guard count > 0 else { return (total, [], 0) }
 
         let soft = bestMatch ? questionClauses(meta) : [Bool](repeating: false, count: clauses.count)
-        var candidates: [UInt32]
-        if !bestMatch || (!soft.contains(true) && total >= count) {
-            // With `count` docs holding every word, the page is all top group: docs with some of
-            // the words rank below every one of them, so they need no scoring (the same page).
-            candidates = strict
-        } else if meta.contains(where: \.mandatory) {
-            let required = clauses.indices.filter { meta[$0].mandatory }.sorted { clauses[$0].docs.count < clauses[$1].docs.count }
-            candidates = clauses[required[0]].docs
-            for c in required.dropFirst() { candidates = QueryEvaluator.intersect(candidates, clauses[c].docs) }
-            if !excluded.isEmpty { candidates = QueryEvaluator.subtract(candidates, excluded) }
-            candidates = candidates.filter(isLive)
-        } else {
-            var marked = [Bool](repeating: false, count: slots)
-            for clause in clauses { for doc in clause.docs { marked[Int(doc)] = true } }
-            for doc in excluded { marked[Int(doc)] = false }
-            candidates = []
-            candidates.reserveCapacity(slots)
-            for doc in 0..<slots where marked[doc] && isLive(UInt32(doc)) { candidates.append(UInt32(doc)) }
-        }
-        guard !candidates.isEmpty else { return (total, []) }
+        let leaves = evaluator.scoringLeaves
 
         // Proximity words: top-level clauses that are one plain word (not a prefix, not title:).
         var proximity: [(clause: Int, word: QueryTerm, idf: Double)] = []
@@ -118,106 +103,180 @@ struct BestMatchRanker {
                 pairs.append((p, p + 1, max(proximity[p].idf, proximity[p + 1].idf)))
             }
         }
-
-        // Per candidate (its index in `candidates`, found through a doc slot → index map): BM25 of
-        // matched clauses, Σ idf of matched clauses, matched words and clauses, and which proximity
-        // words it holds (a bit set of `maskWords` words per candidate, read only for the docs that
-        // may be rescored). Raw buffers: the loops below write them through closures, where arrays
-        // would be checked for uniqueness at every write.
-        let n = candidates.count
-        let position = CandidateMap(candidates, slots: slots)
-        let bm25 = Self.filled(n, with: 0.0)
-        let weight = Self.filled(n, with: 0.0)
-        let words = Self.filled(n, with: Int32(0))
-        let matched = Self.filled(n, with: Int32(0))
-        let inClause = Self.filled(n, with: false)
         let maskWords = proximity.count >= 2 ? (proximity.count + 63) / 64 : 0
-        let held = Self.filled(n * maskWords, with: UInt64(0))
-        // Each candidate's BM25 length norm, once (a question's candidates hold ~10 of its words).
-        let norms = Self.filled(n, with: 0.0)
-        for i in 0..<n { norms[i] = index.lengthNorm(candidates[i]) }
-        defer {
-            for buffer in [UnsafeMutableRawBufferPointer(bm25), .init(weight), .init(words), .init(matched), .init(inClause), .init(held), .init(norms)] {
-                buffer.deallocate()
-            }
+        let window = max(count, requestedWindow ?? Self.rescoreWindow(count))
+        // Coordination weight of each clause (its idf; a question word's share of it) and their sum.
+        let weights = clauses.map { index.idf(documentFrequency: max(1, $0.docs.count)) }.enumerated().map { c, idf in
+            idf * (soft[c] ? Self.questionWeight : 1)
         }
-        var marks: [Int] = []
-        var totalWeight = 0.0
-        let leaves = evaluator.scoringLeaves
-        let hardCount = Int32(soft.filter { !$0 }.count)
-        for (c, clause) in clauses.enumerated() {
-            let w = index.idf(documentFrequency: max(1, clause.docs.count)) * (soft[c] ? Self.questionWeight : 1)
-            totalWeight += w
-            let clauseWords = Int32(meta[c].words)
-            let hard: Int32 = soft[c] ? 0 : 1
-            let p = proximityOf[c]
-            let (maskWord, bit) = p >= 0 && maskWords > 0 ? (p / 64, UInt64(1) << UInt64(p % 64)) : (-1, 0)
-            if clause.leaves.count == 1, leaves[clause.leaves.lowerBound].docs.count == clause.docs.count {
-                // One leaf with the clause's docs (a word or a phrase: the same list): one walk.
-                let leaf = leaves[clause.leaves.lowerBound]
-                let idf = index.idf(documentFrequency: leaf.docs.count)
-                let exactMatters = leaf.exactMatters
-                position.forEach(in: leaf.docs) { i, j in
-                    weight[i] += w
-                    words[i] += clauseWords
-                    matched[i] += hard
-                    if maskWord >= 0 { held[i * maskWords + maskWord] |= bit }
-                    bm25[i] += SearchIndex.bm25(idf: idf, tf: leaf.tf[j], norm: norms[i])
-                    if exactMatters && leaf.exact[j] { bm25[i] += SearchIndex.exactSpellingBonus }
-                }
-                continue
-            }
-            marks.removeAll(keepingCapacity: true)
-            position.forEach(in: clause.docs) { i, _ in
-                inClause[i] = true
-                weight[i] += w
-                words[i] += clauseWords
-                matched[i] += hard
-                if maskWord >= 0 { held[i * maskWords + maskWord] |= bit }
-                marks.append(i)
-            }
-            for l in clause.leaves {
-                let leaf = leaves[l]
-                let idf = index.idf(documentFrequency: leaf.docs.count)
-                let exactMatters = leaf.exactMatters
-                position.forEach(in: leaf.docs) { i, j in
-                    guard inClause[i] else { return }
-                    bm25[i] += SearchIndex.bm25(idf: idf, tf: leaf.tf[j], norm: norms[i])
-                    if exactMatters && leaf.exact[j] { bm25[i] += SearchIndex.exactSpellingBonus }
-                }
-            }
-            for i in marks { inClause[i] = false }
-        }
-        let all = hardCount
-        func scale(_ i: Int) -> Double {
-            if matched[i] == all { return 1 }
-            let share = totalWeight > 0 ? weight[i] / totalWeight : 0
+        let totalWeight = weights.reduce(0, +)
+        let all = Int32(soft.filter { !$0 }.count)
+        func scale(_ scores: CandidateScores, _ i: Int) -> Double {
+            if scores.matched[i] == all { return 1 }
+            let share = totalWeight > 0 ? scores.weight[i] / totalWeight : 0
             return share * share
         }
         // Ranking key: (top group, base score); in the top group base is the plain BM25 sum, so the
         // group keeps the strict page's order exactly.
-        var base = [Double](repeating: 0, count: n)
-        var top = [Bool](repeating: false, count: n)
-        for i in 0..<n {
-            top[i] = bestMatch && matched[i] == all
-            base[i] = matched[i] == all ? bm25[i] : bm25[i] * scale(i)
+        func base(_ scores: CandidateScores, _ i: Int) -> Double {
+            scores.matched[i] == all ? scores.bm25[i] : scores.bm25[i] * scale(scores, i)
         }
 
-        var final = base
-        if proximity.count >= 2 {
-            // What candidate i holds of the proximity words: how many, and the upper bound of its
-            // proximity (every pair it holds at saturation, a window of the words it holds).
-            func heldCount(_ i: Int) -> Int {
-                var count = 0
-                for m in 0..<maskWords { count += held[i * maskWords + m].nonzeroBitCount }
-                return count
+        // Per candidate (found through a doc slot → index map): BM25 of matched clauses, Σ weight of
+        // matched clauses, matched words and clauses, and which proximity words it holds.
+        func score(_ candidates: [UInt32]) -> CandidateScores {
+            let scores = CandidateScores(candidates, maskWords: maskWords, index: index)
+            let position = CandidateMap(candidates, slots: slots)
+            let inClause = CandidateScores.filled(candidates.count, with: false)
+            defer { inClause.deallocate() }
+            var marks: [Int] = []
+            let (bm25, weight, words, matched, held, norms) = (scores.bm25, scores.weight, scores.words, scores.matched, scores.held, scores.norms)
+            for (c, clause) in clauses.enumerated() {
+                let w = weights[c]
+                let clauseWords = Int32(meta[c].words)
+                let hard: Int32 = soft[c] ? 0 : 1
+                let p = proximityOf[c]
+                let (maskWord, bit) = p >= 0 && maskWords > 0 ? (p / 64, UInt64(1) << UInt64(p % 64)) : (-1, 0)
+                if clause.leaves.count == 1, leaves[clause.leaves.lowerBound].docs.count == clause.docs.count {
+                    // One leaf with the clause's docs (a word or a phrase: the same list): one walk.
+                    let leaf = leaves[clause.leaves.lowerBound]
+                    let idf = index.idf(documentFrequency: leaf.docs.count)
+                    let exactMatters = leaf.exactMatters
+                    position.forEach(in: leaf.docs) { i, j in
+                        weight[i] += w
+                        words[i] += clauseWords
+                        matched[i] += hard
+                        if maskWord >= 0 { held[i * maskWords + maskWord] |= bit }
+                        bm25[i] += SearchIndex.bm25(idf: idf, tf: leaf.tf[j], norm: norms[i])
+                        if exactMatters && leaf.exact[j] { bm25[i] += SearchIndex.exactSpellingBonus }
+                    }
+                    continue
+                }
+                marks.removeAll(keepingCapacity: true)
+                position.forEach(in: clause.docs) { i, _ in
+                    inClause[i] = true
+                    weight[i] += w
+                    words[i] += clauseWords
+                    matched[i] += hard
+                    if maskWord >= 0 { held[i * maskWords + maskWord] |= bit }
+                    marks.append(i)
+                }
+                for l in clause.leaves {
+                    let leaf = leaves[l]
+                    let idf = index.idf(documentFrequency: leaf.docs.count)
+                    let exactMatters = leaf.exactMatters
+                    position.forEach(in: leaf.docs) { i, j in
+                        guard inClause[i] else { return }
+                        bm25[i] += SearchIndex.bm25(idf: idf, tf: leaf.tf[j], norm: norms[i])
+                        if exactMatters && leaf.exact[j] { bm25[i] += SearchIndex.exactSpellingBonus }
+                    }
+                }
+                for i in marks { inClause[i] = false }
             }
-            func holds(_ i: Int, _ p: Int) -> Bool { held[i * maskWords + p / 64] & (UInt64(1) << UInt64(p % 64)) != 0 }
+            return scores
+        }
+
+        // The docs matching any of `chosen` clauses, no exclusion, live.
+        func union(_ chosen: [Int]) -> [UInt32] {
+            var marked = [Bool](repeating: false, count: slots)
+            for c in chosen { for doc in clauses[c].docs { marked[Int(doc)] = true } }
+            for doc in excluded { marked[Int(doc)] = false }
+            var candidates: [UInt32] = []
+            candidates.reserveCapacity(slots)
+            for doc in 0..<slots where marked[doc] && isLive(UInt32(doc)) { candidates.append(UInt32(doc)) }
+            return candidates
+        }
+
+        // MaxScore over clauses (docs/TEXT-RULES.md §8): a doc that matches only clauses of a set R
+        // (the lightest by weight, leaving out some required clause, so never of the top group)
+        // scores at most
+        //   F(R) = (Σ_R bound + proximity bound of R's words) · (Σ_R weight / Σ weight)²
+        // with a clause's bound its leaves' idf · (k1 + 1) (BM25's saturation). Scored over the
+        // other clauses' docs only, the page is the same when F(R) is below the k-th base found,
+        // or the page is all top group: such a doc cannot reach the page, so it takes no place in
+        // the rescoring window either, and the k-th base is unchanged without it. The k-th base
+        // found only rises with more docs, so a smaller R that passes on the trial's passes for good.
+        func prunedScores() -> CandidateScores? {
+            guard !exhaustive, clauses.count >= 2 else { return nil }
+            let bounds = clauses.map { clause in
+                clause.leaves.reduce(0.0) { sum, l in
+                    let leaf = leaves[l]
+                    return sum + index.idf(documentFrequency: leaf.docs.count) * (SearchIndex.k1 + 1)
+                        + (leaf.exactMatters ? SearchIndex.exactSpellingBonus : 0)
+                }
+            }
+            let order = clauses.indices.sorted { (weights[$0], bounds[$0], $0) < (weights[$1], bounds[$1], $1) }
+            // Per prefix length r of `order` (R = its first r clauses): F(R), and whether R leaves a
+            // required clause out.
+            var pageBound = [0.0], leavesRequired = [true]
+            var inRest = [Bool](repeating: false, count: proximity.count)
+            var (boundSum, weightSum, proximitySum, required) = (0.0, 0.0, 0.0, 0)
+            for c in order {
+                boundSum += bounds[c]
+                weightSum += weights[c]
+                if !soft[c] { required += 1 }
+                if proximity.count >= 2, proximityOf[c] >= 0 {
+                    let p = proximityOf[c]
+                    inRest[p] = true
+                    proximitySum += Self.windowWeight * proximity[p].idf
+                    for (a, b, idf) in pairs where inRest[a] && inRest[b] && (a == p || b == p) {
+                        proximitySum += Self.pairWeight * (SearchIndex.k1 + 1) * idf
+                    }
+                }
+                let share = totalWeight > 0 ? weightSum / totalWeight : 0
+                pageBound.append((boundSum + proximitySum) * share * share)
+                leavesRequired.append(Int32(required) < all)
+            }
+            let allowed = (1..<clauses.count).filter { leavesRequired[$0] }
+            guard let first = allowed.last(where: { pageBound[$0] <= Self.restShare * pageBound[clauses.count] }) else { return nil }
+            let trial = score(union(Array(order[first...])))
+            guard trial.count > count else { return nil }
+            // The trial's k-th base: +∞ when the page is all top group.
+            var topCount = 0
+            var otherBases: [Double] = []
+            for i in 0..<trial.count {
+                if trial.matched[i] == all { topCount += 1 } else { otherBases.append(base(trial, i)) }
+            }
+            let pageFloor = topCount >= count ? Double.infinity
+                : otherBases.count >= count - topCount ? Self.kthLargest(otherBases, count - topCount) : -Double.infinity
+            if pageBound[first] < pageFloor { return trial }
+            guard let smaller = allowed.last(where: { $0 < first && pageBound[$0] < pageFloor }) else { return nil }
+            return score(union(Array(order[smaller...])))
+        }
+
+        let scores: CandidateScores
+        if !bestMatch || (!soft.contains(true) && total >= count) {
+            // With `count` docs holding every word, the page is all top group: docs with some of
+            // the words rank below every one of them, so they need no scoring (the same page).
+            scores = score(strict)
+        } else if meta.contains(where: \.mandatory) {
+            let required = clauses.indices.filter { meta[$0].mandatory }.sorted { clauses[$0].docs.count < clauses[$1].docs.count }
+            var candidates = clauses[required[0]].docs
+            for c in required.dropFirst() { candidates = QueryEvaluator.intersect(candidates, clauses[c].docs) }
+            if !excluded.isEmpty { candidates = QueryEvaluator.subtract(candidates, excluded) }
+            scores = score(candidates.filter(isLive))
+        } else {
+            scores = prunedScores() ?? score(union(Array(clauses.indices)))
+        }
+        let n = scores.count
+        guard n > 0 else { return (total, [], 0) }
+        let candidates = scores.candidates
+        var baseScores = [Double](repeating: 0, count: n)
+        var top = [Bool](repeating: false, count: n)
+        for i in 0..<n {
+            top[i] = bestMatch && scores.matched[i] == all
+            baseScores[i] = base(scores, i)
+        }
+
+        var final = baseScores
+        if proximity.count >= 2 {
+            // The upper bound of candidate i's proximity: every pair it holds at saturation, a window
+            // of the words it holds.
             func proximityBound(_ i: Int) -> Double {
                 var bound = 0.0
-                for (p, q, idf) in pairs where holds(i, p) && holds(i, q) { bound += Self.pairWeight * (SearchIndex.k1 + 1) * idf }
+                for (p, q, idf) in pairs where scores.holds(i, p) && scores.holds(i, q) { bound += Self.pairWeight * (SearchIndex.k1 + 1) * idf }
                 var idfSum = 0.0
-                for p in proximity.indices where holds(i, p) { idfSum += proximity[p].idf }
+                for p in proximity.indices where scores.holds(i, p) { idfSum += proximity[p].idf }
                 return bound + Self.windowWeight * idfSum
             }
             // θ: the k-th best (group, base). Docs of a lower group than θ's cannot reach the page; of
@@ -226,29 +285,29 @@ struct BestMatchRanker {
             var threshold = -Double.infinity
             var thresholdTop = false
             let topCount = top.reduce(0) { $0 + ($1 ? 1 : 0) }
-            if !exhaustive && candidates.count > count {
+            if candidates.count > count {
                 thresholdTop = topCount >= count
-                threshold = Self.kthLargest(thresholdTop ? base.indices.filter { top[$0] }.map { base[$0] } : base.indices.filter { !top[$0] }.map { base[$0] }, thresholdTop ? count : count - topCount)
+                threshold = Self.kthLargest(thresholdTop ? baseScores.indices.filter { top[$0] }.map { baseScores[$0] } : baseScores.indices.filter { !top[$0] }.map { baseScores[$0] }, thresholdTop ? count : count - topCount)
             }
-            // The rescoring window (part of the formula): of the docs holding two proximity words or
-            // more, at most rescoreWindow(count), the best by (group, base).
-            var eligible = candidates.indices.filter { heldCount($0) >= 2 }
-            let window = max(count, requestedWindow ?? Self.rescoreWindow(count))
-            if eligible.count > window {
-                let topEligible = eligible.filter { top[$0] }
-                if topEligible.count >= window {
-                    let floor = Self.kthLargest(topEligible.map { base[$0] }, window)
-                    eligible = topEligible.filter { base[$0] >= floor }
-                } else {
-                    let floor = Self.kthLargest(eligible.filter { !top[$0] }.map { base[$0] }, window - topEligible.count)
-                    eligible = eligible.filter { top[$0] || base[$0] >= floor }
-                }
-            }
-            // Of the window, only the docs that can still reach the page.
-            let rescored = eligible.filter { i in
+            func canReach(_ i: Int) -> Bool {
                 if top[i] && !thresholdTop { return true }  // a group above θ's: on the page
                 if top[i] != thresholdTop { return false }  // a group below θ's
-                return base[i] + proximityBound(i) * scale(i) >= threshold
+                return baseScores[i] + proximityBound(i) * scale(scores, i) >= threshold
+            }
+            // The rescoring window (part of the formula): of the docs holding two proximity words or
+            // more that can still reach the page, at most rescoreWindow(count), the best by (group,
+            // base). A doc that cannot reach the page takes no place in it, so a doc never scored
+            // (MaxScore above) changes nothing.
+            var rescored = candidates.indices.filter { scores.heldCount($0) >= 2 && canReach($0) }
+            if rescored.count > window {
+                let topEligible = rescored.filter { top[$0] }
+                if topEligible.count >= window {
+                    let floor = Self.kthLargest(topEligible.map { baseScores[$0] }, window)
+                    rescored = topEligible.filter { baseScores[$0] >= floor }
+                } else {
+                    let floor = Self.kthLargest(rescored.filter { !top[$0] }.map { baseScores[$0] }, window - topEligible.count)
+                    rescored = rescored.filter { top[$0] || baseScores[$0] >= floor }
+                }
             }
             // Reads the proximity words' positions for `set` (indices into candidates) and adds
             // their proximity to `final`.
@@ -263,7 +322,7 @@ struct BestMatchRanker {
                 for i in set.sorted() {  // ascending docs: the scorer's cursors only move forward
                     let doc = candidates[i]
                     let extra = scorer.score(doc: doc, titleLength: index.titleLengths[Int(doc)], norm: index.lengthNorm(doc))
-                    final[i] = base[i] + extra * scale(i)
+                    final[i] = baseScores[i] + extra * scale(scores, i)
                 }
             }
             // Docs of a group above θ's are all on the page and all need their proximity. Those of
@@ -272,10 +331,10 @@ struct BestMatchRanker {
             // so far — a lower bound of the final k-th, since unscored docs count at their base,
             // which proximity only raises. A doc skipped that way has a final score strictly below
             // the page's last, so the page is the one rescoring all of them gives.
-            let upper = { (i: Int) -> Double in base[i] + proximityBound(i) * scale(i) }
+            let upper = { (i: Int) -> Double in baseScores[i] + proximityBound(i) * scale(scores, i) }
             let contested = rescored.filter { top[$0] == thresholdTop }
             let firstPass = max(32, 4 * count)
-            if threshold == -Double.infinity || contested.count <= firstPass {
+            if exhaustive || threshold == -Double.infinity || contested.count <= firstPass {
                 rescore(rescored)
             } else {
                 let ordered = contested.map { (i: $0, upper: upper($0)) }.sorted { $0.upper > $1.upper }
@@ -288,22 +347,19 @@ struct BestMatchRanker {
         let hits = SearchIndex.best(count: count, of: n) { i in
             ScoredDoc(
                 doc: candidates[i], key: final[i], inTopGroup: top[i],
-                score: final[i] + (top[i] ? SearchIndex.allWordsBonus : 0), matchedWords: Int(words[i]))
+                score: final[i] + (top[i] ? SearchIndex.allWordsBonus : 0), matchedWords: Int(scores.words[i]))
         }
-        return (total, hits)
-    }
-
-    /// `count` copies of `value` in a buffer the caller deallocates.
-    static func filled<T>(_ count: Int, with value: T) -> UnsafeMutableBufferPointer<T> {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
-        buffer.initialize(repeating: value)
-        return buffer
+        return (total, hits, n)
     }
 
     /// Most docs whose proximity is computed for a page of `count` (256 cost toneless 5-of-12 queries
     /// 0.08 of MRR@10 on the dev corpus): the best by (group, base score),
     /// like a rescorer's window (Lucene's QueryRescorer); below them the base score decides.
     static func rescoreWindow(_ count: Int) -> Int { max(1_024, 8 * count) }
+
+    /// MaxScore's first guess at the clauses whose docs need no scoring: the lightest, while their
+    /// bound F stays at most this share of every clause's (pruning is checked, never assumed).
+    static let restShare = 0.2
 
     /// Per clause, whether it is a word of a question phrase typed side by side (plain top-level
     /// words); all false when nothing else would be left to match.

@@ -243,11 +243,13 @@ public final class SearchIndex: Sendable {
             return SearchResults(total: 0, hits: [], queryWords: query.clauseWords, exhausted: true, spent: evaluator.spent)
         }
         let ranker = BestMatchRanker(index: self, query: query)
-        let (total, ranked) = ranker.rank(
+        let (total, ranked, scored) = ranker.rank(
             evaluator: evaluator, clauses: clauses, excluded: excluded, bestMatch: bestMatch,
             count: max(0, offset) + max(0, limit), exhaustive: exhaustive, window: rescoreWindow, isLive: isLive)
         let start = min(max(0, offset), ranked.count)
-        return SearchResults(total: total, hits: Array(ranked[start...]), queryWords: query.clauseWords, spent: evaluator.spent)
+        var results = SearchResults(total: total, hits: Array(ranked[start...]), queryWords: query.clauseWords, spent: evaluator.spent)
+        results.scored = scored
+        return results
     }
 
     /// The `count` best (score descending, then doc ascending), in order.

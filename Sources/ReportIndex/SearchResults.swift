@@ -56,6 +56,9 @@ public struct SearchResults: Sendable, Equatable {
     public let exhausted: Bool
     /// Posting bytes decoded (charged to the work budget).
     public let spent: Int
+    /// Candidates scored by one segment's ranking (best match's MaxScore leaves out the docs that
+    /// cannot reach the page); 0 when not known.
+    var scored = 0
 
     /// A page.
     public init(total: Int, hits: [ScoredDoc], queryWords: Int = 0, exhausted: Bool = false, spent: Int = 0) {
@@ -66,7 +69,7 @@ public struct SearchResults: Sendable, Equatable {
         self.spent = spent
     }
 
-    /// Equal answers: the same total, hits, word count and exhaustion (`spent` is how, not what).
+    /// Equal answers: the same total, hits, word count and exhaustion (`spent` and `scored` are how, not what).
     public static func == (a: SearchResults, b: SearchResults) -> Bool {
         a.total == b.total && a.hits == b.hits && a.queryWords == b.queryWords && a.exhausted == b.exhausted
     }

@@ -190,6 +190,37 @@ struct BestMatchTests {
         #expect(wide > 20, "only \(wide) queries had many candidates")
     }
 
+    @Test("MaxScore: long queries of common and rare words score fewer candidates and keep the exhaustive page")
+    func maxScore() throws {
+        var generator = CorpusGenerator(seed: 2_026)
+        let texts = (0..<1_500).map { _ in generator.document() }
+        let idx = IndexBuilder.build(docCount: texts.count) { Array(texts[$0].utf8) }
+        let isLive: (UInt32) -> Bool = { $0 % 11 != 3 }
+        var checked = 0
+        var pruned = 0
+        for _ in 0..<200 where checked < 60 {
+            let words = texts[generator.int(texts.count)].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+                .filter { $0.unicodeScalars.allSatisfy(BruteForce.isTokenScalar) }
+            guard words.count >= 8 else { continue }
+            let n = min(words.count, 8 + generator.int(5))
+            let start = generator.int(words.count - n + 1)
+            var text = words[start..<(start + n)].map { generator.chance(30) ? CorpusGenerator.fold($0) : $0 }.joined(separator: " ")
+            if generator.chance(30) { text = "tại sao " + text }
+            guard let query = try? Query.parse(text) else { continue }
+            checked += 1
+            let k = 1 + generator.int(10)
+            // A small rescoring window too: docs never scored must not change which docs it holds.
+            let window = generator.chance(50) ? 2 * k : nil
+            let fast = idx.search(query, limit: k, offset: 0, bestMatch: true, rescoreWindow: window, isLive: isLive)
+            let slow = idx.search(query, limit: k, offset: 0, bestMatch: true, exhaustive: true, rescoreWindow: window, isLive: isLive)
+            #expect(fast.hits == slow.hits, "«\(text)» k \(k) window \(window ?? 0)")
+            #expect(fast.total == slow.total, "«\(text)» k \(k)")
+            if fast.scored < slow.scored { pruned += 1 }
+        }
+        #expect(checked == 60)
+        #expect(pruned > 20, "only \(pruned) queries scored fewer candidates")
+    }
+
     @Test("the page is the exhaustive scorer's top k and has brute force's candidates")
     func bruteForce() throws {
         var generator = CorpusGenerator(seed: 90_210)
