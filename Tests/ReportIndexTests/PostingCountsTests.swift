@@ -1,5 +1,6 @@
 // PostingCodec.decodeCounts against the full decode: for every term of a generated corpus, the
-// per-doc tf and title-position count it reports equal those counted from the decoded positions.
+// per-doc tf and title-position count it reports equal those counted from the decoded positions;
+// positions read again by seeking (PostingCodec+Positions) equal the full decode's.
 import Testing
 
 @testable import ReportIndex
@@ -49,6 +50,56 @@ struct PostingCountsTests {
             var actual: [(UInt32, UInt32, UInt32)] = []
             index.forEachCount(id) { actual.append(($0, $1, $2)) }
             #expect(actual.elementsEqual(expected, by: ==), "term \(id)")
+        }
+    }
+
+    @Test("positions read by seeking equal the full decode's for any chosen docs, held or not")
+    func seekedPositionsMatchFullDecode() {
+        var generator = CorpusGenerator(seed: 51_017)
+        var builder = IndexBuilder()
+        for doc in 0..<600 { builder.add(doc: UInt32(doc), text: Array(generator.document().utf8)) }
+        let index = builder.build()
+        for id in 0..<index.termCount {
+            let full = index.posting(id)
+            var docs: [UInt32] = []
+            var bits: [Int] = []
+            index.forEachCount(atOffset: index.dictionary.entry(id).postingOffset) { doc, _, _, bit in
+                docs.append(doc)
+                bits.append(bit)
+            }
+            let seeks = PositionSeeks(docs: docs, bits: bits)
+            // Few or many chosen docs, far apart or close (galloping takes long and short strides).
+            let share = [1, 5, 50, 100][id % 4]
+            let chosen = (0..<600).filter { _ in generator.int(100) < share }.map(UInt32.init)
+            let seeked = index.positions(seeks: seeks, chosen: chosen)
+            let wanted = Set(chosen)
+            var expected = DecodedPosting()
+            for (i, doc) in full.docs.enumerated() where wanted.contains(doc) {
+                expected.docs.append(doc)
+                expected.positions += full.positions[Int(full.offsets[i])..<Int(full.offsets[i + 1])]
+                expected.offsets.append(Int32(expected.positions.count))
+            }
+            #expect(seeked.docs == expected.docs && seeked.offsets == expected.offsets && seeked.positions == expected.positions, "term \(id)")
+        }
+    }
+
+    @Test("firstAtLeast equals a linear scan")
+    func firstAtLeastMatchesScan() {
+        var generator = CorpusGenerator(seed: 3)
+        for trial in 0..<400 {
+            var docs: [UInt32] = []
+            var doc: UInt32 = 0
+            for _ in 0..<(trial % 60) {
+                doc += UInt32(1 + generator.int(trial % 5 == 0 ? 1_000 : 4))
+                docs.append(doc)
+            }
+            for _ in 0..<20 {
+                let from = docs.isEmpty ? 0 : generator.int(docs.count + 1)
+                let target = UInt32(generator.int(Int(doc) + 3))
+                var scan = from
+                while scan < docs.count && docs[scan] < target { scan += 1 }
+                #expect(PostingCodec.firstAtLeast(target, in: docs, from: from) == scan, "\(docs) from \(from) target \(target)")
+            }
         }
     }
 
