@@ -116,7 +116,9 @@ public final class ServedCorpus: Sendable {
                     var sections: [String: [UInt8]] = [:]
                     for section in snapshot.sections { sections[section.name] = section.bytes }
                     do {
-                        store = try ReportStore.restore(sections: sections, options: storeOptions)
+                        store = try ReportStore.restore(sections: sections, options: storeOptions) { reports in
+                            report.indexedReports = reports
+                        }
                     } catch {
                         throw EngineError(
                             .recoveryFailed,
@@ -129,10 +131,6 @@ public final class ServedCorpus: Sendable {
                 }
                 try replay(recovery.records, into: store)
                 report.replayedRecords = recovery.records.count
-                if storeOptions.buildsSearchIndex && !store.keepsSearchIndex {
-                    report.warnings.append(
-                        "\(settings.directory) was written without a search index (--no-search-index): its \(store.count) report\(store.count == 1 ? " is" : "s are") served by GET and MGET, SEARCH and COUNT are refused; import them again (or stop and delete the data directory, then start with --import) to index them")
-                }
                 let log = try directory.openLog(after: recovery)
                 report.seconds = (ContinuousClock.now - started).seconds
                 return (ServedCorpus(store: store, persistence: Persistence(directory: directory, log: log), logger: logger), report)

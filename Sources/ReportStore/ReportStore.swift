@@ -152,18 +152,38 @@ public final class ReportStore: Sendable {
     }
 
     /// Rebuilds a store from the sections `FrozenStore.sections()` made: no inflating,
-    /// compressing or tokenizing. `options` supplies the limits (`maxReportBytes`); the zlib
-    /// settings are the snapshot's.
-    /// - Throws: `.corrupt` naming the section when the bytes are inconsistent.
-    public static func restore(sections: [String: [UInt8]], options: ImportOptions = ImportOptions()) throws(StoreError) -> ReportStore {
+    /// compressing or tokenizing — except for a snapshot written without a search index
+    /// (--no-search-index) restored with `options.buildsSearchIndex`: its texts are indexed
+    /// here, after `indexing(reports)` is called, so SEARCH and COUNT find them. `options`
+    /// supplies the limits (`maxReportBytes`); the zlib settings are the snapshot's.
+    /// - Throws: `.corrupt` naming the section when the bytes are inconsistent, or the report
+    ///   whose unit does not inflate while indexing.
+    public static func restore(
+        sections: [String: [UInt8]], options: ImportOptions = ImportOptions(), indexing: ((Int) -> Void)? = nil
+    ) throws(StoreError) -> ReportStore {
         let image = try StoreImage.decode(sections)
         var settings = options
         settings.level = image.level
         settings.memLevel = image.memLevel
-        // Asked for no index, the snapshot's is dropped (SEARCH and COUNT are then refused); a
-        // snapshot written without one stays without one (its texts are not re-indexed here).
-        let index = options.buildsSearchIndex ? image.index : StoreIndexState(enabled: false)
-        let store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: index)
+        // Asked for no index, the snapshot's is dropped (SEARCH and COUNT are then refused).
+        var index = options.buildsSearchIndex ? image.index : StoreIndexState(enabled: false)
+        var store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: index)
+        if options.buildsSearchIndex && !image.index.enabled {
+            indexing?(store.count)
+            let version = store.current
+            let failure = Mutex<StoreError?>(nil)
+            let segment = IndexBuilder.buildSegment(base: 0, docCount: image.ids.count) { doc in
+                do throws(StoreError) {
+                    return try version.text(forDoc: UInt32(doc))
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                    return nil
+                }
+            }
+            if let error = failure.withLock({ $0 }) { throw StoreError(.corrupt, "indexing a snapshot written without an index: \(error.message)") }
+            index = StoreIndexState(segments: [segment])
+            store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: index)
+        }
         // Units still made with an older dictionary are recompressed in the background.
         if image.codecs.count > 1 { store.scheduleRetraining() }
         return store

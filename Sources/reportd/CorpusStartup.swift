@@ -37,6 +37,10 @@ struct CorpusStartup {
         let (corpus, report) = try ServedCorpus.open(persistence: persistence, storeOptions: options, logger: logger)
         for action in report.repairActions { logger.warning("repair: \(action)") }
         for warning in report.warnings { logger.warning("recovery: \(warning)") }
+        if report.indexedReports > 0 {
+            logger.notice(
+                "data directory \(directory) was written without a search index (--no-search-index): indexed its \(report.indexedReports) report\(report.indexedReports == 1 ? "" : "s") for SEARCH and COUNT")
+        }
         logger.notice(
             "data directory \(directory): \(corpus.store.count) reports (snapshot \(report.snapshotGeneration) with \(report.snapshotReports), \(report.replayedRecords) logged writes replayed) in \(round(report.seconds)) s, appendfsync \(settings.appendfsync.rawValue)"
         )
