@@ -85,23 +85,25 @@ struct BestMatchRanker {
         let leaves = evaluator.scoringLeaves
 
         // Proximity words: top-level clauses that are one plain word (not a prefix, not title:).
-        var proximity: [(clause: Int, word: QueryTerm, idf: Double)] = []
-        if case .and(let required, _) = query.root, required.count == clauses.count {
-            for (c, node) in required.enumerated() {
-                if case .term(let word, titleOnly: false) = node, !word.isPrefix, clauses[c].leaves.count == 1 {
-                    proximity.append((c, word, index.idf(documentFrequency: max(1, clauses[c].docs.count))))
-                }
+        // (The values the nested functions below read are constants: a captured var is checked
+        // for exclusive access at every read.)
+        let proximity: [(clause: Int, word: QueryTerm, idf: Double)] = {
+            guard case .and(let required, _) = query.root, required.count == clauses.count else { return [] }
+            return required.enumerated().compactMap { c, node in
+                guard case .term(let word, titleOnly: false) = node, !word.isPrefix, clauses[c].leaves.count == 1 else { return nil }
+                return (c, word, index.idf(documentFrequency: max(1, clauses[c].docs.count)))
             }
-        }
-        var proximityOf = [Int](repeating: -1, count: clauses.count)
-        for (p, word) in proximity.enumerated() { proximityOf[word.clause] = p }
+        }()
+        let proximityOf: [Int] = {
+            var of = [Int](repeating: -1, count: clauses.count)
+            for (p, word) in proximity.enumerated() { of[word.clause] = p }
+            return of
+        }()
         // Pairs typed side by side: consecutive proximity words whose clauses follow on in the text.
-        var pairs: [(Int, Int, Double)] = []
-        for p in proximity.indices.dropLast() {
+        let pairs: [(Int, Int, Double)] = proximity.indices.dropLast().compactMap { p in
             let (a, b) = (proximity[p].clause, proximity[p + 1].clause)
-            if b == a + 1 && meta[b].firstWord == meta[a].firstWord + meta[a].words {
-                pairs.append((p, p + 1, max(proximity[p].idf, proximity[p + 1].idf)))
-            }
+            guard b == a + 1 && meta[b].firstWord == meta[a].firstWord + meta[a].words else { return nil }
+            return (p, p + 1, max(proximity[p].idf, proximity[p + 1].idf))
         }
         let maskWords = proximity.count >= 2 ? (proximity.count + 63) / 64 : 0
         let window = max(count, requestedWindow ?? Self.rescoreWindow(count))
@@ -261,34 +263,50 @@ struct BestMatchRanker {
         let n = scores.count
         guard n > 0 else { return (total, [], 0) }
         let candidates = scores.candidates
-        var baseScores = [Double](repeating: 0, count: n)
-        var top = [Bool](repeating: false, count: n)
-        for i in 0..<n {
-            top[i] = bestMatch && scores.matched[i] == all
-            baseScores[i] = base(scores, i)
-        }
+        let baseScores = (0..<n).map { base(scores, $0) }
+        let top = (0..<n).map { bestMatch && scores.matched[$0] == all }
 
         var final = baseScores
         if proximity.count >= 2 {
             // The upper bound of candidate i's proximity: every pair it holds at saturation, a window
             // of the words it holds.
+            // Up to 64 words (one mask word, nearly every query), the terms are read off the set bits
+            // of the candidate's mask: a pair (p, p+1) is held when bits p and p+1 are, so the pairs
+            // held are mask & mask >> 1 & pairStarts. Summed in the same order as the general loop.
+            let pairTerm = Self.pairWeight * (SearchIndex.k1 + 1)
+            // (Constants, not vars: a var the nested function captures is checked for exclusive
+            // access at every read.)
+            let pairIdf = proximity.indices.map { p in pairs.first { $0.0 == p }?.2 ?? 0 }
+            let pairStarts = maskWords == 1 ? pairs.reduce(UInt64(0)) { $0 | 1 << UInt64($1.0) } : 0
+            let wordIdf = proximity.map(\.idf)
             func proximityBound(_ i: Int) -> Double {
                 var bound = 0.0
-                for (p, q, idf) in pairs where scores.holds(i, p) && scores.holds(i, q) { bound += Self.pairWeight * (SearchIndex.k1 + 1) * idf }
                 var idfSum = 0.0
-                for p in proximity.indices where scores.holds(i, p) { idfSum += proximity[p].idf }
+                if maskWords == 1 {
+                    let mask = scores.held[i]
+                    var held = mask & (mask >> 1) & pairStarts
+                    while held != 0 {
+                        bound += pairTerm * pairIdf[held.trailingZeroBitCount]
+                        held &= held &- 1
+                    }
+                    held = mask
+                    while held != 0 {
+                        idfSum += wordIdf[held.trailingZeroBitCount]
+                        held &= held &- 1
+                    }
+                } else {
+                    for (p, q, idf) in pairs where scores.holds(i, p) && scores.holds(i, q) { bound += pairTerm * idf }
+                    for p in proximity.indices where scores.holds(i, p) { idfSum += wordIdf[p] }
+                }
                 return bound + Self.windowWeight * idfSum
             }
             // θ: the k-th best (group, base). Docs of a lower group than θ's cannot reach the page; of
             // a higher group they are all on it (their order needs their proximity); of θ's group
             // those whose base plus bound is below θ's base cannot pass it.
-            var threshold = -Double.infinity
-            var thresholdTop = false
             let topCount = top.reduce(0) { $0 + ($1 ? 1 : 0) }
-            if candidates.count > count {
-                thresholdTop = topCount >= count
-                threshold = Self.kthLargest(thresholdTop ? baseScores.indices.filter { top[$0] }.map { baseScores[$0] } : baseScores.indices.filter { !top[$0] }.map { baseScores[$0] }, thresholdTop ? count : count - topCount)
-            }
+            let thresholdTop = candidates.count > count && topCount >= count
+            let threshold = candidates.count <= count ? -Double.infinity
+                : Self.kthLargest(baseScores.indices.filter { top[$0] == thresholdTop }.map { baseScores[$0] }, thresholdTop ? count : count - topCount)
             func canReach(_ i: Int) -> Bool {
                 if top[i] && !thresholdTop { return true }  // a group above θ's: on the page
                 if top[i] != thresholdTop { return false }  // a group below θ's
@@ -326,11 +344,12 @@ struct BestMatchRanker {
                 }
             }
             // Docs of a group above θ's are all on the page and all need their proximity. Those of
-            // θ's group are rescored in two passes when there are many: first the most promising
-            // (by upper bound), then only the rest whose bound still reaches the k-th best score
-            // so far — a lower bound of the final k-th, since unscored docs count at their base,
-            // which proximity only raises. A doc skipped that way has a final score strictly below
-            // the page's last, so the page is the one rescoring all of them gives.
+            // θ's group, when there are many, are rescored most promising (by upper bound) first, in
+            // rounds: the first `firstPass`, then up to rescoreRound at a time in descending bound,
+            // until the next doc's bound is below the k-th best score so far — a lower bound of the
+            // final k-th, since unscored docs count at their base, which proximity only raises, and
+            // rescored ones have their final score. A doc skipped that way has a final score strictly
+            // below the page's last, so the page is the one rescoring all of them gives.
             let upper = { (i: Int) -> Double in baseScores[i] + proximityBound(i) * scale(scores, i) }
             let contested = rescored.filter { top[$0] == thresholdTop }
             let firstPass = max(32, 4 * count)
@@ -340,8 +359,20 @@ struct BestMatchRanker {
                 let ordered = contested.map { (i: $0, upper: upper($0)) }.sorted { $0.upper > $1.upper }
                 rescore(rescored.filter { top[$0] != thresholdTop } + ordered.prefix(firstPass).map(\.i))
                 let slotsLeft = thresholdTop ? count : count - topCount
-                let soFar = Self.kthLargest(candidates.indices.filter { top[$0] == thresholdTop }.map { final[$0] }, slotsLeft)
-                rescore(ordered.dropFirst(firstPass).filter { $0.upper >= soFar }.map(\.i))
+                let atBase = Self.kthLargest(candidates.indices.filter { top[$0] == thresholdTop }.map { final[$0] }, slotsLeft)
+                var rescoredBest = TopScores(capacity: slotsLeft)
+                for (i, _) in ordered.prefix(firstPass) { rescoredBest.offer(final[i]) }
+                var next = firstPass
+                while next < ordered.count {
+                    let bar = max(atBase, rescoredBest.floor)
+                    var end = next
+                    while end < ordered.count && end - next < Self.rescoreRound && ordered[end].upper >= bar { end += 1 }
+                    if end == next { break }
+                    let round = ordered[next..<end].map(\.i)
+                    rescore(round)
+                    for i in round { rescoredBest.offer(final[i]) }
+                    next = end
+                }
             }
         }
         let hits = SearchIndex.best(count: count, of: n) { i in
@@ -356,6 +387,10 @@ struct BestMatchRanker {
     /// 0.08 of MRR@10 on the dev corpus): the best by (group, base score),
     /// like a rescorer's window (Lucene's QueryRescorer); below them the base score decides.
     static func rescoreWindow(_ count: Int) -> Int { max(1_024, 8 * count) }
+
+    /// Docs of θ's group rescored per round after the first pass (docs/TEXT-RULES.md §8): between
+    /// rounds the bar the next docs' bounds must clear rises to the k-th best score so far.
+    static let rescoreRound = 64
 
     /// MaxScore's first guess at the clauses whose docs need no scoring: the lightest, while their
     /// bound F stays at most this share of every clause's (pruning is checked, never assumed).
@@ -436,31 +471,8 @@ struct BestMatchRanker {
 
     /// kthLargest by a min-heap of the k largest.
     static func kthLargestByHeap(_ values: [Double], _ k: Int) -> Double {
-        var heap: [Double] = []
-        heap.reserveCapacity(k)
-        for v in values {
-            if heap.count < k {
-                heap.append(v)
-                var i = heap.count - 1
-                while i > 0 && heap[(i - 1) / 2] > heap[i] {
-                    heap.swapAt(i, (i - 1) / 2)
-                    i = (i - 1) / 2
-                }
-            } else if v > heap[0] {
-                heap[0] = v
-                var i = 0
-                while true {
-                    let l = 2 * i + 1
-                    let r = l + 1
-                    var m = i
-                    if l < k && heap[l] < heap[m] { m = l }
-                    if r < k && heap[r] < heap[m] { m = r }
-                    if m == i { break }
-                    heap.swapAt(i, m)
-                    i = m
-                }
-            }
-        }
-        return heap[0]
+        var top = TopScores(capacity: k)
+        for v in values { top.offer(v) }
+        return top.floor
     }
 }

@@ -165,7 +165,7 @@ struct BestMatchTests {
         #expect(wide > 20, "only \(wide) queries had more candidates than the window")
     }
 
-    @Test("common words: the two-pass rescoring (most promising first, then only what can still reach the page) gives the exhaustive page")
+    @Test("common words: rescoring in rounds (most promising first, then only what can still reach the page) gives the exhaustive page")
     func twoPassRescoring() throws {
         var generator = CorpusGenerator(seed: 77)
         let texts = (0..<1_500).map { _ in generator.document() }
