@@ -83,8 +83,9 @@ public final class ServedCorpus: Sendable {
     // MARK: Opening
 
     /// Opens the data directory: repairs it if asked, loads the newest snapshot, replays the
-    /// log after it, and opens the log for appends. Blocks (seconds at most); call it before
-    /// serving.
+    /// log after it, and opens the log for appends. Blocks (seconds at most; a snapshot written
+    /// without a search index, opened by a store that keeps one, is indexed and written again:
+    /// about a second per 10,000 reports); call it before serving.
     /// - Throws: `.recoveryFailed` naming the file, offset and way out (`--repair`) when the
     ///   directory is damaged, locked by another reportd, or of a newer format.
     public static func open(
@@ -118,7 +119,13 @@ public final class ServedCorpus: Sendable {
                     do {
                         store = try ReportStore.restore(sections: sections, options: storeOptions) { reports in
                             report.indexedReports = reports
+                            logger.notice(
+                                "\(settings.directory) was written without a search index (--no-search-index): indexing its \(reports) report\(reports == 1 ? "" : "s")")
                         }
+                    } catch where report.indexedReports > 0 {
+                        throw EngineError(
+                            .recoveryFailed,
+                            "\(settings.directory): cannot index snapshot \(snapshot.generation), written without a search index (\(error.message)). Start with --no-search-index to serve its reports without one, or --repair if the snapshot is damaged")
                     } catch {
                         throw EngineError(
                             .recoveryFailed,
@@ -132,8 +139,17 @@ public final class ServedCorpus: Sendable {
                 try replay(recovery.records, into: store)
                 report.replayedRecords = recovery.records.count
                 let log = try directory.openLog(after: recovery)
+                let corpus = ServedCorpus(store: store, persistence: Persistence(directory: directory, log: log), logger: logger)
+                if report.indexedReports > 0 {
+                    // Indexed once: the next start loads the index from this snapshot.
+                    do throws(EngineError) {
+                        _ = try corpus.snapshot()
+                    } catch {
+                        report.warnings.append("the index built at open is not saved (\(error.message)): the next start builds it again")
+                    }
+                }
                 report.seconds = (ContinuousClock.now - started).seconds
-                return (ServedCorpus(store: store, persistence: Persistence(directory: directory, log: log), logger: logger), report)
+                return (corpus, report)
             } catch {
                 directory.close()
                 throw error

@@ -176,11 +176,12 @@ public final class ReportStore: Sendable {
                 do throws(StoreError) {
                     return try version.text(forDoc: UInt32(doc))
                 } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
+                    let id = version.id(forDoc: UInt32(doc)).map { "report \($0.rawValue)" } ?? "doc \(doc)"
+                    failure.withLock { if $0 == nil { $0 = StoreError(error.code, "\(id): \(error.message)") } }
                     return nil
                 }
             }
-            if let error = failure.withLock({ $0 }) { throw StoreError(.corrupt, "indexing a snapshot written without an index: \(error.message)") }
+            if let error = failure.withLock({ $0 }) { throw error }
             index = StoreIndexState(segments: [segment])
             store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: index)
         }
