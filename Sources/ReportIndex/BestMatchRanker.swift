@@ -207,13 +207,23 @@ struct BestMatchRanker {
                         + (leaf.exactMatters ? SearchIndex.exactSpellingBonus : 0)
                 }
             }
-            let order = clauses.indices.sorted { (weights[$0], bounds[$0], $0) < (weights[$1], bounds[$1], $1) }
+            // A clause no doc matches (a misspelt word) comes first and adds nothing: no doc holds
+            // it. A required one leaves the top group empty, so no R can bring a doc of it.
+            let order = clauses.indices.sorted {
+                (clauses[$0].docs.isEmpty ? 0 : 1, weights[$0], bounds[$0], $0) < (clauses[$1].docs.isEmpty ? 0 : 1, weights[$1], bounds[$1], $1)
+            }
+            let noTopGroup = clauses.indices.contains { !soft[$0] && clauses[$0].docs.isEmpty }
             // Per prefix length r of `order` (R = its first r clauses): F(R), and whether R leaves a
             // required clause out.
             var pageBound = [0.0], leavesRequired = [true]
             var inRest = [Bool](repeating: false, count: proximity.count)
             var (boundSum, weightSum, proximitySum, required) = (0.0, 0.0, 0.0, 0)
             for c in order {
+                if clauses[c].docs.isEmpty {
+                    pageBound.append(pageBound.last!)
+                    leavesRequired.append(true)
+                    continue
+                }
                 boundSum += bounds[c]
                 weightSum += weights[c]
                 if !soft[c] { required += 1 }
@@ -227,7 +237,7 @@ struct BestMatchRanker {
                 }
                 let share = totalWeight > 0 ? weightSum / totalWeight : 0
                 pageBound.append((boundSum + proximitySum) * share * share)
-                leavesRequired.append(Int32(required) < all)
+                leavesRequired.append(noTopGroup || Int32(required) < all)
             }
             let allowed = (1..<clauses.count).filter { leavesRequired[$0] }
             guard let first = allowed.last(where: { pageBound[$0] <= Self.restShare * pageBound[clauses.count] }) else { return nil }

@@ -229,7 +229,8 @@ public final class SearchIndex: Sendable {
     ///   - offset: Number of ranked docs to skip (>= 0).
     ///   - bestMatch: Rank docs matching any top-level clause (all of them first); false ranks only
     ///     docs matching every clause (strict). `total` counts the strict matches either way.
-    ///   - exhaustive: Compute proximity for the whole rescoring window, without pruning (tests).
+    ///   - exhaustive: Score every candidate (no MaxScore) and compute proximity for the whole
+    ///     rescoring window in one pass (tests: the page must be the same).
     ///   - rescoreWindow: Size of the rescoring window instead of BestMatchRanker.rescoreWindow (tests).
     ///   - budget: Posting bytes the query may decode; beyond it the results are `exhausted`.
     ///   - isLive: False for docs that were deleted; they neither match nor count.
