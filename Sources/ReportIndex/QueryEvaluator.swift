@@ -215,6 +215,12 @@ struct QueryEvaluator {
             hits.exact = [Bool](repeating: resolved[0].exact, count: n)
             // The seek points share the leaf's doc array (copy on write: no second copy).
             if recordSeeks { hits.seeks = [PositionSeeks(docs: hits.docs, bits: bits)] }
+        } else if resolved.count > 1,
+            resolved.reduce(0, { $0 + index.documentFrequency(atOffset: $1.offset) }) * 16 <= index.docSlots
+        {
+            // Few postings next to the doc slots (a rare word's spellings): merged, O(postings ·
+            // log terms), rather than summed into arrays of every slot.
+            (hits.docs, hits.tf, hits.exact, hits.seeks) = Self.mergedCounts(resolved, of: index, titleOnly: titleOnly, recordSeeks: recordSeeks)
         } else if resolved.count > 1 {
             // Sum by doc slot: O(doc slots + postings), no sort and no merge of the lists. A
             // large expansion is split by posting bytes between two workers (decoding is most of
@@ -250,6 +256,54 @@ struct QueryEvaluator {
             (hits.docs, hits.tf, hits.exact) = counts[0].matched()
         }
         return hits
+    }
+
+    /// The union of a few terms' counts, as SlotCounts sums them (title-weighted tf added, matched
+    /// under title: only by a title occurrence, exact when any term of the doc is an exact
+    /// spelling), by sorting the postings on doc (each list is a sorted run) and combining equal docs.
+    static func mergedCounts(
+        _ terms: [(id: Int, exact: Bool, offset: Int, bytes: Int)], of index: SearchIndex, titleOnly: Bool, recordSeeks: Bool
+    ) -> (docs: [UInt32], tf: [UInt32], exact: [Bool], seeks: [PositionSeeks]) {
+        let weight = UInt32(SearchIndex.titleWeight)
+        var entries: [(doc: UInt32, tf: UInt32, flags: UInt8)] = []
+        var seeks: [PositionSeeks] = []
+        for term in terms {
+            let exactFlag: UInt8 = term.exact ? 2 : 0
+            var docs: [UInt32] = []
+            var bits: [Int] = []
+            index.forEachCount(atOffset: term.offset) { doc, count, inTitle, bit in
+                if recordSeeks {
+                    docs.append(doc)
+                    bits.append(bit)
+                }
+                if titleOnly {
+                    entries.append((doc, inTitle &* weight, exactFlag | (inTitle > 0 ? 1 : 0)))
+                } else {
+                    entries.append((doc, inTitle &* weight &+ (count &- inTitle), exactFlag | 1))
+                }
+            }
+            if recordSeeks { seeks.append(PositionSeeks(docs: docs, bits: bits)) }
+        }
+        entries.sort { $0.doc < $1.doc }
+        var docs: [UInt32] = []
+        var tfs: [UInt32] = []
+        var exact: [Bool] = []
+        var i = 0
+        while i < entries.count {
+            let doc = entries[i].doc
+            var (tf, flags) = (entries[i].tf, entries[i].flags)
+            i += 1
+            while i < entries.count && entries[i].doc == doc {
+                tf &+= entries[i].tf
+                flags |= entries[i].flags
+                i += 1
+            }
+            guard flags & 1 != 0 else { continue }
+            docs.append(doc)
+            tfs.append(tf)
+            exact.append(flags & 2 != 0)
+        }
+        return (docs, tfs, exact, seeks)
     }
 
     /// Positional hits of each phrase word; with large postings, decoded on two threads (words

@@ -1,6 +1,7 @@
 // Splitting a word's expansion, a phrase's words or the top-level clauses over two threads changes
 // nothing: on random queries over a generated corpus, the split evaluation gives the docs, leaves,
-// seek points and bit-identical scores of the sequential one, and charges the same budget.
+// seek points and bit-identical scores of the sequential one, and charges the same budget; a few
+// spellings merged (QueryEvaluator.mergedCounts) equal their slot sums (SlotCounts).
 import Testing
 
 @testable import ReportIndex
@@ -66,5 +67,30 @@ struct ParallelEvaluationTests {
         }
         #expect(checked == 500)
         #expect(split > 100)
+    }
+
+    @Test("a few spellings merged give the docs, tf, exact flags and seek points of the slot sums")
+    func mergedCountsAsSlotSums() throws {
+        var generator = CorpusGenerator(seed: 8_008)
+        let (index, words) = Self.corpus(&generator)
+        var checked = 0
+        for _ in 0..<3_000 where checked < 400 {
+            let text = generator.queryWord(from: words[generator.int(words.count)]).replacingOccurrences(of: "*", with: "")
+            guard let word = (try? Query.parse(generator.chance(40) ? String(text.prefix(2)) + "*" : text))?.positiveLeaves.first,
+                case .term(let term, _) = word
+            else { continue }
+            let resolved = index.resolve(term, fold: generator.chance(50))
+            guard resolved.count > 1 else { continue }
+            checked += 1
+            for titleOnly in [false, true] {
+                let slots = SlotCounts(slots: index.docSlots)
+                slots.add(resolved[...], of: index, titleOnly: titleOnly, recordSeeks: true)
+                let expected = slots.matched()
+                let merged = QueryEvaluator.mergedCounts(resolved, of: index, titleOnly: titleOnly, recordSeeks: true)
+                #expect(merged.docs == expected.docs && merged.tf == expected.tf && merged.exact == expected.exact, "\(text) title \(titleOnly)")
+                #expect(merged.seeks.map(\.docs) == slots.seeks.map(\.docs) && merged.seeks.map(\.bits) == slots.seeks.map(\.bits), "\(text)")
+            }
+        }
+        #expect(checked > 100, "only \(checked) words had several spellings")
     }
 }

@@ -1,5 +1,6 @@
 // The sorted doc-list helpers against Set arithmetic on random lists of very different lengths
-// (galloping takes over when one list is 16 times shorter), empty lists and lists at the ends.
+// (galloping takes over when one list is 16 times shorter), empty lists and lists at the ends;
+// CandidateMap's two ways of finding candidates in a doc list.
 import Testing
 
 @testable import ReportIndex
@@ -30,4 +31,23 @@ struct SortedListTests {
         #expect(QueryEvaluator.intersect([1, 19_999, 30_000], long) == [])
         #expect(QueryEvaluator.intersect([], long) == [])
     }
+
+    @Test("CandidateMap finds each candidate in a doc list, by slot array or by merging")
+    func candidateMap() {
+        var rng = SystemRandomNumberGenerator()
+        for trial in 0..<300 {
+            let slots = 1 + Int.random(in: 0..<5_000, using: &rng)
+            // Few candidates (merged) or many (slot array), against docs lists of any length.
+            let candidates = randomList(trial % 2 == 0 ? Int.random(in: 0..<(slots / 32 + 1), using: &rng) : slots / 2, below: UInt32(slots), &rng)
+            let docs = randomList(Int.random(in: 0..<slots, using: &rng), below: UInt32(slots), &rng)
+            var found: [(Int, Int)] = []
+            CandidateMap(candidates, slots: slots).forEach(in: docs) { found.append(($0, $1)) }
+            var expected: [(Int, Int)] = []
+            for (j, doc) in docs.enumerated() {
+                if let i = candidates.firstIndex(of: doc) { expected.append((i, j)) }
+            }
+            #expect(found.elementsEqual(expected, by: ==), "slots \(slots) candidates \(candidates.count) docs \(docs.count)")
+        }
+    }
 }
+
