@@ -88,6 +88,27 @@ final class DaemonProcess: @unchecked Sendable {
         throw TestFailure("reportd did not open \(socketPath) in time")
     }
 
+    /// Sends SIGSTOP and waits (up to 5 s) until every thread of reportd is stopped: on a loaded
+    /// machine a thread can still run a moment after kill(2) returns, and a request it reads then
+    /// is answered, which a test of an unanswered request must not see.
+    func pause() {
+        let pid = process.processIdentifier
+        kill(pid, SIGSTOP)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            let stopped = tasks.allSatisfy { task in
+                guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
+                    let close = stat.lastIndex(of: ")"), stat.index(close, offsetBy: 2) < stat.endIndex
+                else { return false }
+                let state = stat[stat.index(close, offsetBy: 2)]
+                return state == "T" || state == "t"
+            }
+            if !tasks.isEmpty && stopped { return }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+    }
+
     /// Sends SIGTERM and waits for exit; returns the exit status.
     @discardableResult
     func stop() -> Int32 {

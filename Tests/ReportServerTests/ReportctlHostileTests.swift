@@ -271,7 +271,7 @@ struct ReportctlHostileTests {
         input.fileHandleForWriting.write(Data("Đảng\n".utf8))
         #expect(ReportctlTerminalTests.readLine(output.fileHandleForReading.fileDescriptor, buffer: &buffer) == "1")
         // Stopped, reportd cannot answer the next line; killed, it closes with that line in flight.
-        kill(daemon.process.processIdentifier, SIGSTOP)
+        daemon.pause()
         input.fileHandleForWriting.write(Data("hội nghị\n".utf8))
         Thread.sleep(forTimeInterval: 0.3)
         kill(daemon.process.processIdentifier, SIGKILL)
@@ -352,7 +352,7 @@ struct ReportctlHostileTests {
         input.fileHandleForWriting.write(Data("Đảng\n".utf8))
         #expect(ReportctlTerminalTests.readLine(output.fileHandleForReading.fileDescriptor, buffer: &buffer) == "1")
         // reportd stops answering: the next line's answer never comes.
-        kill(daemon.process.processIdentifier, SIGSTOP)
+        daemon.pause()
         defer { kill(daemon.process.processIdentifier, SIGCONT) }
         let started = Date()
         input.fileHandleForWriting.write(Data("hội nghị\n".utf8))
