@@ -38,6 +38,7 @@ struct QueryRun {
         var printer = SearchPrinter(
             json: options.json, color: options.usesColor, width: options.json ? nil : TerminalWidth.ofStandardOutput,
             batch: query == "-")
+        if !options.json && options.usesColor { TerminalReset.install() }
         var failed: Int32 = 0
         let mode = self.mode
         let fold = self.fold

@@ -1,6 +1,7 @@
 // reportctl as people and scripts use it interactively: batches that answer while stdin is
 // still open (a coprocess), the shell on a pseudo-terminal (prompt, history, line editing),
-// colour and wrapping on a terminal, and words typed without quotes.
+// colour and wrapping on a terminal (and the bold run Ctrl-C interrupts, ended), and words typed
+// without quotes.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -69,6 +70,39 @@ struct ReportctlTerminalTests {
         #expect(process.terminationStatus == status)
         #expect(lines.count == expected.count, "\(lines)")
         for (line, marker) in zip(lines, expected) { #expect(line.contains(marker), "\(line)") }
+    }
+
+    @Test("Ctrl-C while a coloured search prints ends the bold run before reportctl dies of SIGINT")
+    func interruptResetsBold() throws {
+        let (daemon, corpus) = try Self.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let process = Process()
+        process.executableURL = Self.reportctl
+        process.arguments = ["--socket", daemon.socketPath, "search", "-", "--color", "always"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let fd = output.fileHandleForReading.fileDescriptor
+        var buffer: [UInt8] = []
+        input.fileHandleForWriting.write(Data("hội nghị\n".utf8))
+        // The answer's first line (the count), then whatever follows it within a moment.
+        #expect(Self.readLine(fd, buffer: &buffer) != nil, "no answer")
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            Issue.record("reportctl was still running 10 s after SIGINT")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        buffer += output.fileHandleForReading.readDataToEndOfFile()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT)
+        #expect(buffer.count >= 4 && Array(buffer.suffix(4)) == Array("\u{1B}[0m".utf8), "\(String(decoding: buffer.suffix(40), as: UTF8.self).debugDescription)")
+        try? input.fileHandleForWriting.close()
     }
 
     @Test("the shell runs typed commands, recalls history with the arrow keys and keeps it across sessions")
