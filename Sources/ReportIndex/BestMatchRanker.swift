@@ -289,7 +289,9 @@ struct BestMatchRanker {
             let pairIdf = proximity.indices.map { p in pairs.first { $0.0 == p }?.2 ?? 0 }
             let pairStarts = maskWords == 1 ? pairs.reduce(UInt64(0)) { $0 | 1 << UInt64($1.0) } : 0
             let wordIdf = proximity.map(\.idf)
-            func proximityBound(_ i: Int) -> Double {
+            // The bound's two parts: its pair terms, and the Σ idf of the held words its window term
+            // is windowWeight times.
+            func boundParts(_ i: Int) -> (pairs: Double, idfSum: Double) {
                 var bound = 0.0
                 var idfSum = 0.0
                 if maskWords == 1 {
@@ -308,7 +310,11 @@ struct BestMatchRanker {
                     for (p, q, idf) in pairs where scores.holds(i, p) && scores.holds(i, q) { bound += pairTerm * idf }
                     for p in proximity.indices where scores.holds(i, p) { idfSum += wordIdf[p] }
                 }
-                return bound + Self.windowWeight * idfSum
+                return (bound, idfSum)
+            }
+            func proximityBound(_ i: Int) -> Double {
+                let (pairs, idfSum) = boundParts(i)
+                return pairs + Self.windowWeight * idfSum
             }
             // θ: the k-th best (group, base). Docs of a lower group than θ's cannot reach the page; of
             // a higher group they are all on it (their order needs their proximity); of θ's group
@@ -353,6 +359,41 @@ struct BestMatchRanker {
                     final[i] = baseScores[i] + extra * scale(scores, i)
                 }
             }
+            // Per doc of `set` (indices into candidates) holding two of the `probe` words or more: the
+            // fewest tokens a span holding one occurrence of each of two of them takes — a lower bound
+            // of the window the doc's held words need.
+            func narrowestWindows(_ set: [Int], probe: [Int]) -> [Int: Int] {
+                let ascending = set.sorted()
+                let chosen = ascending.map { candidates[$0] }
+                let positions = probe.map { p -> DecodedPosting in
+                    let seeks = leaves[clauses[proximity[p].clause].leaves.lowerBound].seeks
+                    return QueryEvaluator.mergeFew(seeks.map { index.positions(seeks: $0, chosen: chosen) })
+                }
+                var cursors = [Int](repeating: 0, count: probe.count)
+                var widths: [Int: Int] = [:]
+                for i in ascending {
+                    let doc = candidates[i]
+                    var slices: [ArraySlice<UInt32>] = []
+                    for w in probe.indices {
+                        let posting = positions[w]
+                        var c = cursors[w]
+                        while c < posting.docs.count && posting.docs[c] < doc { c += 1 }
+                        cursors[w] = c
+                        if c < posting.docs.count && posting.docs[c] == doc {
+                            slices.append(posting.positions[Int(posting.offsets[c])..<Int(posting.offsets[c + 1])])
+                        }
+                    }
+                    guard slices.count >= 2 else { continue }
+                    var widest = 0
+                    for a in slices.indices {
+                        for b in slices.indices where b > a {
+                            widest = max(widest, Self.closest(slices[a], slices[b]) + 1)
+                        }
+                    }
+                    widths[i] = widest
+                }
+                return widths
+            }
             // Docs of a group above θ's are all on the page and all need their proximity. Those of
             // θ's group, when there are many, are rescored most promising (by upper bound) first, in
             // rounds: the first `firstPass`, then up to rescoreRound at a time in descending bound,
@@ -360,13 +401,23 @@ struct BestMatchRanker {
             // final k-th, since unscored docs count at their base, which proximity only raises, and
             // rescored ones have their final score. A doc skipped that way has a final score strictly
             // below the page's last, so the page is the one rescoring all of them gives.
-            let upper = { (i: Int) -> Double in baseScores[i] + proximityBound(i) * scale(scores, i) }
             let contested = rescored.filter { top[$0] == thresholdTop }
             let firstPass = max(32, 4 * count)
             if exhaustive || threshold == -Double.infinity || contested.count <= firstPass {
                 rescore(rescored)
             } else {
-                let ordered = contested.map { (i: $0, upper: upper($0)) }.sorted { $0.upper > $1.upper }
+                // Their bounds, tightened for a long query: every held word lies in the window, so it
+                // is at least as wide as the closest occurrences of any two held words of the few
+                // rarest (probeWords), whose positions alone are read for every contested doc. (With
+                // few words, reading those would cost what rescoring them all does.)
+                let narrowest = proximity.count < 2 * Self.probeWords ? [:]
+                    : narrowestWindows(contested, probe: Array(proximity.indices.sorted { (proximity[$0].idf, -$0) > (proximity[$1].idf, -$1) }.prefix(Self.probeWords)))
+                let ordered = contested.map { i -> (i: Int, upper: Double) in
+                    let (pairs, idfSum) = boundParts(i)
+                    let held = Double(scores.heldCount(i))
+                    let window = Self.windowWeight * idfSum * min(1, held / max(held, Double(narrowest[i] ?? 0)))
+                    return (i, baseScores[i] + (pairs + window) * scale(scores, i))
+                }.sorted { $0.upper > $1.upper }
                 rescore(rescored.filter { top[$0] != thresholdTop } + ordered.prefix(firstPass).map(\.i))
                 let slotsLeft = thresholdTop ? count : count - topCount
                 let atBase = Self.kthLargest(candidates.indices.filter { top[$0] == thresholdTop }.map { final[$0] }, slotsLeft)
@@ -401,6 +452,24 @@ struct BestMatchRanker {
     /// Docs of θ's group rescored per round after the first pass (docs/TEXT-RULES.md §8): between
     /// rounds the bar the next docs' bounds must clear rises to the k-th best score so far.
     static let rescoreRound = 64
+
+    /// Rarest proximity words whose positions tighten the rescoring bounds (docs/TEXT-RULES.md §8).
+    static let probeWords = 3
+
+    /// The smallest distance between a position of `a` and one of `b` (both ascending; a word's
+    /// positions never coincide with another's), by merging.
+    static func closest(_ a: ArraySlice<UInt32>, _ b: ArraySlice<UInt32>) -> Int {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        var best = Int.max
+        var i = a.startIndex
+        var j = b.startIndex
+        while i < a.endIndex && j < b.endIndex {
+            let (x, y) = (Int(a[i]), Int(b[j]))
+            best = min(best, abs(x - y))
+            if x < y { i += 1 } else { j += 1 }
+        }
+        return best
+    }
 
     /// MaxScore's first guess at the clauses whose docs need no scoring: the lightest, while their
     /// bound F stays at most this share of every clause's (pruning is checked, never assumed).

@@ -97,6 +97,14 @@ struct BestMatchTests {
         #expect(titled.search(try Query.parse("thị trường chứng khoán"), limit: 10, offset: 0, isLive: all).hits.first?.doc == 1)
     }
 
+    @Test("closest: the smallest distance between two words' positions")
+    func closestPositions() {
+        #expect(BestMatchRanker.closest([1, 5, 9], [3, 20]) == 2)
+        #expect(BestMatchRanker.closest([10], [2, 30]) == 8)
+        #expect(BestMatchRanker.closest([4, 40], [41]) == 1)
+        #expect(BestMatchRanker.closest([], [1]) == 0)
+    }
+
     @Test("question words, typed with or without marks, do not decide whether a report has every word")
     func questionWords() throws {
         let idx = index([
