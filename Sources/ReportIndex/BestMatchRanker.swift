@@ -375,13 +375,7 @@ struct BestMatchRanker {
                     let doc = candidates[i]
                     var slices: [ArraySlice<UInt32>] = []
                     for w in probe.indices {
-                        let posting = positions[w]
-                        var c = cursors[w]
-                        while c < posting.docs.count && posting.docs[c] < doc { c += 1 }
-                        cursors[w] = c
-                        if c < posting.docs.count && posting.docs[c] == doc {
-                            slices.append(posting.positions[Int(posting.offsets[c])..<Int(posting.offsets[c + 1])])
-                        }
+                        if let range = positions[w].positionRange(of: doc, cursor: &cursors[w]) { slices.append(positions[w].positions[range]) }
                     }
                     guard slices.count >= 2 else { continue }
                     var widest = 0

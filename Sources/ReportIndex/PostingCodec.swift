@@ -17,6 +17,15 @@ struct DecodedPosting {
     var docs: [UInt32] = []
     var offsets: [Int32] = [0]
     var positions: [UInt32] = []
+
+    /// Where `doc`'s positions lie in `positions`, nil if the list lacks it; `cursor` (an index into
+    /// `docs`) moves forward to the first doc >= `doc`, so ascending lookups walk the list once.
+    @inline(__always)
+    func positionRange(of doc: UInt32, cursor: inout Int) -> Range<Int>? {
+        while cursor < docs.count && docs[cursor] < doc { cursor += 1 }
+        guard cursor < docs.count && docs[cursor] == doc else { return nil }
+        return Int(offsets[cursor])..<Int(offsets[cursor + 1])
+    }
 }
 
 /// Encoder/decoder of posting lists.

@@ -36,16 +36,8 @@ struct ProximityScorer {
     mutating func score(doc: UInt32, titleLength: UInt32, norm: Double) -> Double {
         present.removeAll(keepingCapacity: true)
         for w in positions.indices {
-            let posting = positions[w]
-            var c = cursors[w]
-            while c < posting.docs.count && posting.docs[c] < doc { c += 1 }
-            cursors[w] = c
-            if c < posting.docs.count && posting.docs[c] == doc {
-                slices[w] = Int(posting.offsets[c])..<Int(posting.offsets[c + 1])
-                present.append(w)
-            } else {
-                slices[w] = nil
-            }
+            slices[w] = positions[w].positionRange(of: doc, cursor: &cursors[w])
+            if slices[w] != nil { present.append(w) }
         }
         guard present.count >= 2 else { return 0 }
         var total = 0.0

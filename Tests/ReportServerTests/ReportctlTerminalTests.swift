@@ -76,15 +76,7 @@ struct ReportctlTerminalTests {
     func interruptResetsBold() throws {
         let (daemon, corpus) = try Self.startDaemon()
         defer { try? FileManager.default.removeItem(at: corpus) }
-        let process = Process()
-        process.executableURL = Self.reportctl
-        process.arguments = ["--socket", daemon.socketPath, "search", "-", "--color", "always"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, input, output, _) = try ReportctlHostileTests.spawnReportctl(["--socket", daemon.socketPath, "search", "-", "--color", "always"])
         let fd = output.fileHandleForReading.fileDescriptor
         var buffer: [UInt8] = []
         input.fileHandleForWriting.write(Data("hội nghị\n".utf8))
