@@ -343,15 +343,17 @@ struct BestMatchRanker {
                     rescored = rescored.filter { top[$0] || baseScores[$0] >= floor }
                 }
             }
+            // Proximity word p's positions in the `chosen` docs (ascending), read by seeking.
+            func positionsOfWord(_ p: Int, in chosen: [UInt32]) -> DecodedPosting {
+                let seeks = leaves[clauses[proximity[p].clause].leaves.lowerBound].seeks
+                return QueryEvaluator.mergeFew(seeks.map { index.positions(seeks: $0, chosen: chosen) })
+            }
             // Reads the proximity words' positions for `set` (indices into candidates) and adds
             // their proximity to `final`.
             func rescore(_ set: [Int]) {
                 guard !set.isEmpty else { return }
                 let chosen = set.map { candidates[$0] }.sorted()
-                let positions = proximity.map { word -> DecodedPosting in
-                    let seeks = leaves[clauses[word.clause].leaves.lowerBound].seeks
-                    return QueryEvaluator.mergeFew(seeks.map { index.positions(seeks: $0, chosen: chosen) })
-                }
+                let positions = proximity.indices.map { positionsOfWord($0, in: chosen) }
                 var scorer = ProximityScorer(positions: positions, idf: proximity.map(\.idf), pairs: pairs)
                 for i in set.sorted() {  // ascending docs: the scorer's cursors only move forward
                     let doc = candidates[i]
@@ -365,10 +367,7 @@ struct BestMatchRanker {
             func narrowestWindows(_ set: [Int], probe: [Int]) -> [Int: Int] {
                 let ascending = set.sorted()
                 let chosen = ascending.map { candidates[$0] }
-                let positions = probe.map { p -> DecodedPosting in
-                    let seeks = leaves[clauses[proximity[p].clause].leaves.lowerBound].seeks
-                    return QueryEvaluator.mergeFew(seeks.map { index.positions(seeks: $0, chosen: chosen) })
-                }
+                let positions = probe.map { positionsOfWord($0, in: chosen) }
                 var cursors = [Int](repeating: 0, count: probe.count)
                 var widths: [Int: Int] = [:]
                 for i in ascending {

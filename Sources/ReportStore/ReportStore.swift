@@ -166,9 +166,11 @@ public final class ReportStore: Sendable {
         settings.level = image.level
         settings.memLevel = image.memLevel
         // Asked for no index, the snapshot's is dropped (SEARCH and COUNT are then refused).
-        var index = options.buildsSearchIndex ? image.index : StoreIndexState(enabled: false)
-        var store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: index)
+        let index = options.buildsSearchIndex ? image.index : StoreIndexState(enabled: false)
+        let store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: index)
         if options.buildsSearchIndex && !image.index.enabled {
+            // Indexed from the store's own version and published as its next one (nothing else
+            // holds the store yet).
             indexing?(store.count)
             let version = store.current
             let failure = Mutex<StoreError?>(nil)
@@ -182,8 +184,7 @@ public final class ReportStore: Sendable {
                 }
             }
             if let error = failure.withLock({ $0 }) { throw error }
-            index = StoreIndexState(segments: [segment])
-            store = ReportStore(codecs: image.codecs, options: settings, arena: image.arena, ids: image.ids, index: index)
+            store.update { $0.index = StoreIndexState(segments: [segment]) }
         }
         // Units still made with an older dictionary are recompressed in the background.
         if image.codecs.count > 1 { store.scheduleRetraining() }
