@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ensure-deps.sh: installs the Debian packages the build and tests need, if missing.
-# zlib1g-dev: the CZlib system library. libedit-dev: the CEditLine system library (the
+# zlib1g-dev: the CZlib system library (deflate). libisal-dev: the CIsal system library (ISA-L's
+# inflate and CRC-32). libedit-dev: the CEditLine system library (the
 # line editor of `reportctl shell`). systemd: systemd-analyze and systemd-socket-activate for
 # the unit and activation tests (not run as PID 1). python3-prometheus-client: the reference
 # parser the tests read `reportctl stats --prometheus` with.
@@ -13,6 +14,7 @@ if [ "${1:-}" = "--bench" ]; then
   command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 pkg-config --exists zlib 2>/dev/null || need+=(zlib1g-dev)
+pkg-config --exists libisal 2>/dev/null || need+=(libisal-dev)
 pkg-config --exists libedit 2>/dev/null || need+=(libedit-dev)
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)

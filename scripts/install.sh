@@ -4,7 +4,7 @@
 #   sudo scripts/install.sh [--prefix /usr/local] [--dry-run] [--skip-build]
 #
 # Steps (each skipped when already done, so running it again is safe):
-#   1. zlib1g-dev and libedit-dev (and pkg-config) via apt-get, if pkg-config cannot find them
+#   1. zlib1g-dev, libisal-dev and libedit-dev (and pkg-config) via apt-get, if pkg-config cannot find them
 #   2. swift build -c release (as $SUDO_USER when run through sudo, so .build stays theirs)
 #   3. reportd, reportctl -> PREFIX/bin; shell completions; man pages -> PREFIX/share/man/man1
 #   4. system group and user `reportd` (no home, nologin shell)
@@ -49,15 +49,15 @@ if [ "$dry_run" = 0 ] && [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-# 1. zlib and libedit headers for the CZlib and CEditLine system libraries (found through
-#    pkg-config, so that too).
-if pkg-config --exists zlib libedit 2>/dev/null; then
-    echo "zlib, libedit: present"
+# 1. zlib, ISA-L and libedit headers for the CZlib, CIsal and CEditLine system libraries
+#    (found through pkg-config, so that too).
+if pkg-config --exists zlib libisal libedit 2>/dev/null; then
+    echo "zlib, isa-l, libedit: present"
 else
     # Stale package lists are the usual reason an install fails: update once, then retry.
-    run env DEBIAN_FRONTEND=noninteractive apt-get install -y pkg-config zlib1g-dev libedit-dev || {
+    run env DEBIAN_FRONTEND=noninteractive apt-get install -y pkg-config zlib1g-dev libisal-dev libedit-dev || {
         run apt-get update
-        run env DEBIAN_FRONTEND=noninteractive apt-get install -y pkg-config zlib1g-dev libedit-dev
+        run env DEBIAN_FRONTEND=noninteractive apt-get install -y pkg-config zlib1g-dev libisal-dev libedit-dev
     }
 fi
 

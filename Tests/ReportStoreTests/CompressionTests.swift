@@ -1,4 +1,6 @@
-// Round trips through Deflater and Inflater, and damaged units.
+// Round trips through Deflater (zlib) and Inflater (ISA-L), damaged units, and the CRC-32 against
+// zlib's own.
+import CZlib
 import Testing
 @testable import ReportStore
 import ReportChecksum
@@ -101,5 +103,71 @@ struct CompressionTests {
             }
         }
         #expect(error?.code == .corrupt)
+    }
+
+    @Test("bytes after the end of a unit's stream make it corrupt")
+    func trailingBytes() throws {
+        let text = Fixtures.report(seed: 8)
+        let (unit, _) = try roundTrip(text, dictionary: Self.dictionary)
+        let inflater = try Inflater(dictionary: Self.dictionary)
+        for extra in [9, 16, 100] {
+            let padded = unit + [UInt8](repeating: 0x5A, count: extra)
+            let error = #expect(throws: StoreError.self) {
+                try padded.withUnsafeBytes { try inflater.inflate($0, textLength: text.count, crc: Checksum.crc32(text)) }
+            }
+            #expect(error?.code == .corrupt)
+        }
+    }
+
+    @Test("a unit inflated with another dictionary is corrupt, never another text")
+    func wrongDictionary() throws {
+        let text = Fixtures.report(seed: 9)
+        let (unit, _) = try roundTrip(text, dictionary: Self.dictionary)
+        let other = Array(Self.dictionary.reversed())
+        let inflater = try Inflater(dictionary: other)
+        #expect(throws: StoreError.self) {
+            try unit.withUnsafeBytes { try inflater.inflate($0, textLength: text.count, crc: Checksum.crc32(text)) }
+        }
+    }
+
+    @Test("a unit too long for the caller's buffer is corrupt, even with no slack past the text")
+    func exactBuffer() throws {
+        let text = Fixtures.report(seed: 10)
+        let (unit, _) = try roundTrip(text, dictionary: Self.dictionary)
+        let inflater = try Inflater(dictionary: Self.dictionary)
+        var out = [UInt8](repeating: 0, count: text.count - 1)
+        let error = #expect(throws: StoreError.self) {
+            try unit.withUnsafeBytes { u in
+                try out.withUnsafeMutableBytes { try inflater.inflate(u, into: $0, textLength: text.count - 1, crc: nil) }
+            }
+        }
+        #expect(error?.code == .corrupt)
+        out = [UInt8](repeating: 0, count: text.count)
+        try unit.withUnsafeBytes { u in
+            try out.withUnsafeMutableBytes { try inflater.inflate(u, into: $0, textLength: text.count, crc: Checksum.crc32(text)) }
+        }
+        #expect(out == text)
+    }
+
+    @Test("the CRC-32 is zlib's: the check value, every short length and offset, and long buffers")
+    func crcIsZlibs() {
+        #expect(Checksum.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(Checksum.crc32([]) == 0)
+        let bytes = Fixtures.randomBytes(70_000, seed: 11)
+        bytes.withUnsafeBytes { all in
+            func zlib(_ b: UnsafeRawBufferPointer) -> UInt32 {
+                UInt32(CZlib.crc32(0, b.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(b.count)))
+            }
+            for offset in 0..<8 {
+                for length in 0...300 {
+                    let b = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + length)])
+                    #expect(Checksum.crc32(b) == zlib(b), "offset \(offset) length \(length)")
+                }
+            }
+            for length in [4_096, 65_537, 69_999] {
+                let b = UnsafeRawBufferPointer(rebasing: all[1..<(1 + length)])
+                #expect(Checksum.crc32(b) == zlib(b), "length \(length)")
+            }
+        }
     }
 }

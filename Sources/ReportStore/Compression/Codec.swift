@@ -1,6 +1,6 @@
-// Codec: one preset dictionary and the pooled zlib streams that use it. A store usually has
-// one; after it retrains its dictionary (a store filled by writes starts with none), units
-// made with the previous one stay readable through its codec until they are recompressed.
+// Codec: one preset dictionary and the pooled inflaters and deflaters that use it. A store
+// usually has one; after it retrains its dictionary (a store filled by writes starts with none),
+// units made with the previous one stay readable through its codec until they are recompressed.
 // Immutable apart from the pools, which are thread-safe; Sendable.
 import ReportChecksum
 

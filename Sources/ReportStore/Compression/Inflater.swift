@@ -1,37 +1,34 @@
-// Inflater: one zlib raw-inflate stream reused for many GETs; each call inflates exactly one
-// unit written by Deflater with the same preset dictionary.
-// Invariant: the z_stream stays at a fixed heap address; each call starts with inflateReset
-// followed by inflateSetDictionary (raw deflate never asks for the dictionary itself).
+// Inflater: one ISA-L inflate state reused for many GETs; each call inflates exactly one unit
+// written by Deflater (zlib raw deflate) with the same preset dictionary, and checks its length
+// and CRC-32, which ISA-L computes while it writes the text.
+// Invariant: the state stays at a fixed heap address; each call starts with isal_inflate_reset
+// followed by isal_inflate_set_dict (raw deflate never asks for the dictionary itself).
 // Not thread-safe: InflaterPool hands each instance to one thread at a time.
 import Atomics
-import CZlib
-import ReportChecksum
+import CIsal
 
 /// Inflates one compressed report unit, checking its length and CRC-32.
 final class Inflater: @unchecked Sendable {
     // @unchecked: mutable C state, but InflaterPool guarantees exclusive use.
-    private let stream: UnsafeMutablePointer<z_stream>
+    private let state: UnsafeMutablePointer<inflate_state>
     private let dictionary: [UInt8]
 
     init(dictionary: [UInt8]) throws(StoreError) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
+        // ISA-L's state (~87 KB: its window and decode tables) needs no allocation of its own.
+        state = .allocate(capacity: 1)
+        state.initialize(to: inflate_state())
+        isal_inflate_init(state)
         self.dictionary = dictionary
-        let status = reportd_inflateInitRaw(stream)
-        guard status == Z_OK else {
-            stream.deallocate()
-            throw StoreError(.io, "inflateInit failed (zlib status \(status))")
-        }
     }
 
     deinit {
-        inflateEnd(stream)
-        stream.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
-    /// Room past the text that lets zlib decode the whole unit on its fast path: inflate_fast
-    /// runs only while at least 258 bytes of output space remain, so without it the last 258
-    /// bytes of every report are decoded one symbol at a time by the slow state machine.
+    /// Room past the text that lets the inflater decode the whole unit on its fast path, which
+    /// runs only while a long match's worth of output space remains (258 bytes); without it the
+    /// last bytes of every report are decoded one symbol at a time.
     static let outputSlack = 258
 
     /// Inflates `unit` into exactly `textLength` bytes.
@@ -60,41 +57,38 @@ final class Inflater: @unchecked Sendable {
     /// - Throws: `.corrupt` as `inflate(_:textLength:crc:)`; `out` then holds unspecified bytes.
     func inflate(_ unit: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, textLength: Int, crc: UInt32?) throws(StoreError) {
         precondition(out.count >= textLength, "inflate: output smaller than the text")
-        guard inflateReset(stream) == Z_OK else { throw StoreError(.io, "inflateReset failed") }
+        isal_inflate_reset(state)
+        // ISAL_GZIP_NO_HDR: a raw deflate stream whose CRC-32 (gzip's, which is zlib's) ISA-L
+        // computes as it writes; no header or trailer is read.
+        state.pointee.crc_flag = UInt32(ISAL_GZIP_NO_HDR)
         if !dictionary.isEmpty {
             let status = dictionary.withUnsafeBufferPointer { d in
-                inflateSetDictionary(stream, d.baseAddress, uInt(d.count))
+                isal_inflate_set_dict(state, UnsafeMutablePointer(mutating: d.baseAddress), UInt32(d.count))
             }
-            guard status == Z_OK else { throw StoreError(.io, "inflateSetDictionary failed (zlib status \(status))") }
+            guard status == COMP_OK else { throw StoreError(.io, "isal_inflate_set_dict failed (status \(status))") }
         }
-        var status: Int32 = Z_OK
-        // At least one spare output byte: a unit that would inflate past textLength fills it and
-        // is caught below instead of being silently truncated.
-        var spare: UInt8 = 0
-        stream.pointee.next_in = UnsafeMutablePointer(mutating: unit.baseAddress?.assumingMemoryBound(to: Bytef.self))
-        stream.pointee.avail_in = uInt(unit.count)
-        if let base = out.baseAddress, out.count > 0 {
-            stream.pointee.next_out = base.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = uInt(out.count)
-            status = CZlib.inflate(stream, Z_FINISH)
-        } else {
-            status = Z_BUF_ERROR
+        guard unit.count <= Int(UInt32.max), out.count <= Int(UInt32.max) else {
+            throw StoreError(.corrupt, "unit of \(unit.count) bytes is past the inflater's 4 GiB limit")
         }
-        if out.count == textLength, status == Z_BUF_ERROR || (status == Z_OK && stream.pointee.avail_out == 0) {
-            withUnsafeMutablePointer(to: &spare) { p in
-                stream.pointee.next_out = p
-                stream.pointee.avail_out = 1
-                status = CZlib.inflate(stream, Z_FINISH)
-            }
+        state.pointee.next_in = UnsafeMutablePointer(mutating: unit.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        state.pointee.avail_in = UInt32(unit.count)
+        state.pointee.next_out = out.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        state.pointee.avail_out = UInt32(out.count)
+        // One call: the whole unit is in memory. It returns when the stream ends, the input or the
+        // output runs out, or the stream is invalid.
+        let status = isal_inflate(state)
+        let finished = state.pointee.block_state == ISAL_BLOCK_FINISH
+        let total = Int(state.pointee.total_out)
+        let leftIn = Int(state.pointee.avail_in)
+        state.pointee.next_in = nil
+        state.pointee.next_out = nil
+        // A stream longer than textLength fills `out` unfinished or ends past textLength; a
+        // truncated one ends unfinished. Bytes after the stream's end are left in avail_in, but
+        // for the up to 8 ISA-L reads ahead: those cannot change the text the checks vouch for.
+        guard status == ISAL_DECOMP_OK, finished, total == textLength, leftIn == 0 else {
+            throw StoreError(.corrupt, "unit does not inflate to \(textLength) bytes (ISA-L status \(status), got \(total))")
         }
-        let leftIn = Int(stream.pointee.avail_in)
-        stream.pointee.next_in = nil
-        stream.pointee.next_out = nil
-        let total = Int(stream.pointee.total_out)
-        guard status == Z_STREAM_END, total == textLength, leftIn == 0 else {
-            throw StoreError(.corrupt, "unit does not inflate to \(textLength) bytes (zlib status \(status), got \(total))")
-        }
-        guard crc == nil || Checksum.crc32(UnsafeRawBufferPointer(rebasing: out[0..<textLength])) == crc else {
+        guard crc == nil || state.pointee.crc == crc else {
             throw StoreError(.corrupt, "CRC-32 mismatch after inflating \(textLength) bytes")
         }
     }

@@ -1,5 +1,5 @@
-// InflaterPool: a few idle Inflaters shared by all reader threads, so a GET costs
-// inflateReset + inflateSetDictionary instead of inflateInit/inflateEnd.
+// InflaterPool: a few idle Inflaters shared by all reader threads, so a GET costs a reset and a
+// dictionary copy instead of setting up an inflate state.
 // Invariant: an Inflater is either in one slot or held by exactly one caller.
 // Thread-safe and lock-free: each slot is an atomic reference; taking one is an atomic exchange,
 // giving it back a compare-and-exchange into an empty slot, so a read never waits for another
@@ -12,7 +12,7 @@ final class InflaterPool: Sendable {
     private let slots: [ManagedAtomic<Inflater?>]
     private let dictionary: [UInt8]
 
-    /// - Parameter maxIdle: idle inflaters kept (~40 KB each once used): two per core covers the
+    /// - Parameter maxIdle: idle inflaters kept (~87 KB each: ISA-L's state): two per core covers the
     ///   event loops and the search workers inflating at once.
     init(dictionary: [UInt8], maxIdle: Int = max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)) {
         self.dictionary = dictionary

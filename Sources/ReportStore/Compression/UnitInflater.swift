@@ -8,7 +8,7 @@ public final class UnitInflater {
     private let inflater: Inflater
 
     /// Prepares an inflater primed with `dictionary` (from the DICTIONARY request).
-    /// - Throws: ``StoreError`` `.io` if zlib cannot be initialised.
+    /// - Throws: ``StoreError`` `.io` if the inflater cannot be initialised.
     public init(dictionary: [UInt8]) throws(StoreError) {
         inflater = try Inflater(dictionary: dictionary)
     }

@@ -24,7 +24,7 @@ public struct ReportUnit: Sendable {
         try body(chunk.bytes(at: Int(entry.offset), count: Int(entry.length)))
     }
 
-    /// Spare output room past the text that lets zlib stay on its fast path to the end of the
+    /// Spare output room past the text that lets the inflater stay on its fast path to the end of the
     /// unit (a GET then inflates measurably faster); `inflate(into:)` may overwrite it.
     public static let outputSlack = Inflater.outputSlack
 
