@@ -14,7 +14,7 @@ public enum Checksum {
         // ISA-L takes a 64-bit length, but feeding pieces keeps the loop the same on any ABI.
         while left > 0 {
             let n = min(left, 1 << 30)
-            crc = crc32_gzip_refl(crc, p, UInt64(n))
+            crc = reportd_crc32(crc, p, UInt64(n))
             p += n
             left -= n
         }

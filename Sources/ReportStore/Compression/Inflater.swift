@@ -76,7 +76,7 @@ final class Inflater: @unchecked Sendable {
         state.pointee.avail_out = UInt32(out.count)
         // One call: the whole unit is in memory. It returns when the stream ends, the input or the
         // output runs out, or the stream is invalid.
-        let status = isal_inflate(state)
+        let status = reportd_isal_inflate(state)
         let finished = state.pointee.block_state == ISAL_BLOCK_FINISH
         let total = Int(state.pointee.total_out)
         let leftIn = Int(state.pointee.avail_in)
