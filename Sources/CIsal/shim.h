@@ -63,6 +63,17 @@ static inline uint32_t reportd_crc32(uint32_t crc, const unsigned char *bytes, u
     return result;
 }
 
+/// What isal_inflate_set_dict does but its 32 KiB copy, for a state whose tmp_out_buffer still
+/// begins with that dictionary, `dict_len` bytes as set_dict left it (after isal_inflate_reset).
+/// Valid while every call since set_dict ended with its stream finished: ISA-L decodes after the
+/// dictionary and rewrites the buffer's start only to save history when a call ends mid-stream
+/// (igzip_inflate.c, isal_inflate). Inflater keeps to that rule; its tests check the texts.
+static inline void reportd_isal_keep_dict(struct inflate_state *state, uint32_t dict_len) {
+    state->tmp_out_processed = (int32_t)dict_len;
+    state->tmp_out_valid = (int32_t)dict_len;
+    state->dict_length = dict_len;
+}
+
 /// isal_inflate, leaving the vector registers clean.
 static inline int reportd_isal_inflate(struct inflate_state *state) {
     int status = isal_inflate(state);

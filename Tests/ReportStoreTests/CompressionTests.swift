@@ -185,4 +185,36 @@ struct CompressionTests {
         _ = try unit.withUnsafeBytes { try inflater.inflate($0, textLength: text.count, crc: nil) }
         #expect(reportd_isal_upper_state_dirty() == 0, "after Inflater.inflate")
     }
+
+    @Test("one inflater across damaged, truncated, too-long, short and large units still inflates every sound unit to its text (the dictionary it keeps in place is never stale)")
+    func dictionaryKeptAcrossFailures() throws {
+        let deflater = try Deflater(level: 9, memLevel: 9, dictionary: Self.dictionary)
+        var texts: [[UInt8]] = (0..<6).map { Fixtures.report(seed: UInt64(100 + $0)) }
+        texts.append(Fixtures.report(seed: 200, paragraphs: 40))  // past the 32 KiB history
+        texts.append(Fixtures.report(seed: 201, paragraphs: 90))  // past the 64 KiB buffer
+        texts.append(Array(Self.dictionary.suffix(3_000)))  // all back-references into the dictionary
+        let units = try texts.map { try deflater.compress($0) }
+        let inflater = try Inflater(dictionary: Self.dictionary)
+        func sound(_ k: Int, _ step: String) throws {
+            // No CRC: a stale dictionary would show as a wrong text, not be caught as corrupt.
+            let back = try units[k].withUnsafeBytes { try inflater.inflate($0, textLength: texts[k].count, crc: nil) }
+            let same = back == texts[k]  // (a Bool, so a failure does not print both texts)
+            #expect(same, "unit \(k) after \(step)")
+        }
+        for k in texts.indices {
+            try sound(k, "a sound unit")
+            let unit = units[k], length = texts[k].count
+            let damaged: [(String, [UInt8], Int)] = [
+                ("a truncated unit", Array(unit.prefix(unit.count * 2 / 3)), length),
+                ("a unit longer than its length", unit, length - 1),
+                ("a flipped byte", unit.enumerated().map { $0.offset == unit.count / 2 ? $0.element ^ 0x20 : $0.element }, length),
+                ("trailing bytes", unit + [UInt8](repeating: 0, count: 12), length),
+                ("an empty unit", [], length),
+            ]
+            for (step, bytes, claimed) in damaged {
+                _ = try? bytes.withUnsafeBytes { try inflater.inflate($0, textLength: claimed, crc: nil) }
+                for j in [k, (k + 1) % texts.count, texts.count - 1] { try sound(j, step) }
+            }
+        }
+    }
 }
