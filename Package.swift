@@ -136,6 +136,7 @@ let package = Package(
             name: "ReportProtocolTests",
             dependencies: [
                 "ReportProtocol",
+                "ReportChecksum",  // the examples' dictionary id is the CRC-32 of its bytes
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),

@@ -1,9 +1,9 @@
-// Query: a parsed search query (grammar in docs/TEXT-RULES.md): clauses, OR binding tighter than
-// AND, "phrases", -exclusions, +required, prefix*, title:, and (groups). The top-level clauses are
-// what best match ranks by (a report need not match all of them, except `+` ones); COUNT and the
-// strict page require every one. Invariant: a parsed Query has at least one positive clause at every
-// AND level, at least one word, `clauses` parallel to the root's positive clauses, and every word
-// normalised by the same rules as the indexed text. Immutable value; Sendable.
+// Query: a parsed search query (grammar: protocol/PROTOCOL.md, Appendix A.6): clauses, OR binding
+// tighter than AND, "phrases", -exclusions, +required, prefix*, title:, and (groups). The top-level
+// clauses are what best match ranks by (a report need not match all of them, except `+` ones);
+// COUNT and the strict page require every one. Invariant: a parsed Query has at least one positive
+// clause at every AND level, at least one word, `clauses` parallel to the root's positive clauses,
+// and every word normalised by the same rules as the indexed text. Immutable value; Sendable.
 
 /// One word of a query, normalised like indexed text.
 public struct QueryTerm: Sendable, Hashable {

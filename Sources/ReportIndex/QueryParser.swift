@@ -1,4 +1,4 @@
-// QueryParser: recursive-descent parser for the query grammar of docs/TEXT-RULES.md:
+// QueryParser: recursive-descent parser for the query grammar of protocol/PROTOCOL.md, Appendix A.6:
 //   query    := clause+                        implicit AND (top level: best match, see Query)
 //   clause   := '-' unit | '+' unit | orExpr
 //   orExpr   := unit ('OR' unit)*              OR binds tighter than AND

@@ -1,10 +1,11 @@
-// Suggester: "did you mean" (docs/TEXT-RULES.md §10). For a plain query word found in at most
-// `maxDocuments` reports, the indexed terms nearest to it by an edit distance on the normalised
-// letters where a change of tone or diacritic only (the same letter once folded: `ơ`/`o`, `ả`/`a`,
-// `đ`/`d`) costs `markCost` and any other insertion, deletion, substitution or swap of neighbours
-// costs 1. Candidates share the word's first folded letter (a contiguous range of the dictionary),
-// are at most `maxDistance` away and in at least `minCandidateDocuments` reports and ten times the
-// word's. Suggestions are only reported, never substituted for the word. Stateless; safe concurrently.
+// Suggester: "did you mean" (protocol/PROTOCOL.md, Appendix A.8). For a plain query word found in
+// at most `maxDocuments` reports, the indexed terms nearest to it by an edit distance on the
+// normalised letters where a change of tone or diacritic only (the same letter once folded:
+// `ơ`/`o`, `ả`/`a`, `đ`/`d`) costs `markCost` and any other insertion, deletion, substitution or
+// swap of neighbours costs 1. Candidates share the word's first folded letter (a contiguous range
+// of the dictionary), are at most `maxDistance` away and in at least `minCandidateDocuments`
+// reports and ten times the word's. Suggestions are only reported, never substituted for the word.
+// Stateless; safe concurrently.
 
 /// One "did you mean" proposal: an indexed term close to a query word that matched (almost) nothing.
 public struct Suggestion: Sendable, Equatable {

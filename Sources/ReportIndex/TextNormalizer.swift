@@ -1,11 +1,12 @@
-// TextNormalizer: the text rules of docs/TEXT-RULES.md applied to one token's Unicode scalars:
-// NFC (only when the run holds a combining mark), lowercase, canonical tone placement on oa/oe/uy,
-// and the diacritic-free folded form. Invariant: `normalize` is idempotent and `fold` maps each
-// scalar to at most one scalar, so a prefix of a normalised term folds to a prefix of its fold.
-// Stateless; the lookup tables are built once (thread-safe global `let`) and may be used concurrently.
+// TextNormalizer: the text rules of protocol/PROTOCOL.md Appendix A applied to one token's Unicode
+// scalars: NFC (only when the run holds a combining mark), lowercase, canonical tone placement on
+// oa/oe/uy, and the diacritic-free folded form. Invariant: `normalize` is idempotent and `fold`
+// maps each scalar to at most one scalar, so a prefix of a normalised term folds to a prefix of its
+// fold. Stateless; the lookup tables are built once (thread-safe global `let`) and may be used
+// concurrently.
 import Foundation
 
-/// Normalisation and folding of token scalars (see docs/TEXT-RULES.md).
+/// Normalisation and folding of token scalars (see protocol/PROTOCOL.md, Appendix A.1-A.4).
 enum TextNormalizer {
     /// Scalars below this value use precomputed tables; the rest take the slow property path.
     static let tableLimit: UInt32 = 0x2000

@@ -1,6 +1,7 @@
-// Token: one token of a text as the index sees it (see docs/TEXT-RULES.md). A plain value; Sendable.
-// Invariant: `term` is the normalised form (NFC, lowercase, canonical tone placement) and `folded`
-// is `term` with every diacritic removed and đ mapped to d; `byteRange` indexes the original bytes.
+// Token: one token of a text as the index sees it (protocol/PROTOCOL.md, Appendix A). A plain
+// value; Sendable. Invariant: `term` is the normalised form (NFC, lowercase, canonical tone
+// placement) and `folded` is `term` with every diacritic removed and đ mapped to d; `byteRange`
+// indexes the original bytes.
 
 /// A token of a report or a query.
 public struct Token: Sendable, Hashable {

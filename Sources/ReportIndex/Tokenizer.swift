@@ -4,7 +4,7 @@
 // Stateless apart from the scratch buffers of a `Tokenizer.Scanner` value; the static entry points
 // may be called concurrently, a Scanner value belongs to one thread.
 
-/// Splits text into normalised tokens (see docs/TEXT-RULES.md).
+/// Splits text into normalised tokens (see protocol/PROTOCOL.md, Appendix A.1-A.5).
 public enum Tokenizer {
     /// All tokens of `text` (UTF-8 bytes; malformed sequences act as separators).
     public static func tokens(_ text: [UInt8]) -> [Token] {

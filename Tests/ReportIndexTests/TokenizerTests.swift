@@ -1,4 +1,4 @@
-// Tokenizer, normaliser and title rules on hand-written Vietnamese cases (docs/TEXT-RULES.md).
+// Tokenizer, normaliser and title rules on hand-written Vietnamese cases (protocol/PROTOCOL.md, Appendix A).
 import Foundation
 import Testing
 

@@ -6,6 +6,7 @@
 
 import Foundation
 import NIOCore
+import ReportChecksum
 import ReportProtocol
 import Testing
 
@@ -47,7 +48,7 @@ let expectations: [String: Expectation] = [
         id: 8, .get,
         .report(
             .deflate(
-                dictionaryID: 1, textLength: 45,
+                dictionaryID: 0x9667_539C, textLength: 45,
                 bytes: buffer(
                     hex: "f33db6215121e7e1eed9790a0f77cf57f0287db86b3f971f48c1ec6485e2c35b80ea530e2f0292c989f97a00")
             ))),
@@ -55,7 +56,7 @@ let expectations: [String: Expectation] = [
     "get-missing-response-5.3": .response(id: 9, .get, .failure(.notFound, "no report with id 404")),
     // §5.4
     "mget-request-5.4": .request(id: 10, .mget(ids: ["21395276", "404"], raw: false)),
-    "mget-response-5.4": .response(id: 10, .mget, .reports([.plain(buffer("Mưa lớn ở Huế")), .missing])),
+    "mget-response-5.4": .response(id: 10, .mget, .reports([.plain(buffer(reportText)), .missing])),
     // §5.5
     "stats-request-5.5": .request(id: 11, .stats),
     "stats-response-5.5": .response(
@@ -63,7 +64,7 @@ let expectations: [String: Expectation] = [
     // §5.6
     "dictionary-request-5.6": .request(id: 12, .dictionary),
     "dictionary-response-5.6": .response(
-        id: 12, .dictionary, .dictionary(DictionaryResponse(dictionaryID: 1, bytes: buffer(dictionaryText)))),
+        id: 12, .dictionary, .dictionary(DictionaryResponse(dictionaryID: 0x9667_539C, bytes: buffer(dictionaryText)))),
     // §5.7
     "search-request-5.7": .request(id: 13, .search(SearchRequest(query: "mưa lớn", limit: 10, offset: 0, fold: true))),
     "search-response-5.7": .response(
@@ -225,6 +226,10 @@ struct ProtocolDocumentTests {
     @Test("§5.4 MGET example decodes and re-encodes") func mget() throws { try checkSection("5.4") }
     @Test("§5.5 STATS example decodes and re-encodes") func stats() throws { try checkSection("5.5") }
     @Test("§5.6 DICTIONARY example decodes and re-encodes") func dictionary() throws { try checkSection("5.6") }
+    @Test("the examples' dictionary id (§5.3 RAW, §5.6) is the CRC-32 of the example's dictionary, as §5.6 requires")
+    func dictionaryIDIsCRC() {
+        #expect(Checksum.crc32(Array(dictionaryText.utf8)) == 0x9667_539C)
+    }
     @Test("§5.7 SEARCH examples decode and re-encode") func search() throws { try checkSection("5.7") }
     @Test("§5.8 COUNT example decodes and re-encodes") func count() throws { try checkSection("5.8") }
     @Test("§5.9 PUT example decodes and re-encodes") func put() throws { try checkSection("5.9") }

@@ -47,7 +47,7 @@ extension ReportStore {
 extension CorpusVersion {
     /// Ranked search of this version: ranking, liveness and the page's texts all from it.
     /// - Parameters:
-    ///   - text: the query (docs/TEXT-RULES.md).
+    ///   - text: the query (protocol/PROTOCOL.md, Appendix A).
     ///   - fold: also match accented terms without their marks (exact spellings rank first).
     ///   - withTexts: false for ids and scores only (empty titles and snippets): no report is
     ///     inflated, so the page costs about what ranking costs.
