@@ -111,7 +111,7 @@ struct CompressionTests {
         let text = Fixtures.report(seed: 8)
         let (unit, _) = try roundTrip(text, dictionary: Self.dictionary)
         let inflater = try Inflater(dictionary: Self.dictionary)
-        for extra in [9, 16, 100] {
+        for extra in [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16, 100] {
             let padded = unit + [UInt8](repeating: 0x5A, count: extra)
             let error = #expect(throws: StoreError.self) {
                 try padded.withUnsafeBytes { try inflater.inflate($0, textLength: text.count, crc: Checksum.crc32(text)) }
@@ -126,9 +126,10 @@ struct CompressionTests {
         let (unit, _) = try roundTrip(text, dictionary: Self.dictionary)
         let other = Array(Self.dictionary.reversed())
         let inflater = try Inflater(dictionary: other)
-        #expect(throws: StoreError.self) {
+        let error = #expect(throws: StoreError.self) {
             try unit.withUnsafeBytes { try inflater.inflate($0, textLength: text.count, crc: Checksum.crc32(text)) }
         }
+        #expect(error?.code == .corrupt)
     }
 
     @Test("a unit too long for the caller's buffer is corrupt, even with no slack past the text")
@@ -172,12 +173,17 @@ struct CompressionTests {
         }
     }
 
-    @Test("CRC-32 and inflate leave the vector registers' upper halves clean (Swift's SSE math slows sixfold otherwise)")
+    @Test(
+        "CRC-32 and inflate leave the vector registers' upper halves clean (Swift's SSE math slows sixfold otherwise)",
+        .enabled(if: reportd_isal_upper_state_dirty() >= 0, "the CPU reports its vector state (x86-64, XGETBV with ECX=1)"))
     func cleanVectorState() throws {
-        let dirty = reportd_isal_upper_state_dirty()
-        // -1: this CPU cannot report the state (no XGETBV with ECX=1, or not x86-64): nothing to check.
-        try #require(dirty >= 0, "this CPU cannot report its vector state")
         let text = Fixtures.report(seed: 12, paragraphs: 20)
+        // The control: called directly, ISA-L leaves the state dirty where its AVX code runs (on this
+        // project's machines; a CPU on which it runs SSE code has nothing to clear), and clearing
+        // it is seen.
+        text.withUnsafeBufferPointer { b in _ = crc32_gzip_refl(0, b.baseAddress, UInt64(b.count)) }
+        reportd_isal_clear_upper()
+        #expect(reportd_isal_upper_state_dirty() == 0, "after clearing")
         _ = Checksum.crc32(text)
         #expect(reportd_isal_upper_state_dirty() == 0, "after Checksum.crc32")
         let (unit, _) = try roundTrip(text, dictionary: Self.dictionary)
@@ -188,13 +194,22 @@ struct CompressionTests {
 
     @Test("one inflater across damaged, truncated, too-long, short and large units still inflates every sound unit to its text (the dictionary it keeps in place is never stale)")
     func dictionaryKeptAcrossFailures() throws {
-        let deflater = try Deflater(level: 9, memLevel: 9, dictionary: Self.dictionary)
+        for dictionary in [Self.dictionary, Array(Self.dictionary.prefix(1_000)), Array(Self.dictionary.prefix(20_000))] {
+            try keptDictionary(dictionary)
+        }
+    }
+
+    func keptDictionary(_ dictionary: [UInt8]) throws {
+        let deflater = try Deflater(level: 9, memLevel: 9, dictionary: dictionary)
         var texts: [[UInt8]] = (0..<6).map { Fixtures.report(seed: UInt64(100 + $0)) }
-        texts.append(Fixtures.report(seed: 200, paragraphs: 40))  // past the 32 KiB history
-        texts.append(Fixtures.report(seed: 201, paragraphs: 90))  // past the 64 KiB buffer
-        texts.append(Array(Self.dictionary.suffix(3_000)))  // all back-references into the dictionary
+        let long = Fixtures.report(seed: 200, paragraphs: 120)
+        let longer = Fixtures.report(seed: 201, paragraphs: 260)
+        try #require(long.count > 32_768 && longer.count > 65_536, "past ISA-L's 32 KiB history and its 64 KiB buffer")
+        texts += [long, longer]
+        texts.append(Array(dictionary.suffix(3_000)))  // back-references into the dictionary
+        texts.append(Fixtures.randomBytes(5_000, seed: 13))  // stored blocks
         let units = try texts.map { try deflater.compress($0) }
-        let inflater = try Inflater(dictionary: Self.dictionary)
+        let inflater = try Inflater(dictionary: dictionary)
         func sound(_ k: Int, _ step: String) throws {
             // No CRC: a stale dictionary would show as a wrong text, not be caught as corrupt.
             let back = try units[k].withUnsafeBytes { try inflater.inflate($0, textLength: texts[k].count, crc: nil) }
@@ -215,6 +230,13 @@ struct CompressionTests {
                 _ = try? bytes.withUnsafeBytes { try inflater.inflate($0, textLength: claimed, crc: nil) }
                 for j in [k, (k + 1) % texts.count, texts.count - 1] { try sound(j, step) }
             }
+            // Into a buffer of exactly the text's size (a GET's answer buffer has slack; this has none).
+            var out = [UInt8](repeating: 0, count: length)
+            try unit.withUnsafeBytes { u in
+                try out.withUnsafeMutableBytes { try inflater.inflate(u, into: $0, textLength: length, crc: nil) }
+            }
+            let same = out == texts[k]
+            #expect(same, "unit \(k) into an exact buffer")
         }
     }
 }

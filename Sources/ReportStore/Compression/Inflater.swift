@@ -91,12 +91,14 @@ final class Inflater: @unchecked Sendable {
         // A call that ends with its stream finished leaves the dictionary where set_dict put it.
         if dictionaryLength > 0 && status == ISAL_DECOMP_OK && finished { dictionaryKept = dictionaryLength }
         let total = Int(state.pointee.total_out)
-        let leftIn = Int(state.pointee.avail_in)
+        // ISA-L 2.30 keeps up to 7 bytes it read ahead in its bit buffer when the stream ends
+        // (later versions give them back to avail_in): counted as left over, so no trailing byte
+        // passes.
+        let leftIn = Int(state.pointee.avail_in) + Int(state.pointee.read_in_length) / 8
         state.pointee.next_in = nil
         state.pointee.next_out = nil
         // A stream longer than textLength fills `out` unfinished or ends past textLength; a
-        // truncated one ends unfinished. Bytes after the stream's end are left in avail_in, but
-        // for the up to 8 ISA-L reads ahead: those cannot change the text the checks vouch for.
+        // truncated one ends unfinished; bytes after the stream's end are left over.
         guard status == ISAL_DECOMP_OK, finished, total == textLength, leftIn == 0 else {
             throw StoreError(.corrupt, "unit does not inflate to \(textLength) bytes (ISA-L status \(status), got \(total))")
         }
