@@ -21,6 +21,14 @@ struct CompressionTests {
         return (unit, back)
     }
 
+    /// Expects `unit`, inflated as `text` (its length and CRC-32), to be reported as corrupt.
+    func expectCorrupt(_ unit: [UInt8], as text: [UInt8], by inflater: Inflater, _ comment: Comment? = nil) {
+        let error = #expect(throws: StoreError.self, comment) {
+            try unit.withUnsafeBytes { try inflater.inflate($0, textLength: text.count, crc: Checksum.crc32(text)) }
+        }
+        #expect(error?.code == .corrupt, comment)
+    }
+
     @Test("random bytes come back unchanged, with and without a dictionary", arguments: [false, true])
     func randomBytes(withDictionary: Bool) throws {
         let text = Fixtures.randomBytes(10_000, seed: 7)
@@ -97,13 +105,7 @@ struct CompressionTests {
     func truncated() throws {
         let text = Fixtures.report(seed: 6)
         let (unit, _) = try roundTrip(text, dictionary: Self.dictionary)
-        let inflater = try Inflater(dictionary: Self.dictionary)
-        let error = #expect(throws: StoreError.self) {
-            try Array(unit.dropLast(3)).withUnsafeBytes {
-                try inflater.inflate($0, textLength: text.count, crc: Checksum.crc32(text))
-            }
-        }
-        #expect(error?.code == .corrupt)
+        expectCorrupt(Array(unit.dropLast(3)), as: text, by: try Inflater(dictionary: Self.dictionary))
     }
 
     @Test("bytes after the end of a unit's stream make it corrupt")
@@ -112,11 +114,7 @@ struct CompressionTests {
         let (unit, _) = try roundTrip(text, dictionary: Self.dictionary)
         let inflater = try Inflater(dictionary: Self.dictionary)
         for extra in [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16, 100] {
-            let padded = unit + [UInt8](repeating: 0x5A, count: extra)
-            let error = #expect(throws: StoreError.self) {
-                try padded.withUnsafeBytes { try inflater.inflate($0, textLength: text.count, crc: Checksum.crc32(text)) }
-            }
-            #expect(error?.code == .corrupt)
+            expectCorrupt(unit + [UInt8](repeating: 0x5A, count: extra), as: text, by: inflater, "\(extra) bytes")
         }
     }
 
@@ -124,12 +122,7 @@ struct CompressionTests {
     func wrongDictionary() throws {
         let text = Fixtures.report(seed: 9)
         let (unit, _) = try roundTrip(text, dictionary: Self.dictionary)
-        let other = Array(Self.dictionary.reversed())
-        let inflater = try Inflater(dictionary: other)
-        let error = #expect(throws: StoreError.self) {
-            try unit.withUnsafeBytes { try inflater.inflate($0, textLength: text.count, crc: Checksum.crc32(text)) }
-        }
-        #expect(error?.code == .corrupt)
+        expectCorrupt(unit, as: text, by: try Inflater(dictionary: Array(Self.dictionary.reversed())))
     }
 
     @Test("a unit too long for the caller's buffer is corrupt, even with no slack past the text")
