@@ -8,17 +8,8 @@ import CIsal
 public enum Checksum {
     /// CRC-32 of `bytes`.
     public static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        guard var p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return 0 }
-        var crc: UInt32 = 0
-        var left = bytes.count
-        // ISA-L takes a 64-bit length, but feeding pieces keeps the loop the same on any ABI.
-        while left > 0 {
-            let n = min(left, 1 << 30)
-            crc = reportd_crc32(crc, p, UInt64(n))
-            p += n
-            left -= n
-        }
-        return crc
+        guard let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return 0 }
+        return reportd_crc32(0, p, UInt64(bytes.count))
     }
 
     /// CRC-32 of `bytes`.

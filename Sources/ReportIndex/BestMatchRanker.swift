@@ -354,7 +354,7 @@ struct BestMatchRanker {
                 guard !set.isEmpty else { return }
                 let chosen = set.map { candidates[$0] }.sorted()
                 let positions = proximity.indices.map { positionsOfWord($0, in: chosen) }
-                var scorer = ProximityScorer(positions: positions, idf: proximity.map(\.idf), pairs: pairs)
+                var scorer = ProximityScorer(positions: positions, idf: wordIdf, pairs: pairs)
                 for i in set.sorted() {  // ascending docs: the scorer's cursors only move forward
                     let doc = candidates[i]
                     let extra = scorer.score(doc: doc, titleLength: index.titleLengths[Int(doc)], norm: index.lengthNorm(doc))

@@ -4,6 +4,8 @@
 // emoji. One value per test; deterministic for a given seed.
 import Foundation
 
+@testable import ReportIndex
+
 struct CorpusGenerator {
     var rng: SplitMix64
     /// Syllables in canonical NFC spelling; old-style variants are rendered on the fly.
@@ -84,6 +86,13 @@ struct CorpusGenerator {
             parts.append(word)
         }
         return parts.joined(separator: " ")
+    }
+
+    /// An index of `documents` generated documents, doc numbers 0 ..< documents.
+    mutating func index(documents: Int) -> SearchIndex {
+        var builder = IndexBuilder()
+        for doc in 0..<documents { builder.add(doc: UInt32(doc), text: Array(document().utf8)) }
+        return builder.build()
     }
 
     mutating func document() -> String {

@@ -65,9 +65,7 @@ struct QueryParserFuzzTests {
     @Test("mutated queries parse or fail with a located error, and every parsed one evaluates")
     func mutationFuzz() {
         var generator = CorpusGenerator(seed: 0x5EED_F022)
-        var builder = IndexBuilder()
-        for doc in 0..<40 { builder.add(doc: UInt32(doc), text: Array(generator.document().utf8)) }
-        let index = builder.build()
+        let index = generator.index(documents: 40)
         var rng = SplitMix64(seed: 0xF022_0009)
         func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
         var parsedCount = 0
