@@ -2,9 +2,10 @@
 // title-weighted term frequency, exact-spelling flags), nodes combine sorted doc lists (AND =
 // intersection minus exclusions, OR = union), and BM25 scores the final docs from the leaves that
 // were not under an exclusion. Postings are walked as counts (PostingCodec+Counts); a word that
-// resolves to several terms (folding, prefixes) sums them in one array over the doc slots. Only
-// phrase words are decoded with positions; a plain top-level word keeps seek points (PositionSeeks)
-// so BestMatchRanker can read the positions of the docs it rescores. Every posting decoded is
+// resolves to several terms (folding, prefixes) sums them in one array over the doc slots.
+// Positions are only read by seeking (PositionSeeks, recorded by the counts walk): a phrase's for
+// the docs that hold all its words, a plain top-level word's for the docs BestMatchRanker
+// rescores. Every posting decoded is
 // charged to a work budget (bytes); once it is spent, leaves evaluate to nothing and `exhausted` is
 // set, so the caller refuses the query instead of finishing it. Invariant: every doc list is
 // strictly ascending. One evaluator per query; not shared between threads (the index it reads is).
@@ -33,6 +34,9 @@ struct QueryEvaluator {
     /// Posting bytes of one word (or of a phrase's words) from which decoding is split over two
     /// threads; tests pass 0 and Int.max to compare both paths.
     let parallelBytes: Int
+    /// How a phrase's positions are read (see phraseHits): nil chooses by the words' postings; tests
+    /// pass true and false to compare both ways.
+    let phraseSeeks: Bool?
     /// Leaves that score, in evaluation order.
     private(set) var scoringLeaves: [LeafHits] = []
     /// Posting bytes this evaluator may still decode.
@@ -44,11 +48,12 @@ struct QueryEvaluator {
 
     init(
         index: SearchIndex, fold: Bool, parallelBytes: Int = QueryEvaluator.parallelExpansionBytes,
-        budget: Int = Query.workBudget
+        budget: Int = Query.workBudget, phraseSeeks: Bool? = nil
     ) {
         self.index = index
         self.fold = fold
         self.parallelBytes = parallelBytes
+        self.phraseSeeks = phraseSeeks
         self.budget = budget
     }
 
@@ -103,10 +108,10 @@ struct QueryEvaluator {
             }
             let workers = shares
             let results = WorkerResults<(docs: [UInt32], leaves: [LeafHits], spent: Int)?>(repeating: nil, count: required.count)
-            let (index, fold) = (self.index, self.fold)
+            let (index, fold, phraseSeeks) = (self.index, self.fold, self.phraseSeeks)
             DispatchQueue.concurrentPerform(iterations: 2) { w in
                 for c in workers[w].sorted() {
-                    var worker = QueryEvaluator(index: index, fold: fold, parallelBytes: Int.max, budget: Int.max)
+                    var worker = QueryEvaluator(index: index, fold: fold, parallelBytes: Int.max, budget: Int.max, phraseSeeks: phraseSeeks)
                     let docs = worker.evaluate(required[c], positive: true, recordSeeks: seek && plain[c])
                     results.set(c, (docs, worker.scoringLeaves, worker.spent))
                 }
@@ -306,15 +311,15 @@ struct QueryEvaluator {
         return (docs, tfs, exact, seeks)
     }
 
-    /// Positional hits of each phrase word; with large postings, decoded on two threads (words
-    /// alternate between them; each word's decode and merge stays on one).
-    func positionalParts(_ words: [QueryTerm]) -> [DecodedPosting] {
-        let resolved = words.map { index.resolve($0, fold: fold) }
+
+    /// Positional hits of each phrase word, whole (see phraseHits); with large postings, decoded on
+    /// two threads (words alternate between them; each word's decode and merge stays on one).
+    func positionalParts(_ resolved: [[(id: Int, exact: Bool, offset: Int, bytes: Int)]]) -> [DecodedPosting] {
         let totalBytes = resolved.reduce(0) { total, terms in terms.reduce(total) { $0 + $1.bytes } }
-        guard words.count > 1, totalBytes >= parallelBytes else {
+        guard resolved.count > 1, totalBytes >= parallelBytes else {
             return resolved.map { positionalHits($0) }
         }
-        let results = WorkerResults(repeating: DecodedPosting(), count: words.count)
+        let results = WorkerResults(repeating: DecodedPosting(), count: resolved.count)
         let evaluator = self
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for w in stride(from: worker, to: resolved.count, by: 2) {
@@ -381,6 +386,60 @@ struct QueryEvaluator {
         return hits
     }
 
+    /// Each phrase word's docs (under `titleOnly`, only those with a title occurrence: a title
+    /// phrase needs every word there) and, per term it resolved to, where those docs' positions
+    /// are: a counts walk, so no position is stored for a doc that lacks another word. With large
+    /// postings, decoded on two threads (words alternate between them).
+    func phraseWordDocs(
+        _ resolved: [[(id: Int, exact: Bool, offset: Int, bytes: Int)]], titleOnly: Bool
+    ) -> [(docs: [UInt32], seeks: [PositionSeeks])] {
+        let totalBytes = resolved.reduce(0) { total, terms in terms.reduce(total) { $0 + $1.bytes } }
+        guard resolved.count > 1, totalBytes >= parallelBytes else {
+            return resolved.map { wordDocs($0, titleOnly: titleOnly) }
+        }
+        let results = WorkerResults<(docs: [UInt32], seeks: [PositionSeeks])>(repeating: ([], []), count: resolved.count)
+        let evaluator = self
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            for w in stride(from: worker, to: resolved.count, by: 2) {
+                results.set(w, evaluator.wordDocs(resolved[w], titleOnly: titleOnly))
+            }
+        }
+        return results.values
+    }
+
+    /// The union of the docs of a word's terms, with each term's seek points (see phraseWordDocs).
+    func wordDocs(_ terms: [(id: Int, exact: Bool, offset: Int, bytes: Int)], titleOnly: Bool) -> (docs: [UInt32], seeks: [PositionSeeks]) {
+        var lists: [[UInt32]] = []
+        var seeks: [PositionSeeks] = []
+        for term in terms {
+            // Filled in place, df slots each (an append per doc would check uniqueness).
+            let df = index.documentFrequency(atOffset: term.offset)
+            var n = 0
+            var bits: [Int] = []
+            let docs = [UInt32](unsafeUninitializedCapacity: df) { docs, docCount in
+                bits = [Int](unsafeUninitializedCapacity: df) { bits, bitCount in
+                    index.forEachCount(atOffset: term.offset) { doc, _, inTitle, bit in
+                        if titleOnly && inTitle == 0 { return }
+                        docs[n] = doc
+                        bits[n] = bit
+                        n &+= 1
+                    }
+                    bitCount = n
+                }
+                docCount = n
+            }
+            lists.append(docs)
+            seeks.append(PositionSeeks(docs: docs, bits: bits))
+        }
+        // Pairwise rounds: O(docs · log terms) for a word typed without marks.
+        while lists.count > 1 {
+            lists = stride(from: 0, to: lists.count, by: 2).map { i in
+                i + 1 < lists.count ? Self.union(lists[i], lists[i + 1]) : lists[i]
+            }
+        }
+        return (lists.first ?? [], seeks)
+    }
+
     /// Union of a few small postings (the rescored docs of one word's terms), by a k-way walk over
     /// their docs: O(positions × parts), nothing sized by the doc slots. A doc held by several parts
     /// gets its positions sorted (terms never share a position).
@@ -409,40 +468,59 @@ struct QueryEvaluator {
 
     /// Docs where the words occur consecutively inside one region (title or body); a doc's tf is
     /// its number of phrase starts, title ones weighted (phrase hits never straddle the boundary,
-    /// so the start decides the region).
+    /// so the start decides the region). The words' positions come one of two ways, with the same
+    /// result: decoded whole, or — when few docs can hold every word (three words or more, or one
+    /// word in a quarter of the docs of another, `phraseSeeks` deciding in tests) — counted first
+    /// and then read by seeking for the docs that hold them all, so the positions of a common
+    /// word's other docs are never stored.
     func phraseHits(_ words: [QueryTerm], titleOnly: Bool) -> LeafHits {
-        let parts = positionalParts(words)
-        var docs = parts[0].docs
-        for part in parts.dropFirst() { docs = Self.intersect(docs, part.docs) }
+        let resolved = words.map { index.resolve($0, fold: fold) }
+        var docs: [UInt32]
+        let parts: [DecodedPosting]
+        if phraseSeeks ?? Self.seeksPay(resolved, of: index) {
+            let wordDocs = phraseWordDocs(resolved, titleOnly: titleOnly)
+            docs = wordDocs.map(\.docs).min { $0.count < $1.count } ?? []
+            for word in wordDocs where !docs.isEmpty { docs = Self.intersect(docs, word.docs) }
+            parts = wordDocs.map { word in Self.mergeFew(word.seeks.map { index.positions(seeks: $0, chosen: docs) }) }
+        } else {
+            parts = positionalParts(resolved)
+            docs = parts[0].docs
+            for part in parts.dropFirst() { docs = Self.intersect(docs, part.docs) }
+        }
+        let positions = parts.map(\.positions)
+        let offsets = parts.map(\.offsets)
+        let partDocs = parts.map(\.docs)
         var cursors = [Int](repeating: 0, count: parts.count)
+        var next = [Int](repeating: 0, count: parts.count)
         var result = LeafHits()
         let span = UInt32(words.count - 1)
         let weight = UInt32(SearchIndex.titleWeight)
         for doc in docs {
             for p in parts.indices {
-                while parts[p].docs[cursors[p]] != doc { cursors[p] += 1 }
+                while partDocs[p][cursors[p]] != doc { cursors[p] += 1 }
+                next[p] = Int(offsets[p][cursors[p]])
             }
             let title = index.titleLengths[Int(doc)]
             var tf: UInt32 = 0
-            let first = parts[0]
             let i0 = cursors[0]
-            for o in Int(first.offsets[i0])..<Int(first.offsets[i0 + 1]) {
-                let start = first.positions[o]
+            // The starts ascend, so each later word's cursor only moves forward (a merge).
+            starts: for o in Int(offsets[0][i0])..<Int(offsets[0][i0 + 1]) {
+                let start = positions[0][o]
                 let last = start + span
                 // The phrase may not straddle the title/body boundary.
                 let inTitle = last < title
                 if titleOnly && !inTitle { continue }
                 if !inTitle && start < title { continue }
-                var all = true
                 for p in 1..<parts.count {
-                    let part = parts[p]
-                    let i = cursors[p]
-                    if !Self.contains(part.positions, Int(part.offsets[i])..<Int(part.offsets[i + 1]), start + UInt32(p)) {
-                        all = false
-                        break
-                    }
+                    let end = Int(offsets[p][cursors[p] + 1])
+                    let target = start + UInt32(p)
+                    var q = next[p]
+                    while q < end && positions[p][q] < target { q += 1 }
+                    next[p] = q
+                    if q == end { break starts }  // no later start can find word p either
+                    if positions[p][q] != target { continue starts }
                 }
-                if all { tf += inTitle ? weight : 1 }
+                tf += inTitle ? weight : 1
             }
             if tf > 0 {
                 result.docs.append(doc)
@@ -451,6 +529,14 @@ struct QueryEvaluator {
             }
         }
         return result
+    }
+
+    /// Whether a phrase's positions are better read by seeking (see phraseHits): three words or
+    /// more, or one word (its spellings' docs summed) in a quarter of the docs of another or fewer.
+    static func seeksPay(_ resolved: [[(id: Int, exact: Bool, offset: Int, bytes: Int)]], of index: SearchIndex) -> Bool {
+        if resolved.count >= 3 { return true }
+        let dfs = resolved.map { terms in terms.reduce(0) { $0 + index.documentFrequency(atOffset: $1.offset) } }
+        return (dfs.max() ?? 0) >= 4 * (dfs.min() ?? 0)
     }
 
     /// BM25 (title occurrences weighted), summed over the scoring leaves, for ascending `docs`.
