@@ -96,7 +96,10 @@ public final class ReportServer: Service, Sendable {
 
     private func bind() async throws -> any Channel {
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            // A burst of connects (a batch script's workers starting at once) waits in the backlog
+            // to be admitted or refused with BUSY (PROTOCOL.md §1.3) instead of failing with
+            // EAGAIN: room for every slot (the kernel caps it at net.core.somaxconn).
+            .serverChannelOption(ChannelOptions.backlog, value: Int32(clamping: max(256, configuration.maxConnections)))
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             // A client's shutdown(SHUT_WR) ends its requests, not the connection: answers still go out.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)

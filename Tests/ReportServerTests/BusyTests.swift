@@ -1,6 +1,7 @@
 // BusyTests: what a peer refused for want of a connection slot sees (PROTOCOL.md §1.3) — BUSY as
 // soon as its first header arrives, whatever the body — and what the operator sees: at most one
-// log line a second for a flood of refusals, each saying how many were not logged.
+// log line a second for a flood of refusals, each saying how many were not logged; and a burst of
+// connects the daemon cannot accept at once waits in the listen backlog instead of failing.
 import Foundation
 import ReportClient
 import ReportProtocol
@@ -81,6 +82,35 @@ struct BusyTests {
             return Int(line[range.upperBound..<end.lowerBound].split(separator: " ").last ?? "") ?? 0
         }
         #expect(lines.count + unlogged.reduce(0, +) == 51, "every refusal is a line or counted in one: \(lines)")
+    }
+
+    @Test("a burst of 600 connects while reportd accepts nothing waits in the backlog: none fails with EAGAIN")
+    func burstWaitsInTheBacklog() throws {
+        let (daemon, corpus) = try HostileClientTests.startDaemon()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        daemon.pause()
+        var descriptors: [Int32] = []
+        var refused = 0
+        for _ in 0..<600 {
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            guard fd >= 0 else { throw TestFailure("socket() failed") }
+            descriptors.append(fd)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            let path = Array(daemon.socketPath.utf8)
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                raw.copyBytes(from: path)
+                raw[path.count] = 0
+            }
+            let status = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            if status != 0 { refused += 1 }
+        }
+        #expect(refused == 0, "\(refused) of 600 connects failed while the daemon was stopped")
+        for fd in descriptors { close(fd) }
+        kill(daemon.process.processIdentifier, SIGCONT)
+        #expect(try ReportClient(socketPath: daemon.socketPath).ping(payload: Array("up".utf8)) == Array("up".utf8))
     }
 
     @Test("ThrottledWarning logs the first event, then one per interval with the count of the others")
