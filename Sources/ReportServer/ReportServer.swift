@@ -51,7 +51,8 @@ public final class ReportServer: Service, Sendable {
         self.onListening = onListening
         let statistics = ServerStatistics()
         self.statistics = statistics
-        let workers = NIOThreadPool(numberOfThreads: max(1, configuration.workerThreads ?? System.coreCount))
+        let threads = max(1, configuration.workerThreads ?? System.coreCount)
+        let workers = NIOThreadPool(numberOfThreads: threads)
         workers.start()
         self.workers = workers
         self.dispatcher = RequestDispatcher(
@@ -64,6 +65,7 @@ public final class ReportServer: Service, Sendable {
             actions: actions,
             logger: logger,
             workers: workers,
+            reads: FairWorkQueue(pool: workers, slots: threads),
             outputBudget: OutputBudget(limit: configuration.maxQueuedBytesTotal, access: access, statistics: statistics, logger: logger)
         )
     }

@@ -22,6 +22,8 @@ struct RequestDispatcher: Sendable {
     let logger: Logger
     /// Runs SEARCH, COUNT, MGET and PUT compression off the event loops (a bounded pool).
     let workers: NIOThreadPool
+    /// The door to `workers` for SEARCH, COUNT and MGET: peers' uids take turns.
+    let reads: FairWorkQueue
     /// Answers queued for all connections (`max-queued-bytes-total`).
     let outputBudget: OutputBudget
 
@@ -36,7 +38,7 @@ struct RequestDispatcher: Sendable {
         into out: inout ByteBuffer
     ) -> EventLoopFuture<ByteBuffer>? {
         if RequestClass(frame.header.opcode) == .pooled {
-            return workers.runIfActive(eventLoop: eventLoop) {
+            return reads.submit(uid: peer.credentials?.uid ?? UInt32.max, on: eventLoop) {
                 var answer = ByteBufferAllocator().buffer(capacity: 1024)
                 self.answerRead(frame, into: &answer)
                 return answer

@@ -1,0 +1,77 @@
+// FairWorkQueueTests: the pool's door for SEARCH, COUNT and MGET. Uids take turns for a freed
+// slot, so one user's queue of reads does not hold up another user's; no more than `slots` jobs run
+// at once; a job submitted after the pool stopped fails instead of hanging.
+import Dispatch
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+@testable import ReportServer
+import Testing
+
+@Suite("fair work queue")
+struct FairWorkQueueTests {
+    @Test("a freed slot goes to the uids in turn: another user's read runs after one of the first user's queued reads, not all five")
+    func uidsTakeTurns() throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer {
+            try? pool.syncShutdownGracefully()
+            try? group.syncShutdownGracefully()
+        }
+        let queue = FairWorkQueue(pool: pool, slots: 1)
+        let loop = group.next()
+        let order = NIOLockedValueBox<[String]>([])
+        let gate = DispatchSemaphore(value: 0)
+        var futures: [EventLoopFuture<Void>] = []
+        futures.append(queue.submit(uid: 1, on: loop) {
+            gate.wait()
+            order.withLockedValue { $0.append("first") }
+        })
+        for i in 1...5 { futures.append(queue.submit(uid: 1, on: loop) { order.withLockedValue { $0.append("a\(i)") } }) }
+        futures.append(queue.submit(uid: 2, on: loop) { order.withLockedValue { $0.append("b") } })
+        #expect(queue.waiting == 6)
+        gate.signal()
+        for future in futures { try future.wait() }
+        #expect(order.withLockedValue { $0 } == ["first", "a1", "b", "a2", "a3", "a4", "a5"])
+        #expect(queue.waiting == 0)
+    }
+
+    @Test("at most `slots` jobs run at once on a larger pool, and every job runs")
+    func slotsBoundConcurrency() throws {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer {
+            try? pool.syncShutdownGracefully()
+            try? group.syncShutdownGracefully()
+        }
+        let queue = FairWorkQueue(pool: pool, slots: 2)
+        let state = NIOLockedValueBox((now: 0, most: 0, done: 0))
+        let futures = (0..<40).map { i in
+            queue.submit(uid: UInt32(i % 3), on: group.next()) {
+                state.withLockedValue { $0.now += 1; $0.most = max($0.most, $0.now) }
+                usleep(2_000)
+                state.withLockedValue { $0.now -= 1; $0.done += 1 }
+                return i
+            }
+        }
+        #expect(try futures.map { try $0.wait() } == Array(0..<40))
+        let final = state.withLockedValue { $0 }
+        #expect(final.done == 40 && final.most == 2, "\(final)")
+    }
+
+    @Test("a job submitted after the pool stopped fails, and frees its slot")
+    func stoppedPoolFails() throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let queue = FairWorkQueue(pool: pool, slots: 1)
+        try pool.syncShutdownGracefully()
+        for _ in 0..<3 {
+            #expect(throws: (any Error).self) { try queue.submit(uid: 0, on: group.next()) { 1 }.wait() }
+        }
+        #expect(queue.waiting == 0)
+    }
+}
