@@ -97,11 +97,12 @@ public final class ReportServer: Service, Sendable {
     }
 
     private func bind() async throws -> any Channel {
+        let backlog = Int32(clamping: max(256, configuration.maxConnections))
         let bootstrap = ServerBootstrap(group: group)
             // A burst of connects (a batch script's workers starting at once) waits in the backlog
             // to be admitted or refused with BUSY (PROTOCOL.md §1.3) instead of failing with
             // EAGAIN: room for every slot (the kernel caps it at net.core.somaxconn).
-            .serverChannelOption(ChannelOptions.backlog, value: Int32(clamping: max(256, configuration.maxConnections)))
+            .serverChannelOption(ChannelOptions.backlog, value: backlog)
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             // A client's shutdown(SHUT_WR) ends its requests, not the connection: answers still go out.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
@@ -136,7 +137,13 @@ public final class ReportServer: Service, Sendable {
             }
         case .inherited(let fd, _):
             do {
-                return try await bootstrap.withBoundSocket(fd).get()
+                let channel = try await bootstrap.withBoundSocket(fd).get()
+                // NIO listens again on an adopted socket with its own default backlog (128),
+                // which replaces systemd's Backlog=; listening once more sets reportd's.
+                if Glibc.listen(fd, backlog) != 0 {
+                    logger.warning("cannot set the listen backlog", metadata: ["fd": "\(fd)", "errno": "\(errno)"])
+                }
+                return channel
             } catch {
                 throw ServerError(.listen, "cannot serve inherited socket fd \(fd): \(error)")
             }

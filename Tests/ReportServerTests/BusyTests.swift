@@ -89,27 +89,12 @@ struct BusyTests {
         let (daemon, corpus) = try HostileClientTests.startDaemon()
         defer { try? FileManager.default.removeItem(at: corpus) }
         daemon.pause()
-        var descriptors: [Int32] = []
-        var refused = 0
-        for _ in 0..<600 {
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-            guard fd >= 0 else { throw TestFailure("socket() failed") }
-            descriptors.append(fd)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            let path = Array(daemon.socketPath.utf8)
-            withUnsafeMutableBytes(of: &address.sun_path) { raw in
-                raw.copyBytes(from: path)
-                raw[path.count] = 0
-            }
-            let status = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            if status != 0 { refused += 1 }
+        let result: (failed: Int, tried: Int)
+        do {
+            defer { kill(daemon.process.processIdentifier, SIGCONT) }
+            result = try RawSocket.burstOfConnects(path: daemon.socketPath, count: 600)
         }
-        #expect(refused == 0, "\(refused) of 600 connects failed while the daemon was stopped")
-        for fd in descriptors { close(fd) }
-        kill(daemon.process.processIdentifier, SIGCONT)
+        #expect(result.failed == 0, "\(result.failed) of \(result.tried) connects failed while the daemon was stopped")
         #expect(try ReportClient(socketPath: daemon.socketPath).ping(payload: Array("up".utf8)) == Array("up".utf8))
     }
 

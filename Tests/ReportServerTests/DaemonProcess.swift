@@ -92,7 +92,11 @@ final class DaemonProcess: @unchecked Sendable {
     /// machine a thread can still run a moment after kill(2) returns, and a request it reads then
     /// is answered, which a test of an unanswered request must not see.
     func pause() {
-        let pid = process.processIdentifier
+        Self.pause(pid: process.processIdentifier)
+    }
+
+    /// pause() for any process.
+    static func pause(pid: pid_t) {
         kill(pid, SIGSTOP)
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {

@@ -78,3 +78,34 @@ final class RawSocket: @unchecked Sendable {
         return recv(fd, &byte, 1, 0) == 0
     }
 }
+
+extension RawSocket {
+    /// Makes `count` non-blocking connects to `path` (at most net.core.somaxconn, which caps any
+    /// backlog) and closes them; returns how many failed and how many were tried. With the server
+    /// stopped, a connect succeeds only while the listen backlog has room.
+    static func burstOfConnects(path: String, count: Int) throws -> (failed: Int, tried: Int) {
+        let cap = (try? String(contentsOfFile: "/proc/sys/net/core/somaxconn", encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? count
+        let tried = min(count, cap)
+        var descriptors: [Int32] = []
+        defer { for fd in descriptors { Glibc.close(fd) } }
+        var failed = 0
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        for _ in 0..<tried {
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            guard fd >= 0 else { throw TestFailure("socket() failed: \(String(cString: strerror(errno)))") }
+            descriptors.append(fd)
+            let status = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            if status != 0 { failed += 1 }
+        }
+        return (failed, tried)
+    }
+}

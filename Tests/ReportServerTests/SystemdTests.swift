@@ -52,6 +52,15 @@ struct SystemdTests {
         let ready = try notify.wait(for: "READY=1")
         #expect(ready.contains("STATUS=serving \(Fixtures.reports.count) reports"))
         try notify.wait(for: "WATCHDOG=1")
+        // The inherited socket keeps a backlog for every connection slot: a burst of connects
+        // while reportd accepts nothing all wait (NIO's own listen on an adopted fd would leave 128).
+        DaemonProcess.pause(pid: process.processIdentifier)
+        let burst: (failed: Int, tried: Int)
+        do {
+            defer { kill(process.processIdentifier, SIGCONT) }
+            burst = try RawSocket.burstOfConnects(path: socketPath, count: 600)
+        }
+        #expect(burst.failed == 0, "\(burst.failed) of \(burst.tried) connects to the inherited socket failed")
 
         kill(process.processIdentifier, SIGHUP)
         let reloading = try notify.wait(for: "RELOADING=1")
