@@ -3,10 +3,10 @@
 // intersection minus exclusions, OR = union), and BM25 scores the final docs from the leaves that
 // were not under an exclusion. Postings are walked as counts (PostingCodec+Counts); a word that
 // resolves to several terms (folding, prefixes) sums them in one array over the doc slots.
-// Positions are only read by seeking (PositionSeeks, recorded by the counts walk): a phrase's for
-// the docs that hold all its words, a plain top-level word's for the docs BestMatchRanker
-// rescores. Every posting decoded is
-// charged to a work budget (bytes); once it is spent, leaves evaluate to nothing and `exhausted` is
+// Positions are decoded whole only for a phrase whose words are in about as many docs; otherwise
+// they are read by seeking (PositionSeeks, recorded by the counts walk): a phrase's for the docs
+// that hold all its words, a plain top-level word's for the docs BestMatchRanker rescores. Every
+// posting decoded is charged to a work budget (bytes); once it is spent, leaves evaluate to nothing and `exhausted` is
 // set, so the caller refuses the query instead of finishing it. Invariant: every doc list is
 // strictly ascending. One evaluator per query; not shared between threads (the index it reads is).
 import Dispatch
@@ -221,7 +221,7 @@ struct QueryEvaluator {
             // The seek points share the leaf's doc array (copy on write: no second copy).
             if recordSeeks { hits.seeks = [PositionSeeks(docs: hits.docs, bits: bits)] }
         } else if resolved.count > 1,
-            resolved.reduce(0, { $0 + index.documentFrequency(atOffset: $1.offset) }) * 16 <= index.docSlots
+            index.documentFrequency(of: resolved) * 16 <= index.docSlots
         {
             // Few postings next to the doc slots (a rare word's spellings): merged, O(postings ·
             // log terms), rather than summed into arrays of every slot.
@@ -267,7 +267,7 @@ struct QueryEvaluator {
     /// under title: only by a title occurrence, exact when any term of the doc is an exact
     /// spelling), by sorting the postings on doc (each list is a sorted run) and combining equal docs.
     static func mergedCounts(
-        _ terms: [(id: Int, exact: Bool, offset: Int, bytes: Int)], of index: SearchIndex, titleOnly: Bool, recordSeeks: Bool
+        _ terms: [SearchIndex.ResolvedTerm], of index: SearchIndex, titleOnly: Bool, recordSeeks: Bool
     ) -> (docs: [UInt32], tf: [UInt32], exact: [Bool], seeks: [PositionSeeks]) {
         let weight = UInt32(SearchIndex.titleWeight)
         var entries: [(doc: UInt32, tf: UInt32, flags: UInt8)] = []
@@ -311,26 +311,15 @@ struct QueryEvaluator {
         return (docs, tfs, exact, seeks)
     }
 
-
-    /// Positional hits of each phrase word, whole (see phraseHits); with large postings, decoded on
-    /// two threads (words alternate between them; each word's decode and merge stays on one).
-    func positionalParts(_ resolved: [[(id: Int, exact: Bool, offset: Int, bytes: Int)]]) -> [DecodedPosting] {
-        let totalBytes = resolved.reduce(0) { total, terms in terms.reduce(total) { $0 + $1.bytes } }
-        guard resolved.count > 1, totalBytes >= parallelBytes else {
-            return resolved.map { positionalHits($0) }
-        }
-        let results = WorkerResults(repeating: DecodedPosting(), count: resolved.count)
+    /// Positional hits of each phrase word, whole (see phraseHits), decoded as eachWord splits
+    /// them (each word's decode and merge on one thread).
+    func positionalParts(_ resolved: [[SearchIndex.ResolvedTerm]], bytes: Int) -> [DecodedPosting] {
         let evaluator = self
-        DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            for w in stride(from: worker, to: resolved.count, by: 2) {
-                results.set(w, evaluator.positionalHits(resolved[w]))
-            }
-        }
-        return results.values
+        return eachWord(resolved.count, bytes: bytes) { evaluator.positionalHits(resolved[$0]) }
     }
 
     /// Union of the postings of every term a word resolved to, with positions (phrase words).
-    func positionalHits(_ resolved: [(id: Int, exact: Bool, offset: Int, bytes: Int)]) -> DecodedPosting {
+    func positionalHits(_ resolved: [SearchIndex.ResolvedTerm]) -> DecodedPosting {
         if resolved.count == 1 { return index.posting(atOffset: resolved[0].offset) }
         if resolved.isEmpty { return DecodedPosting() }
         return merge(resolved.map { index.posting(atOffset: $0.offset) })
@@ -387,62 +376,32 @@ struct QueryEvaluator {
     }
 
     /// Each phrase word's docs (under `titleOnly`, only those with a title occurrence: a title
-    /// phrase needs every word there) and, per term it resolved to, where those docs' positions
-    /// are: a counts walk, so no position is stored for a doc that lacks another word. With large
-    /// postings, decoded on two threads (words alternate between them).
-    func phraseWordDocs(
-        _ resolved: [[(id: Int, exact: Bool, offset: Int, bytes: Int)]], titleOnly: Bool
-    ) -> [(docs: [UInt32], seeks: [PositionSeeks])] {
-        let totalBytes = resolved.reduce(0) { total, terms in terms.reduce(total) { $0 + $1.bytes } }
-        guard resolved.count > 1, totalBytes >= parallelBytes else {
-            return resolved.map { wordDocs($0, titleOnly: titleOnly) }
+    /// phrase needs every word there) and, per term it resolved to, where its docs' positions are:
+    /// termHits' counts walk, so no position is stored for a doc that lacks another word.
+    func phraseWordDocs(_ words: [QueryTerm], bytes: Int, titleOnly: Bool) -> [(docs: [UInt32], seeks: [PositionSeeks])] {
+        // Split over the words, a word's own spellings are not split again.
+        let evaluator = bytes >= parallelBytes ? QueryEvaluator(index: index, fold: fold, parallelBytes: Int.max, phraseSeeks: phraseSeeks) : self
+        return evaluator.eachWord(words.count, bytes: bytes) { w in
+            let hits = evaluator.termHits(words[w], titleOnly: titleOnly, recordSeeks: true)
+            return (hits.docs, hits.seeks)
         }
-        let results = WorkerResults<(docs: [UInt32], seeks: [PositionSeeks])>(repeating: ([], []), count: resolved.count)
-        let evaluator = self
+    }
+
+    /// `body` for each of a phrase's `count` words, in order; with `bytes` of postings or more
+    /// (parallelBytes), on two threads, the words alternating between them.
+    func eachWord<Value>(_ count: Int, bytes: Int, _ body: @escaping @Sendable (Int) -> Value) -> [Value] {
+        guard count > 1, bytes >= parallelBytes else { return (0..<count).map(body) }
+        let results = WorkerResults<Value?>(repeating: nil, count: count)
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            for w in stride(from: worker, to: resolved.count, by: 2) {
-                results.set(w, evaluator.wordDocs(resolved[w], titleOnly: titleOnly))
-            }
+            for w in stride(from: worker, to: count, by: 2) { results.set(w, body(w)) }
         }
-        return results.values
+        return results.values.map { $0! }
     }
 
-    /// The union of the docs of a word's terms, with each term's seek points (see phraseWordDocs).
-    func wordDocs(_ terms: [(id: Int, exact: Bool, offset: Int, bytes: Int)], titleOnly: Bool) -> (docs: [UInt32], seeks: [PositionSeeks]) {
-        var lists: [[UInt32]] = []
-        var seeks: [PositionSeeks] = []
-        for term in terms {
-            // Filled in place, df slots each (an append per doc would check uniqueness).
-            let df = index.documentFrequency(atOffset: term.offset)
-            var n = 0
-            var bits: [Int] = []
-            let docs = [UInt32](unsafeUninitializedCapacity: df) { docs, docCount in
-                bits = [Int](unsafeUninitializedCapacity: df) { bits, bitCount in
-                    index.forEachCount(atOffset: term.offset) { doc, _, inTitle, bit in
-                        if titleOnly && inTitle == 0 { return }
-                        docs[n] = doc
-                        bits[n] = bit
-                        n &+= 1
-                    }
-                    bitCount = n
-                }
-                docCount = n
-            }
-            lists.append(docs)
-            seeks.append(PositionSeeks(docs: docs, bits: bits))
-        }
-        // Pairwise rounds: O(docs · log terms) for a word typed without marks.
-        while lists.count > 1 {
-            lists = stride(from: 0, to: lists.count, by: 2).map { i in
-                i + 1 < lists.count ? Self.union(lists[i], lists[i + 1]) : lists[i]
-            }
-        }
-        return (lists.first ?? [], seeks)
-    }
-
-    /// Union of a few small postings (the rescored docs of one word's terms), by a k-way walk over
-    /// their docs: O(positions × parts), nothing sized by the doc slots. A doc held by several parts
-    /// gets its positions sorted (terms never share a position).
+    /// Union of a few small postings (one word's terms, read for the docs rescored or for a
+    /// phrase's docs), by a k-way walk over their docs: O(positions × parts), nothing sized by the
+    /// doc slots. A doc held by several parts gets its positions sorted (terms never share a
+    /// position).
     static func mergeFew(_ parts: [DecodedPosting]) -> DecodedPosting {
         if parts.count == 1 { return parts[0] }
         var result = DecodedPosting()
@@ -475,15 +434,16 @@ struct QueryEvaluator {
     /// word's other docs are never stored.
     func phraseHits(_ words: [QueryTerm], titleOnly: Bool) -> LeafHits {
         let resolved = words.map { index.resolve($0, fold: fold) }
+        let bytes = resolved.reduce(0) { total, terms in terms.reduce(total) { $0 + $1.bytes } }
         var docs: [UInt32]
         let parts: [DecodedPosting]
         if phraseSeeks ?? Self.seeksPay(resolved, of: index) {
-            let wordDocs = phraseWordDocs(resolved, titleOnly: titleOnly)
+            let wordDocs = phraseWordDocs(words, bytes: bytes, titleOnly: titleOnly)
             docs = wordDocs.map(\.docs).min { $0.count < $1.count } ?? []
             for word in wordDocs where !docs.isEmpty { docs = Self.intersect(docs, word.docs) }
             parts = wordDocs.map { word in Self.mergeFew(word.seeks.map { index.positions(seeks: $0, chosen: docs) }) }
         } else {
-            parts = positionalParts(resolved)
+            parts = positionalParts(resolved, bytes: bytes)
             docs = parts[0].docs
             for part in parts.dropFirst() { docs = Self.intersect(docs, part.docs) }
         }
@@ -533,9 +493,9 @@ struct QueryEvaluator {
 
     /// Whether a phrase's positions are better read by seeking (see phraseHits): three words or
     /// more, or one word (its spellings' docs summed) in a quarter of the docs of another or fewer.
-    static func seeksPay(_ resolved: [[(id: Int, exact: Bool, offset: Int, bytes: Int)]], of index: SearchIndex) -> Bool {
+    static func seeksPay(_ resolved: [[SearchIndex.ResolvedTerm]], of index: SearchIndex) -> Bool {
         if resolved.count >= 3 { return true }
-        let dfs = resolved.map { terms in terms.reduce(0) { $0 + index.documentFrequency(atOffset: $1.offset) } }
+        let dfs = resolved.map { index.documentFrequency(of: $0) }
         return (dfs.max() ?? 0) >= 4 * (dfs.min() ?? 0)
     }
 
@@ -556,16 +516,6 @@ struct QueryEvaluator {
     }
 
     // MARK: Sorted-list helpers
-
-    static func contains(_ values: [UInt32], _ range: Range<Int>, _ target: UInt32) -> Bool {
-        var low = range.lowerBound
-        var high = range.upperBound
-        while low < high {
-            let mid = (low + high) / 2
-            if values[mid] < target { low = mid + 1 } else { high = mid }
-        }
-        return low < range.upperBound && values[low] == target
-    }
 
     /// Docs in both lists. When one list is far shorter, each of its docs is looked up in the other
     /// by galloping (doubling steps, then a binary search), O(short · log(long / short)).

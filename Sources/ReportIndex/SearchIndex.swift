@@ -149,15 +149,18 @@ public final class SearchIndex: Sendable {
         return start..<low
     }
 
+    /// A term a query word matches (resolve).
+    typealias ResolvedTerm = (id: Int, exact: Bool, offset: Int, bytes: Int)
+
     /// Terms a query word matches: id, whether it is the exact spelling, and where its posting
     /// starts and how many bytes it takes (taken from the dictionary walk, so callers need not look
     /// each id up again).
     /// Prefixes are capped at Query.maxPrefixExpansion terms: those in most docs, ties by id
     /// (dictionary order).
-    func resolve(_ word: QueryTerm, fold: Bool) -> [(id: Int, exact: Bool, offset: Int, bytes: Int)] {
+    func resolve(_ word: QueryTerm, fold: Bool) -> [ResolvedTerm] {
         let exactOnly = word.isAccented && !fold
         let range = foldedRange(word.folded, whole: !word.isPrefix)
-        var terms: [(id: Int, exact: Bool, offset: Int, bytes: Int)] = []
+        var terms: [ResolvedTerm] = []
         dictionary.forEach(in: range) { entry in
             let t = dictionary.term(entry)
             let same = t.elementsEqual(word.term)
@@ -175,6 +178,11 @@ public final class SearchIndex: Sendable {
     /// Document frequency of the posting at byte `offset`.
     func documentFrequency(atOffset offset: Int) -> Int {
         postings.withUnsafeBufferPointer { PostingCodec.documentFrequency($0.baseAddress!, offset: offset) }
+    }
+
+    /// The summed document frequencies of `terms` (a word's spellings).
+    func documentFrequency(of terms: [ResolvedTerm]) -> Int {
+        terms.reduce(0) { $0 + documentFrequency(atOffset: $1.offset) }
     }
 
     /// Decodes the posting list of term `id`.

@@ -26,7 +26,7 @@ final class SlotCounts {
     /// Adds the postings at `terms`' offsets (see QueryEvaluator.termHits for the weighting).
     /// With `recordSeeks`, each term's seek points are kept too (`seeks`).
     func add(
-        _ terms: ArraySlice<(id: Int, exact: Bool, offset: Int, bytes: Int)>, of index: SearchIndex, titleOnly: Bool,
+        _ terms: ArraySlice<SearchIndex.ResolvedTerm>, of index: SearchIndex, titleOnly: Bool,
         recordSeeks: Bool = false
     ) {
         let weight = UInt32(SearchIndex.titleWeight)

@@ -79,7 +79,7 @@ struct ConnectionHandlerTests {
         let dispatcher = RequestDispatcher(
             corpus: corpus, configuration: configuration, statistics: statistics, startedAt: .now,
             serverName: "test", access: access, actions: nil, logger: Logger(label: "test"), workers: Self.workers,
-            reads: FairWorkQueue(pool: Self.workers, slots: 2),
+            reads: FairWorkQueue(pool: Self.workers, slots: 1),
             outputBudget: OutputBudget(limit: configuration.maxQueuedBytesTotal, access: access, statistics: statistics, logger: Logger(label: "test")))
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
             corpus.put(id: "a", text: text) { done.resume(with: $0.mapError { $0 as Error }) }

@@ -61,16 +61,32 @@ struct FairWorkQueueTests {
         #expect(final.done == 40 && final.most == 2, "\(final)")
     }
 
-    @Test("a job submitted after the pool stopped fails, and frees its slot")
+    @Test("when the pool stops, queued jobs and later ones fail, slots are freed, and a long queue drains without recursion")
     func stoppedPoolFails() throws {
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let queue = FairWorkQueue(pool: pool, slots: 1)
-        try pool.syncShutdownGracefully()
+        let loop = group.next()
+        let gate = DispatchSemaphore(value: 0)
+        let first = queue.submit(uid: 1, on: loop) { gate.wait() }
+        // Queued behind the running job when the pool stops: 20,000 (a recursive drain of that
+        // many would overflow the stack).
+        let queued = (0..<20_000).map { i in queue.submit(uid: UInt32(i % 7), on: loop) { i } }
+        #expect(queue.waiting == 20_000)
+        let stopped = DispatchSemaphore(value: 0)
+        pool.shutdownGracefully { _ in stopped.signal() }
+        gate.signal()
+        try first.wait()
+        #expect(stopped.wait(timeout: .now() + 10) == .success)
+        let failures = NIOLockedValueBox(0)
+        let all = EventLoopFuture.whenAllComplete(queued, on: loop)
+        for result in try all.wait() { if case .failure = result { failures.withLockedValue { $0 += 1 } } }
+        #expect(failures.withLockedValue { $0 } == 20_000)
+        // Submitted after the stop: failed at once, the slot freed each time.
         for _ in 0..<3 {
-            #expect(throws: (any Error).self) { try queue.submit(uid: 0, on: group.next()) { 1 }.wait() }
+            #expect(throws: (any Error).self) { try queue.submit(uid: 0, on: loop) { 1 }.wait() }
         }
         #expect(queue.waiting == 0)
     }
