@@ -190,36 +190,14 @@ struct QueryEvaluator {
     /// from any exact-spelling term in it, as when the union is restricted after merging.
     func termHits(_ word: QueryTerm, titleOnly: Bool, recordSeeks: Bool = false) -> LeafHits {
         let resolved = index.resolve(word, fold: fold)
-        let weight = UInt32(SearchIndex.titleWeight)
         var hits = LeafHits()
         if resolved.count == 1 {
-            // The arrays are filled in place, df slots each (an append per doc would check
-            // uniqueness, and raw buffers copied into arrays cost a copy of every list).
-            let offset = resolved[0].offset
-            let df = index.documentFrequency(atOffset: offset)
-            var n = 0
-            var bits: [Int] = []
-            var tfs: [UInt32] = []
-            hits.docs = [UInt32](unsafeUninitializedCapacity: df) { docs, docCount in
-                tfs = [UInt32](unsafeUninitializedCapacity: df) { tfs, tfCount in
-                    bits = [Int](unsafeUninitializedCapacity: recordSeeks ? df : 0) { bits, bitCount in
-                        index.forEachCount(atOffset: offset) { doc, tf, inTitle, bit in
-                            if titleOnly && inTitle == 0 { return }
-                            docs[n] = doc
-                            tfs[n] = titleOnly ? inTitle * weight : inTitle * weight + (tf - inTitle)
-                            if recordSeeks { bits[n] = bit }
-                            n &+= 1
-                        }
-                        bitCount = recordSeeks ? n : 0
-                    }
-                    tfCount = n
-                }
-                docCount = n
-            }
-            hits.tf = tfs
-            hits.exact = [Bool](repeating: resolved[0].exact, count: n)
+            let walk = Self.walk(resolved[0], of: index, titleOnly: titleOnly, tf: true, seeks: recordSeeks)
+            hits.docs = walk.docs
+            hits.tf = walk.tf
+            hits.exact = [Bool](repeating: resolved[0].exact, count: walk.docs.count)
             // The seek points share the leaf's doc array (copy on write: no second copy).
-            if recordSeeks { hits.seeks = [PositionSeeks(docs: hits.docs, bits: bits)] }
+            if recordSeeks { hits.seeks = [PositionSeeks(docs: walk.docs, bits: walk.bits)] }
         } else if resolved.count > 1,
             index.documentFrequency(of: resolved) * 16 <= index.docSlots
         {
@@ -261,6 +239,37 @@ struct QueryEvaluator {
             (hits.docs, hits.tf, hits.exact) = counts[0].matched()
         }
         return hits
+    }
+
+    /// One term's counts walk: its docs (under `titleOnly`, those with a title occurrence), with
+    /// `tf` their title-weighted tf (title occurrences only under `titleOnly`), with `seeks` the bit
+    /// offsets of their tf codes. The arrays are filled in place, df slots each (an append per doc
+    /// would check uniqueness, and raw buffers copied into arrays cost a copy of every list).
+    static func walk(
+        _ term: SearchIndex.ResolvedTerm, of index: SearchIndex, titleOnly: Bool, tf wantTf: Bool, seeks wantSeeks: Bool
+    ) -> (docs: [UInt32], tf: [UInt32], bits: [Int]) {
+        let weight = UInt32(SearchIndex.titleWeight)
+        let df = index.documentFrequency(atOffset: term.offset)
+        var n = 0
+        var bits: [Int] = []
+        var tfs: [UInt32] = []
+        let docs = [UInt32](unsafeUninitializedCapacity: df) { docs, docCount in
+            tfs = [UInt32](unsafeUninitializedCapacity: wantTf ? df : 0) { tfs, tfCount in
+                bits = [Int](unsafeUninitializedCapacity: wantSeeks ? df : 0) { bits, bitCount in
+                    index.forEachCount(atOffset: term.offset) { doc, tf, inTitle, bit in
+                        if titleOnly && inTitle == 0 { return }
+                        docs[n] = doc
+                        if wantTf { tfs[n] = titleOnly ? inTitle * weight : inTitle * weight + (tf - inTitle) }
+                        if wantSeeks { bits[n] = bit }
+                        n &+= 1
+                    }
+                    bitCount = wantSeeks ? n : 0
+                }
+                tfCount = wantTf ? n : 0
+            }
+            docCount = n
+        }
+        return (docs, tfs, bits)
     }
 
     /// The union of a few terms' counts, as SlotCounts sums them (title-weighted tf added, matched
@@ -377,13 +386,21 @@ struct QueryEvaluator {
 
     /// Each phrase word's docs (under `titleOnly`, only those with a title occurrence: a title
     /// phrase needs every word there) and, per term it resolved to, where its docs' positions are:
-    /// termHits' counts walk, so no position is stored for a doc that lacks another word.
-    func phraseWordDocs(_ words: [QueryTerm], bytes: Int, titleOnly: Bool) -> [(docs: [UInt32], seeks: [PositionSeeks])] {
-        // Split over the words, a word's own spellings are not split again.
-        let evaluator = bytes >= parallelBytes ? QueryEvaluator(index: index, fold: fold, parallelBytes: Int.max, phraseSeeks: phraseSeeks) : self
-        return evaluator.eachWord(words.count, bytes: bytes) { w in
-            let hits = evaluator.termHits(words[w], titleOnly: titleOnly, recordSeeks: true)
-            return (hits.docs, hits.seeks)
+    /// counts walks, so no position is stored for a doc that lacks another word.
+    func phraseWordDocs(
+        _ resolved: [[SearchIndex.ResolvedTerm]], bytes: Int, titleOnly: Bool
+    ) -> [(docs: [UInt32], seeks: [PositionSeeks])] {
+        let index = self.index
+        return eachWord(resolved.count, bytes: bytes) { w in
+            let walks = resolved[w].map { Self.walk($0, of: index, titleOnly: titleOnly, tf: false, seeks: true) }
+            // The spellings' docs united in pairwise rounds: O(docs · log spellings).
+            var lists = walks.map(\.docs)
+            while lists.count > 1 {
+                lists = stride(from: 0, to: lists.count, by: 2).map { i in
+                    i + 1 < lists.count ? Self.union(lists[i], lists[i + 1]) : lists[i]
+                }
+            }
+            return (lists.first ?? [], walks.map { PositionSeeks(docs: $0.docs, bits: $0.bits) })
         }
     }
 
@@ -438,7 +455,7 @@ struct QueryEvaluator {
         var docs: [UInt32]
         let parts: [DecodedPosting]
         if phraseSeeks ?? Self.seeksPay(resolved, of: index) {
-            let wordDocs = phraseWordDocs(words, bytes: bytes, titleOnly: titleOnly)
+            let wordDocs = phraseWordDocs(resolved, bytes: bytes, titleOnly: titleOnly)
             docs = wordDocs.map(\.docs).min { $0.count < $1.count } ?? []
             for word in wordDocs where !docs.isEmpty { docs = Self.intersect(docs, word.docs) }
             parts = wordDocs.map { word in Self.mergeFew(word.seeks.map { index.positions(seeks: $0, chosen: docs) }) }
