@@ -12,19 +12,7 @@ final class RawSocket: @unchecked Sendable {
     init(path: String, timeoutSeconds: Int = 5) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket() failed") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let ok = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard ok == 0 else {
+        guard Self.connect(fd, to: path) == 0 else {
             Glibc.close(fd)
             throw TestFailure("connect(\(path)) failed: \(String(cString: strerror(errno)))")
         }
@@ -80,6 +68,20 @@ final class RawSocket: @unchecked Sendable {
 }
 
 extension RawSocket {
+    /// connect(2) of `fd` to the Unix socket at `path`: 0, or -1 with errno set.
+    static func connect(_ fd: Int32, to path: String) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+    }
+
     /// Makes `count` non-blocking connects to `path` (at most net.core.somaxconn, which caps any
     /// backlog) and closes them; returns how many failed and how many were tried. With the server
     /// stopped, a connect succeeds only while the listen backlog has room.
@@ -90,21 +92,11 @@ extension RawSocket {
         var descriptors: [Int32] = []
         defer { for fd in descriptors { Glibc.close(fd) } }
         var failed = 0
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
         for _ in 0..<tried {
             let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             guard fd >= 0 else { throw TestFailure("socket() failed: \(String(cString: strerror(errno)))") }
             descriptors.append(fd)
-            let status = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            if status != 0 { failed += 1 }
+            if connect(fd, to: path) != 0 { failed += 1 }
         }
         return (failed, tried)
     }
