@@ -6,9 +6,10 @@
 // Positions are decoded whole only for a phrase whose words are in about as many docs; otherwise
 // they are read by seeking (PositionSeeks, recorded by the counts walk): a phrase's for the docs
 // that hold all its words, a plain top-level word's for the docs BestMatchRanker rescores. Every
-// posting decoded is charged to a work budget (bytes); once it is spent, leaves evaluate to nothing and `exhausted` is
-// set, so the caller refuses the query instead of finishing it. Invariant: every doc list is
-// strictly ascending. One evaluator per query; not shared between threads (the index it reads is).
+// posting decoded is charged to a work budget (bytes); once it is spent, leaves evaluate to nothing
+// and `exhausted` is set, so the caller refuses the query instead of finishing it. Invariant: every
+// doc list is strictly ascending. One evaluator per query; not shared between threads (the index it
+// reads is).
 import Dispatch
 import Foundation
 
@@ -456,8 +457,10 @@ struct QueryEvaluator {
         let parts: [DecodedPosting]
         if phraseSeeks ?? Self.seeksPay(resolved, of: index) {
             let wordDocs = phraseWordDocs(resolved, bytes: bytes, titleOnly: titleOnly)
-            docs = wordDocs.map(\.docs).min { $0.count < $1.count } ?? []
-            for word in wordDocs where !docs.isEmpty { docs = Self.intersect(docs, word.docs) }
+            // The smallest list first; each other word can only shrink it.
+            let bySize = wordDocs.map(\.docs).sorted { $0.count < $1.count }
+            docs = bySize[0]
+            for list in bySize.dropFirst() where !docs.isEmpty { docs = Self.intersect(docs, list) }
             parts = wordDocs.map { word in Self.mergeFew(word.seeks.map { index.positions(seeks: $0, chosen: docs) }) }
         } else {
             parts = positionalParts(resolved, bytes: bytes)

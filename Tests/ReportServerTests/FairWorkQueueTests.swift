@@ -10,15 +10,23 @@ import Testing
 
 @Suite("fair work queue")
 struct FairWorkQueueTests {
+    /// A started pool of `threads` and a one-loop group for the futures.
+    static func started(threads: Int) -> (NIOThreadPool, MultiThreadedEventLoopGroup) {
+        let pool = NIOThreadPool(numberOfThreads: threads)
+        pool.start()
+        return (pool, MultiThreadedEventLoopGroup(numberOfThreads: 1))
+    }
+
+    /// Stops what `started` made (`pool` nil when the test stopped it itself).
+    static func stop(_ pool: NIOThreadPool?, _ group: MultiThreadedEventLoopGroup) {
+        try? pool?.syncShutdownGracefully()
+        try? group.syncShutdownGracefully()
+    }
+
     @Test("a freed slot goes to the uids in turn: another user's read runs after one of the first user's queued reads, not all five")
     func uidsTakeTurns() throws {
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer {
-            try? pool.syncShutdownGracefully()
-            try? group.syncShutdownGracefully()
-        }
+        let (pool, group) = Self.started(threads: 1)
+        defer { Self.stop(pool, group) }
         let queue = FairWorkQueue(pool: pool, slots: 1)
         let loop = group.next()
         let order = NIOLockedValueBox<[String]>([])
@@ -39,13 +47,8 @@ struct FairWorkQueueTests {
 
     @Test("at most `slots` jobs run at once on a larger pool, and every job runs")
     func slotsBoundConcurrency() throws {
-        let pool = NIOThreadPool(numberOfThreads: 4)
-        pool.start()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer {
-            try? pool.syncShutdownGracefully()
-            try? group.syncShutdownGracefully()
-        }
+        let (pool, group) = Self.started(threads: 4)
+        defer { Self.stop(pool, group) }
         let queue = FairWorkQueue(pool: pool, slots: 2)
         let state = NIOLockedValueBox((now: 0, most: 0, done: 0))
         let futures = (0..<40).map { i in
@@ -63,10 +66,8 @@ struct FairWorkQueueTests {
 
     @Test("when the pool stops, queued jobs and later ones fail, slots are freed, and a long queue drains without recursion")
     func stoppedPoolFails() throws {
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
+        let (pool, group) = Self.started(threads: 1)
+        defer { Self.stop(nil, group) }
         let queue = FairWorkQueue(pool: pool, slots: 1)
         let loop = group.next()
         let gate = DispatchSemaphore(value: 0)
