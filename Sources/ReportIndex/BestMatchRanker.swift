@@ -1,7 +1,9 @@
 // BestMatchRanker: turns one segment's evaluated clauses into a ranked page (docs/TEXT-RULES.md §8).
 //
-//   strict set   docs matching every top-level clause, no exclusion, live: `total`, and the whole
-//                page under strict ranking
+//   strict set   docs matching every top-level clause as typed, no exclusion, live: `total`, and
+//                the whole page under strict ranking
+//   top group    best match: docs matching every clause, where a word typed without its tone
+//                (Query.bestMatchForm) also matches its other tones; the strict set otherwise
 //   candidates   best match: docs matching any clause (every `+` clause if there is one), no exclusion
 //   base score   BM25 summed over the leaves of the clauses a doc matches; a doc that matches every
 //                clause gets + allWordsBonus (best match only), any other is scaled by the IDF-weighted
@@ -72,13 +74,18 @@ struct BestMatchRanker {
             ? query.clauses : clauses.map { _ in QueryClause(mandatory: true, words: 0, firstWord: 0) }
         let bestMatch = requested && clauses.count > 1 && meta.contains { !$0.mandatory }
 
-        // Strict set: the smallest list first.
-        let bySize = clauses.indices.sorted { clauses[$0].docs.count < clauses[$1].docs.count }
-        var strict = clauses[bySize[0]].docs
-        for c in bySize.dropFirst() where !strict.isEmpty { strict = QueryEvaluator.intersect(strict, clauses[c].docs) }
-        if !excluded.isEmpty { strict = QueryEvaluator.subtract(strict, excluded) }
-        strict = strict.filter(isLive)
-        let total = strict.count
+        // Docs matching every clause (`every`): the smallest list first. The strict set, which the
+        // total counts, takes each clause as typed; they differ only when a word takes any tone
+        // (QueryTerm.anyTone), which widens `every`, the top group.
+        func matchingAll(_ docs: (QueryEvaluator.ClauseHits) -> [UInt32]) -> [UInt32] {
+            let bySize = clauses.indices.sorted { docs(clauses[$0]).count < docs(clauses[$1]).count }
+            var all = docs(clauses[bySize[0]])
+            for c in bySize.dropFirst() where !all.isEmpty { all = QueryEvaluator.intersect(all, docs(clauses[c])) }
+            if !excluded.isEmpty { all = QueryEvaluator.subtract(all, excluded) }
+            return all.filter(isLive)
+        }
+        let every = matchingAll(\.docs)
+        let total = clauses.contains { $0.asTyped != nil } ? matchingAll(\.typedDocs).count : every.count
         guard count > 0 else { return (total, [], 0) }
 
         let soft = bestMatch ? questionClauses(meta) : [Bool](repeating: false, count: clauses.count)
@@ -257,10 +264,10 @@ struct BestMatchRanker {
         }
 
         let scores: CandidateScores
-        if !bestMatch || (!soft.contains(true) && total >= count) {
+        if !bestMatch || (!soft.contains(true) && every.count >= count) {
             // With `count` docs holding every word, the page is all top group: docs with some of
             // the words rank below every one of them, so they need no scoring (the same page).
-            scores = score(strict)
+            scores = score(every)
         } else if meta.contains(where: \.mandatory) {
             let required = clauses.indices.filter { meta[$0].mandatory }.sorted { clauses[$0].docs.count < clauses[$1].docs.count }
             var candidates = clauses[required[0]].docs
@@ -479,7 +486,7 @@ struct BestMatchRanker {
         }
         func isWord(_ typed: QueryTerm?, _ word: (term: [UInt8], folded: [UInt8])) -> Bool {
             guard let typed else { return false }
-            return typed.term == word.term || (!typed.isAccented && typed.folded == word.folded)
+            return typed.matches(term: word.term, folded: word.folded, fold: false)
         }
         // Whether `phrase` is typed side by side from clause c on.
         func typed(_ phrase: [(term: [UInt8], folded: [UInt8])], at c: Int) -> Bool {

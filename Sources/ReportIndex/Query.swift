@@ -16,6 +16,10 @@ public struct QueryTerm: Sendable, Hashable {
     public var isAccented: Bool { term != folded }
     /// True for `word*`.
     public let isPrefix: Bool
+    /// True for a word best match lets take any tone (Query.bestMatchForm): typed with marks but
+    /// without a tone in a query typed without tones, it matches every spelling that carries its
+    /// marks (ToneMarks), its own spelling counting as exact.
+    public internal(set) var anyTone = false
 
     init(token: Token, isPrefix: Bool) {
         self.term = Array(token.term.utf8)
@@ -27,6 +31,7 @@ public struct QueryTerm: Sendable, Hashable {
     /// prefix-expansion cap. `fold` is the query's fold option.
     public func matches(term other: [UInt8], folded otherFolded: [UInt8], fold: Bool) -> Bool {
         let exact = isAccented && !fold
+        if exact && anyTone && !isPrefix { return otherFolded == folded && ToneMarks.carries(typed: term, token: other) }
         switch (exact, isPrefix) {
         case (true, false): return other == term
         case (false, false): return otherFolded == folded
@@ -106,6 +111,36 @@ public struct Query: Sendable {
         var parser = QueryParser(text)
         let root = try parser.parseQuery()
         return Query(root: root, fold: fold, termCount: parser.termCount, clauses: parser.topClauses)
+    }
+
+    /// The query as best match evaluates it: when no word carries a tone mark and there are two
+    /// words or more (typed without tones, as people often type: `Ha Nôi`, `đuoc giao`), each
+    /// top-level plain word that still carries marks takes any tone (`QueryTerm.anyTone`); under
+    /// fold, those of its spellings rank as exact. A lone word, or one in a query with a tone
+    /// anywhere, is taken as spelt: `công` is a whole spelling. COUNT, the strict page and the
+    /// total use the query as typed.
+    public var bestMatchForm: Query {
+        guard termCount >= 2, case .and(let required, let excluded) = root else { return self }
+        var words: [QueryTerm] = []
+        func collect(_ node: QueryNode) {
+            switch node {
+            case .term(let word, _): words.append(word)
+            case .phrase(let phrase, _): words += phrase
+            case .or(let operands): operands.forEach(collect)
+            case .and(let required, let excluded): (required + excluded).forEach(collect)
+            }
+        }
+        collect(root)
+        guard !words.contains(where: { ToneMarks.hasTone(utf8: $0.term) }) else { return self }
+        var widened = false
+        let plain = required.map { node -> QueryNode in
+            guard case .term(var word, titleOnly: false) = node, !word.isPrefix, word.isAccented else { return node }
+            word.anyTone = true
+            widened = true
+            return .term(word, titleOnly: false)
+        }
+        guard widened else { return self }
+        return Query(root: .and(required: plain, excluded: excluded), fold: fold, termCount: termCount, clauses: clauses)
     }
 
     /// All positive leaves (terms and phrases not under an exclusion), in query order.

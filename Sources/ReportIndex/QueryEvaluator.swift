@@ -76,6 +76,12 @@ struct QueryEvaluator {
     struct ClauseHits {
         var docs: [UInt32]
         var leaves: Range<Int>
+        /// The docs matching the clause as typed, when they are fewer: a word taking any tone
+        /// (QueryTerm.anyTone) holds its own spelling in these only. nil: `docs`.
+        var asTyped: [UInt32]? = nil
+
+        /// The docs matching the clause as typed (the strict set and the total count these).
+        var typedDocs: [UInt32] { asTyped ?? docs }
     }
 
     /// Evaluates the root's clauses one by one (best match scores each on its own): the docs of each
@@ -131,6 +137,14 @@ struct QueryEvaluator {
                 let docs = evaluate(node, positive: true, recordSeeks: seek && plain[c])
                 clauses.append(ClauseHits(docs: docs, leaves: start..<scoringLeaves.count))
             }
+        }
+        // A word taking any tone matches as typed where its own spelling is (the leaf's exact flags;
+        // under fold every spelling matches as typed).
+        for (c, node) in required.enumerated() where !fold {
+            guard case .term(let word, _) = node, word.anyTone, clauses[c].leaves.count == 1 else { continue }
+            let leaf = scoringLeaves[clauses[c].leaves.lowerBound]
+            guard leaf.exact.contains(false) else { continue }
+            clauses[c].asTyped = leaf.docs.indices.filter { leaf.exact[$0] }.map { leaf.docs[$0] }
         }
         var excluded: [UInt32] = []
         for node in excludedNodes { excluded = Self.union(excluded, evaluate(node, positive: false)) }

@@ -152,7 +152,7 @@ public final class SearchIndex: Sendable {
     /// A term a query word matches (resolve).
     typealias ResolvedTerm = (id: Int, exact: Bool, offset: Int, bytes: Int)
 
-    /// Terms a query word matches: id, whether it is the exact spelling, and where its posting
+    /// Terms a query word matches (QueryTerm.matches): id, whether it is the exact spelling, and where its posting
     /// starts and how many bytes it takes (taken from the dictionary walk, so callers need not look
     /// each id up again).
     /// Prefixes are capped at Query.maxPrefixExpansion terms: those in most docs, ties by id
@@ -161,11 +161,16 @@ public final class SearchIndex: Sendable {
         let exactOnly = word.isAccented && !fold
         let range = foldedRange(word.folded, whole: !word.isPrefix)
         var terms: [ResolvedTerm] = []
+        // A word taking any tone matches its spellings that carry its marks; under fold, which
+        // matches every spelling anyway, those (not only its own) are the ones that rank as exact.
+        let anyTone = word.anyTone && word.isAccented && !word.isPrefix
         dictionary.forEach(in: range) { entry in
             let t = dictionary.term(entry)
             let same = t.elementsEqual(word.term)
-            if exactOnly && !(word.isPrefix ? t.starts(with: word.term) : same) { return }
-            terms.append((entry.id, word.isAccented && same, entry.postingOffset, entry.nextPosting - entry.postingOffset))
+            let carried = anyTone && (same || ToneMarks.carries(typed: word.term, token: Array(t)))
+            if anyTone ? !fold && !carried : exactOnly && !(word.isPrefix ? t.starts(with: word.term) : same) { return }
+            let exact = word.isAccented && (anyTone && fold ? carried : same)
+            terms.append((entry.id, exact, entry.postingOffset, entry.nextPosting - entry.postingOffset))
         }
         if word.isPrefix && terms.count > Query.maxPrefixExpansion {
             let ranked = terms.map { (term: $0, df: documentFrequency(atOffset: $0.offset)) }
@@ -235,8 +240,9 @@ public final class SearchIndex: Sendable {
     ///   - query: A parsed query (its `fold` option applies).
     ///   - limit: Page size (>= 0).
     ///   - offset: Number of ranked docs to skip (>= 0).
-    ///   - bestMatch: Rank docs matching any top-level clause (all of them first); false ranks only
-    ///     docs matching every clause (strict). `total` counts the strict matches either way.
+    ///   - bestMatch: Rank docs matching any top-level clause (all of them first), evaluating
+    ///     `query.bestMatchForm`; false ranks only docs matching every clause (strict). `total`
+    ///     counts the strict matches of the query as typed either way.
     ///   - exhaustive: Score every candidate (no MaxScore) and compute proximity for the whole
     ///     rescoring window in one pass (tests: the page must be the same).
     ///   - rescoreWindow: Size of the rescoring window instead of BestMatchRanker.rescoreWindow (tests).
@@ -246,6 +252,7 @@ public final class SearchIndex: Sendable {
         _ query: Query, limit: Int, offset: Int, bestMatch: Bool = false, exhaustive: Bool = false,
         rescoreWindow: Int? = nil, budget: Int = Query.workBudget, isLive: (UInt32) -> Bool
     ) -> SearchResults {
+        let query = bestMatch ? query.bestMatchForm : query
         var evaluator = QueryEvaluator(index: self, fold: query.fold, budget: budget)
         let (clauses, excluded) = evaluator.evaluateClauses(query.root)
         if evaluator.exhausted {

@@ -126,17 +126,45 @@ final class BruteForce {
 
     /// Best match's reference: per doc (live or not) that matches some positive top-level clause
     /// (every `+` one, if any) and no excluded clause, the words of the clauses it matches and
-    /// whether it matches them all.
+    /// whether it matches them all. In a query of two words or more typed without any tone mark (and
+    /// without fold), a top-level plain word typed with other marks also matches every corpus word
+    /// its spelling is that word's with some marks taken away (its tone among them).
     func bestMatchCandidates(_ query: Query) -> [UInt32: (words: Int, all: Bool)] {
         guard case .and(let required, let excluded) = query.root else { return [:] }
-        let allowed = allowedWords(in: query)
+        var allowed = allowedWords(in: query)
+        var typedWords: [QueryTerm] = []
+        func collect(_ node: QueryNode) {
+            switch node {
+            case .term(let word, _): typedWords.append(word)
+            case .phrase(let words, _): typedWords += words
+            case .or(let operands): operands.forEach(collect)
+            case .and(let required, let excluded): (required + excluded).forEach(collect)
+            }
+        }
+        collect(query.root)
+        let toneless = typedWords.allSatisfy { word in
+            !String(decoding: word.term, as: UTF8.self).decomposedStringWithCanonicalMapping.unicodeScalars.contains { Self.toneMarks.contains($0.value) }
+        }
+        // Clause c's word, when it takes any tone: its own key in `allowed` (a copy of the word
+        // with a marker, so the same word elsewhere in the query keeps its typed matches).
+        var widened: [Int: QueryTerm] = [:]
+        if !query.fold && query.termCount >= 2 && toneless {
+            for (c, node) in required.enumerated() {
+                guard case .term(let word, titleOnly: false) = node, !word.isPrefix, word.term != word.folded else { continue }
+                var key = word
+                key.anyTone = true
+                allowed[key] = vocabulary.map { Self.takesMarksAway($0.word, to: word) }
+                widened[c] = key
+            }
+        }
         var result: [UInt32: (words: Int, all: Bool)] = [:]
         for document in documents {
             if excluded.contains(where: { evaluate($0, in: document, allowed: allowed) }) { continue }
             var words = 0
             var count = 0
             var missingMandatory = false
-            for (c, clause) in required.enumerated() {
+            for (c, typed) in required.enumerated() {
+                let clause = widened[c].map { QueryNode.term($0, titleOnly: false) } ?? typed
                 if evaluate(clause, in: document, allowed: allowed) {
                     words += query.clauses[c].words
                     count += 1
@@ -167,6 +195,27 @@ final class BruteForce {
             return required.allSatisfy { evaluate($0, in: document, allowed: words) }
                 && !excluded.contains { evaluate($0, in: document, allowed: words) }
         }
+    }
+
+    /// Whether `typed` is `word` with some of its marks left out: the same letters, each typed
+    /// letter's marks (in NFD; đ as d with a stroke) among the word's on that letter.
+    static func takesMarksAway(_ word: Word, to typed: QueryTerm) -> Bool {
+        func letters(_ bytes: [UInt8]) -> [(base: Unicode.Scalar, marks: Set<UInt32>)] {
+            var result: [(base: Unicode.Scalar, marks: Set<UInt32>)] = []
+            let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "đ", with: "d\u{335}")
+            for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+                if scalar.properties.generalCategory == .nonspacingMark, !result.isEmpty {
+                    result[result.count - 1].marks.insert(scalar.value)
+                } else {
+                    result.append((scalar, []))
+                }
+            }
+            return result
+        }
+        let have = letters(word.term)
+        let want = letters(typed.term)
+        guard have.count == want.count else { return false }
+        return zip(have, want).allSatisfy { $0.base == $1.base && $1.marks.isSubset(of: $0.marks) }
     }
 
     private static func containsPhrase(_ region: [Int], _ allowed: [[Bool]]) -> Bool {

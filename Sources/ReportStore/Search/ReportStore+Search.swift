@@ -67,11 +67,14 @@ extension CorpusVersion {
         let isLive = state.live.flatTest()
         let results = index.search(query, limit: limit, offset: offset, bestMatch: !allWords, isLive: isLive)
         if results.exhausted { throw Self.overBudget }
-        let suggestions = suggest ? Suggester.suggestions(for: query, in: index) : []
+        // What the page's words matched: under best match a word typed without its tone takes
+        // any (Query.bestMatchForm), so suggestions and highlights follow that form.
+        let matched = allWords ? query : query.bestMatchForm
+        let suggestions = suggest ? Suggester.suggestions(for: matched, in: index) : []
         // Each hit costs one inflate and one snippet scan; the page's hits are independent, so
         // they are built on all cores (a page of 10 on 2 cores takes about half the time).
         let page = results.hits
-        let wordList = query.isWordList
+        let wordList = matched.isWordList
         // Every hit is live in the version that ranked it.
         let found = page.map { hit in version.id(forDoc: hit.doc).flatMap { id in version.unit(ofDoc: hit.doc).map { (id, $0) } } }
         if !withTexts {
@@ -90,7 +93,7 @@ extension CorpusVersion {
                 let body = try unit.text()
                 return SearchHitResult(
                     id: reportID, title: TitleExtractor.title(of: body), score: scored.score,
-                    snippet: Snippeter.snippet(text: body, query: query, heldLeaves: wordList ? scored.matchedWords : nil),
+                    snippet: Snippeter.snippet(text: body, query: matched, heldLeaves: wordList ? scored.matchedWords : nil),
                     matchedWords: scored.matchedWords)
             })
         }

@@ -1,0 +1,97 @@
+// A query typed without tones (protocol/PROTOCOL.md, Appendix A.7): which spellings a marked word
+// then carries, when a query counts as typed without tones, and what best match, the strict page,
+// the total and COUNT make of it.
+import Foundation
+import Testing
+
+@testable import ReportIndex
+
+private func term(_ text: String) -> [UInt8] { Array(Tokenizer.tokens(text)[0].term.utf8) }
+
+private func index(_ texts: [String]) -> SearchIndex {
+    IndexBuilder.build(docCount: texts.count) { Array(texts[$0].utf8) }
+}
+
+@Suite("Words typed without their tone")
+struct ToneMarksTests {
+    @Test("a marked word without a tone carries its marks, letter by letter, with any tone")
+    func carries() {
+        let yes = [("nôi", "nội"), ("nôi", "nối"), ("nôi", "nôi"), ("đuoc", "được"), ("viêt", "việt"), ("huê", "huế"),
+                   ("ơ", "ở"), ("đa", "đã"), ("đa", "đâ"), ("ưu", "ưu"), ("hoa", "hoà"), ("chưng", "chứng")]
+        let no = [("nôi", "nói"), ("nôi", "noi"), ("đuoc", "duoc"), ("ô", "ơ"), ("huê", "hue"), ("đa", "da"),
+                  ("viêt", "viet"), ("ưu", "ứ"), ("chưng", "chúng")]
+        for (typed, token) in yes { #expect(ToneMarks.carries(typed: term(typed), token: Array(Tokenizer.tokens(token)[0].term.utf8)), "\(typed) \(token)") }
+        for (typed, token) in no { #expect(!ToneMarks.carries(typed: term(typed), token: Array(token.precomposedStringWithCanonicalMapping.utf8)), "\(typed) \(token)") }
+        #expect(ToneMarks.hasTone(utf8: term("hà")))
+        #expect(ToneMarks.hasTone(utf8: term("Nội")))
+        #expect(!ToneMarks.hasTone(utf8: term("Nôi")))
+        #expect(!ToneMarks.hasTone(utf8: term("đuoc")))
+        #expect(!ToneMarks.hasTone(utf8: term("công")))
+        #expect(!ToneMarks.hasTone(utf8: term("ha")))
+    }
+
+    @Test("only a query of two words or more with no tone anywhere lets its plain marked words take any tone")
+    func gate() throws {
+        func widened(_ text: String, fold: Bool = false) throws -> [String] {
+            let form = try Query.parse(text, fold: fold).bestMatchForm
+            return form.positiveLeaves.compactMap { leaf in
+                if case .term(let word, _) = leaf, word.anyTone { return String(decoding: word.term, as: UTF8.self) }
+                return nil
+            }
+        }
+        #expect(try widened("Ha Nôi") == ["nôi"])
+        #expect(try widened("đuoc giao đât") == ["đuoc", "đât"])
+        #expect(try widened("Hà Nôi").isEmpty)           // a tone: typed with marks, taken as spelt
+        #expect(try widened("Nôi").isEmpty)              // a lone word: `công` is a whole spelling
+        #expect(try widened("Ha Nôi", fold: true) == ["nôi"])  // under fold: which spellings rank as exact
+        #expect(try widened("\"Ha Nôi\" mưa") == ["mưa"])  // phrases, prefixes and title: words as typed
+        #expect(try widened("\"Ha Nôi\" mua").isEmpty)
+        #expect(try widened("Nôi* ha").isEmpty)
+        #expect(try widened("title:Nôi ha").isEmpty)
+        #expect(try widened("ha Nôi -bão").isEmpty)      // the exclusion's tone counts too
+    }
+
+    @Test("best match finds what a word typed without its tone means; the total, the strict page and COUNT take it as typed")
+    func bestMatch() throws {
+        let idx = index([
+            "Mưa lớn ở Hà Nội\nNội thành Hà Nội ngập sâu.",
+            "Chiếc nôi\nEm bé ngủ trong nôi.",
+            "Nổi bật\nHà Giang nổi tiếng.",
+            "Nói chuyện\nhà nói.",
+        ])
+        let query = try Query.parse("Ha Nôi")
+        let best = idx.search(query, limit: 10, offset: 0, bestMatch: true, isLive: { _ in true })
+        #expect(best.hits.first?.doc == 0)
+        // Docs 0 and 2 hold both words once `Nôi` takes any tone (nội, nổi); doc 3's `nói` has
+        // another mark, doc 1 lacks `ha`. None holds `nôi` and a `ha`: the total is 0.
+        #expect(best.hits.map(\.doc).prefix(2).sorted() == [0, 2])
+        #expect(best.hits.prefix(2).allSatisfy { $0.score >= SearchIndex.allWordsBonus })
+        #expect(best.hits.map(\.doc).sorted() == [0, 1, 2, 3])
+        #expect(best.total == 0)
+        #expect(idx.search(query, limit: 10, offset: 0, bestMatch: false, isLive: { _ in true }).hits.isEmpty)
+        #expect(idx.count(query, isLive: { _ in true }) == 0)
+        // Under fold every spelling matches; those carrying the typed marks rank as exact.
+        let folded = idx.search(try Query.parse("Ha Nôi", fold: true), limit: 10, offset: 0, bestMatch: true, isLive: { _ in true })
+        #expect(folded.hits.prefix(2).map(\.doc).sorted() == [0, 2])
+        #expect(folded.hits.map(\.doc).count == 4)
+        // With a tone elsewhere in the query, `Nôi` is only `nôi`.
+        let typed = try Query.parse("Hà Nôi")
+        let strictish = idx.search(typed, limit: 10, offset: 0, bestMatch: true, isLive: { _ in true })
+        #expect(strictish.hits.allSatisfy { $0.score < SearchIndex.allWordsBonus })
+        // Highlights follow what matched: the snippet marks `Nội`.
+        let snippet = Snippeter.snippet(text: Array("Mưa lớn ở Hà Nội\nNội thành Hà Nội ngập sâu.".utf8), query: query.bestMatchForm)
+        let marked = snippet.matches.map { String(decoding: Array(snippet.text.utf8)[$0], as: UTF8.self) }
+        #expect(marked.contains("Nội"))
+    }
+
+    @Test("question words typed without tones still ask: `ơ đâu` is `ở đâu`")
+    func questionWords() throws {
+        let idx = index(["A\ntrận đấu diễn ra ở sân Mỹ Đình", "B\nsân bóng", "C\nở đâu có sân"])
+        let query = try Query.parse("sân My Đinh ơ đâu").bestMatchForm
+        let ranker = BestMatchRanker(index: idx, query: query)
+        #expect(ranker.questionClauses(query.clauses) == [false, false, false, true, true])
+        let best = idx.search(query, limit: 10, offset: 0, bestMatch: true, isLive: { _ in true })
+        #expect(best.hits.first?.doc == 0)
+        #expect(best.hits.first.map { $0.score >= SearchIndex.allWordsBonus } == true)
+    }
+}
