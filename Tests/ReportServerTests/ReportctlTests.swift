@@ -123,6 +123,25 @@ struct ReportctlTests {
         #expect(shown.count == scores.count && shown.allSatisfy { $0 < 1e6 }, "\(shown)")
     }
 
+    @Test("a search typed without tones finds the report it means; the total, --count and --all take it as typed")
+    func typedWithoutTones() throws {
+        let corpus = try DaemonProcess.makeCorpus(Fixtures.reports)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let daemon = try DaemonProcess(arguments: ["--import", corpus.path])
+        // `Đảng ủy khối` with its tones left out, đ and ô kept.
+        let json = try Self.reportctl(["--socket", daemon.socketPath, "--json", "search", "Đang", "uy", "khôi"])
+        let object = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
+        let hits = object?["hits"] as? [[String: Any]] ?? []
+        #expect(hits.first?["id"] as? String == "1001", "\(hits)")
+        #expect((hits.first?["score"] as? Double ?? 0) >= 1e9)
+        #expect(object?["total"] as? Int == 0)
+        let count = try Self.reportctl(["--socket", daemon.socketPath, "search", "Đang", "uy", "khôi", "--count"])
+        #expect(String(decoding: count.stdout, as: UTF8.self) == "0\n")
+        let strict = try Self.reportctl(["--socket", daemon.socketPath, "--json", "search", "Đang", "uy", "khôi", "--all"])
+        let strictHits = (try JSONSerialization.jsonObject(with: strict.stdout) as? [String: Any])?["hits"] as? [[String: Any]]
+        #expect(strictHits?.isEmpty == true)
+    }
+
     @Test("pipelined writes on one connection apply in the order sent, though compressed in parallel")
     func pipelinedWritesKeepTheirOrder() throws {
         let daemon = try DaemonProcess(arguments: [])
