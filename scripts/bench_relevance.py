@@ -14,6 +14,11 @@ known answer), and MRR@10 is the mean of 1/rank of that report in the first 10 h
                      đâu, nào, mấy, phải không, như thế nào, or starting with ai, có phải
   toneless other question  those typed without tone marks
   dropped       a body sentence of 6-20 words with one word left out
+  no tones      the 5-of-12 queries typed without the five tone marks, the letters' other marks
+                and đ kept (`Ha Nôi`): reportd's best match lets such words take any tone
+  no tones question  the questions typed that way
+  no marks but đ     the 5-of-12 queries with every combining mark dropped but đ kept, as accent
+                     stripping by NFD alone does (`đuoc`)
 
 reportd is asked through `reportctl search - --json --ids-only --limit 10` (pipelined), once with
 its default best match and once with --all (strict: every word, the ranking before best match).
@@ -46,6 +51,17 @@ def words(text):
 
 def fold(text):
     text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def without_tones(text):
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text) if c not in TONES))
+
+
+def without_marks_but_d(text):
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
@@ -105,6 +121,10 @@ def generate(docs, per_set, seed):
         s = rng.choice(ss)
         drop = rng.randrange(len(s))
         sets["dropped"].append((" ".join(s[:drop] + s[drop + 1:]), doc))
+    # Derived from the sets above (which stay as they were): the ways of typing without tones.
+    sets["no tones"] = [(without_tones(q), doc) for q, doc in sets["5-of-12"]]
+    sets["no tones question"] = [(without_tones(q), doc) for q, doc in sets["question"]]
+    sets["no marks but đ"] = [(without_marks_but_d(q), doc) for q, doc in sets["5-of-12"]]
     return sets
 
 
