@@ -68,7 +68,11 @@ struct SearchPrinter {
             out.write(line.finished())
             return
         }
-        out.write("\(Plural.of(result.totalHits, "report")) \(result.totalHits == 1 ? "matches" : "match") \(TerminalText.inert(query))\n")
+        // Best match may show more hits than the total counts (reports with some of the words, or
+        // every word with another tone or without the question words): say the count is of the
+        // query as typed, so "0 reports match" above a page of hits does not read as a contradiction.
+        let beyond = result.hits.count > result.totalHits ? " as typed; closest matches:" : ""
+        out.write("\(Plural.of(result.totalHits, "report")) \(result.totalHits == 1 ? "matches" : "match") \(TerminalText.inert(query))\(beyond)\n")
         if let details = result.details, !details.suggestions.isEmpty {
             var byWord: [(String, [String])] = []
             for s in details.suggestions {

@@ -140,6 +140,11 @@ struct ReportctlTests {
         let strict = try Self.reportctl(["--socket", daemon.socketPath, "--json", "search", "Đang", "uy", "khôi", "--all"])
         let strictHits = (try JSONSerialization.jsonObject(with: strict.stdout) as? [String: Any])?["hits"] as? [[String: Any]]
         #expect(strictHits?.isEmpty == true)
+        // For a person: the count is of the query as typed, the page its closest matches.
+        let text = try Self.reportctl(["--socket", daemon.socketPath, "search", "Đang", "uy", "khôi", "--color", "never"])
+        let lines = String(decoding: text.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(lines.first == "0 reports match Đang uy khôi as typed; closest matches:", "\(lines)")
+        #expect(lines.count > 1 && lines[1].hasPrefix("1001 "), "\(lines)")
     }
 
     @Test("pipelined writes on one connection apply in the order sent, though compressed in parallel")
