@@ -16,7 +16,8 @@
 //
 // Docs are ordered by (top group first, score, doc ascending): the top group (every clause, best
 // match only) is reported with + allWordsBonus but ordered by its plain score, so it keeps the
-// strict page's order exactly. Proximity needs positions, so it is computed only for docs that can
+// strict page's order exactly (unless a word takes any tone: then the group and its words' scores
+// are those of the widened words). Proximity needs positions, so it is computed only for docs that can
 // still reach the page: with θ the k-th best (group, base), a doc of θ's group whose base plus its
 // proximity upper bound is below θ's base cannot enter the top k (proximity is never negative), nor
 // can a doc of a lower group; of the others at most rescoreWindow(k), the best by (group, base),
@@ -126,7 +127,7 @@ struct BestMatchRanker {
             return share * share
         }
         // Ranking key: (top group, base score); in the top group base is the plain BM25 sum, so the
-        // group keeps the strict page's order exactly.
+        // group keeps the strict page's order (of the query as evaluated: Query.bestMatchForm).
         func base(_ scores: CandidateScores, _ i: Int) -> Double {
             scores.matched[i] == all ? scores.bm25[i] : scores.bm25[i] * scale(scores, i)
         }

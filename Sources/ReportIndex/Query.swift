@@ -12,13 +12,14 @@ public struct QueryTerm: Sendable, Hashable {
     /// Folded UTF-8 form (no diacritics, đ -> d).
     public let folded: [UInt8]
     /// True when the word was typed with a diacritic (or đ): it then matches its exact spelling only,
-    /// unless the query folds.
+    /// unless the query folds or the word takes any tone (`anyTone`).
     public var isAccented: Bool { term != folded }
     /// True for `word*`.
     public let isPrefix: Bool
     /// True for a word best match lets take any tone (Query.bestMatchForm): typed with marks but
     /// without a tone in a query typed without tones, it matches every spelling that carries its
-    /// marks (ToneMarks), its own spelling counting as exact.
+    /// marks (ToneMarks). Without fold its own spelling is the exact one (the strict total counts
+    /// it); under fold every spelling carrying its marks counts as exact.
     public internal(set) var anyTone = false
 
     init(token: Token, isPrefix: Bool) {
@@ -50,6 +51,9 @@ public struct QueryClause: Sendable, Hashable {
     /// Query words before it in the text (excluded ones included): clauses whose words follow on
     /// from each other were typed side by side.
     public let firstWord: Int
+    /// One word in double quotes (`"Nôi"`): taken as spelt, even where best match lets a word
+    /// typed without its tone take any (Query.bestMatchForm).
+    public var quoted = false
 }
 
 /// A node of the query tree.
@@ -113,14 +117,19 @@ public struct Query: Sendable {
         return Query(root: root, fold: fold, termCount: parser.termCount, clauses: parser.topClauses)
     }
 
-    /// The query as best match evaluates it: when no word carries a tone mark and there are two
-    /// words or more (typed without tones, as people often type: `Ha Nôi`, `đuoc giao`), each
-    /// top-level plain word that still carries marks takes any tone (`QueryTerm.anyTone`); under
-    /// fold, those of its spellings rank as exact. A lone word, or one in a query with a tone
-    /// anywhere, is taken as spelt: `công` is a whole spelling. COUNT, the strict page and the
-    /// total use the query as typed.
+    /// The query as best match evaluates it: when best match ranks it (two positive top-level
+    /// clauses or more, one of them not `+`) and no word anywhere carries a tone mark (typed
+    /// without tones, as people often type: `Ha Nôi`, `đuoc giao`), each top-level plain word
+    /// (not a prefix, not `title:`, not quoted) that still carries marks takes any tone
+    /// (`QueryTerm.anyTone`); under fold, those of its spellings rank as exact. A lone word, or
+    /// one in a query with a tone anywhere, is taken as spelt: `công` is a whole spelling.
+    /// SearchIndex.search takes the query as typed and derives this form itself under best match;
+    /// callers use it for what the page's words matched (highlights, suggestions). COUNT, the
+    /// strict page and the total use the query as typed.
     public var bestMatchForm: Query {
-        guard termCount >= 2, case .and(let required, let excluded) = root else { return self }
+        guard clauses.count >= 2, clauses.contains(where: { !$0.mandatory }),
+            case .and(let required, let excluded) = root, required.count == clauses.count
+        else { return self }
         var words: [QueryTerm] = []
         func collect(_ node: QueryNode) {
             switch node {
@@ -133,8 +142,8 @@ public struct Query: Sendable {
         collect(root)
         guard !words.contains(where: { ToneMarks.hasTone(utf8: $0.term) }) else { return self }
         var widened = false
-        let plain = required.map { node -> QueryNode in
-            guard case .term(var word, titleOnly: false) = node, !word.isPrefix, word.isAccented else { return node }
+        let plain = required.enumerated().map { c, node -> QueryNode in
+            guard !clauses[c].quoted, case .term(var word, titleOnly: false) = node, !word.isPrefix, word.isAccented else { return node }
             word.anyTone = true
             widened = true
             return .term(word, titleOnly: false)

@@ -7,7 +7,9 @@
 // they are read by seeking (PositionSeeks, recorded by the counts walk): a phrase's for the docs
 // that hold all its words, a plain top-level word's for the docs BestMatchRanker rescores. Every
 // posting decoded is charged to a work budget (bytes); once it is spent, leaves evaluate to nothing
-// and `exhausted` is set, so the caller refuses the query instead of finishing it. Invariant: every
+// and `exhausted` is set, so the caller refuses the query instead of finishing it. A top-level word
+// taking any tone (Query.bestMatchForm) also keeps the docs holding it as typed (ClauseHits.asTyped),
+// which the strict total counts. Invariant: every
 // doc list is strictly ascending. One evaluator per query; not shared between threads (the index it
 // reads is).
 import Dispatch

@@ -16,6 +16,8 @@ struct QueryParser {
     /// Per top-level positive clause, in order: whether it was marked `+`, its word count and the
     /// number of query words (excluded ones included) before it.
     private(set) var topClauses: [QueryClause] = []
+    /// Whether the unit just parsed was one word in double quotes (QueryClause.quoted).
+    private var quotedWord = false
 
     init(_ text: String) {
         chars = Array(text)
@@ -61,6 +63,7 @@ struct QueryParser {
                 mandatory = true
             }
             let wordsBefore = termCount
+            quotedWord = false
             if let node = try (mandatory ? parseUnit(titleOnly: titleOnly, depth: depth) : parseOr(titleOnly: titleOnly, depth: depth)) {
                 // A word or phrase repeated in one sequence adds nothing to what matches, but each
                 // copy would be decoded and scored again (`xe xe xe …` cost seconds): kept once.
@@ -69,7 +72,9 @@ struct QueryParser {
                 }
                 required.append(node)
                 if depth == 0 {
-                    topClauses.append(QueryClause(mandatory: mandatory, words: termCount - wordsBefore, firstWord: wordsBefore))
+                    var clause = QueryClause(mandatory: mandatory, words: termCount - wordsBefore, firstWord: wordsBefore)
+                    if case .term = node { clause.quoted = quotedWord }
+                    topClauses.append(clause)
                 }
             }
         }
@@ -166,6 +171,7 @@ struct QueryParser {
             if tokens.isEmpty { throw QueryError(.emptyPhrase, "the phrase has no word in it", offset: open) }
             termCount += tokens.count
             let words = tokens.map { QueryTerm(token: $0, isPrefix: false) }
+            if words.count == 1 { quotedWord = true }
             return words.count == 1 ? .term(words[0], titleOnly: titleOnly) : .phrase(words, titleOnly: titleOnly)
         case "(":
             let open = index

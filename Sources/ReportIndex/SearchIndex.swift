@@ -152,9 +152,10 @@ public final class SearchIndex: Sendable {
     /// A term a query word matches (resolve).
     typealias ResolvedTerm = (id: Int, exact: Bool, offset: Int, bytes: Int)
 
-    /// Terms a query word matches (QueryTerm.matches): id, whether it is the exact spelling, and where its posting
-    /// starts and how many bytes it takes (taken from the dictionary walk, so callers need not look
-    /// each id up again).
+    /// Terms a query word matches (QueryTerm.matches): id, whether it counts as the exact spelling
+    /// (the word's own; under fold, for a word taking any tone, each spelling carrying its marks),
+    /// and where its posting starts and how many bytes it takes (taken from the dictionary walk, so
+    /// callers need not look each id up again).
     /// Prefixes are capped at Query.maxPrefixExpansion terms: those in most docs, ties by id
     /// (dictionary order).
     func resolve(_ word: QueryTerm, fold: Bool) -> [ResolvedTerm] {

@@ -250,6 +250,7 @@ struct BestMatchTests {
             // Some queries typed without tones, as people type them (`Ha Nôi`): their marked
             // words take any tone under best match.
             if generator.chance(25) { text = Self.withoutTones(text) }
+            if generator.chance(15) { text = "+" + text }
             guard let query = try? Query.parse(text, fold: generator.chance(30)) else { continue }
             checked += 1
             let context = "query #\(checked) «\(text)» fold \(query.fold)"

@@ -126,9 +126,10 @@ final class BruteForce {
 
     /// Best match's reference: per doc (live or not) that matches some positive top-level clause
     /// (every `+` one, if any) and no excluded clause, the words of the clauses it matches and
-    /// whether it matches them all. In a query of two words or more typed without any tone mark (and
-    /// without fold), a top-level plain word typed with other marks also matches every corpus word
-    /// its spelling is that word's with some marks taken away (its tone among them).
+    /// whether it matches them all. When best match ranks the query (two top-level clauses or more,
+    /// one not `+`) and no word has a tone mark (and no fold), a top-level plain word typed with
+    /// other marks, not quoted, also matches every corpus word whose spelling it is with some marks
+    /// taken away (the tone among them).
     func bestMatchCandidates(_ query: Query) -> [UInt32: (words: Int, all: Bool)] {
         guard case .and(let required, let excluded) = query.root else { return [:] }
         var allowed = allowedWords(in: query)
@@ -148,8 +149,9 @@ final class BruteForce {
         // Clause c's word, when it takes any tone: its own key in `allowed` (a copy of the word
         // with a marker, so the same word elsewhere in the query keeps its typed matches).
         var widened: [Int: QueryTerm] = [:]
-        if !query.fold && query.termCount >= 2 && toneless {
-            for (c, node) in required.enumerated() {
+        let ranked = query.clauses.count >= 2 && query.clauses.contains { !$0.mandatory }
+        if !query.fold && ranked && toneless {
+            for (c, node) in required.enumerated() where !query.clauses[c].quoted {
                 guard case .term(let word, titleOnly: false) = node, !word.isPrefix, word.term != word.folded else { continue }
                 var key = word
                 key.anyTone = true

@@ -53,6 +53,22 @@ struct SegmentedIndexTests {
             #expect(page.hits == Array(all.hits.dropFirst(3).prefix(4)), "\(context)")
         }
         #expect(nonEmpty > 60, "only \(nonEmpty) queries matched anything")
+        // Best match over segments, on queries typed without tones (marked words take any tone):
+        // the candidates and the as-typed total of brute force.
+        var widened = 0
+        for n in 0..<150 {
+            let docWords = fixtures.texts[fixtures.generator.int(docCount)].split(whereSeparator: { $0 == " " || $0 == "\n" })
+                .map(String.init).filter { $0.unicodeScalars.allSatisfy(BruteForce.isTokenScalar) }
+            let text = BestMatchTests.withoutTones(fixtures.generator.query(docWords: docWords) + " " + (docWords.first ?? "a"))
+            guard let query = try? Query.parse(text) else { continue }
+            let context = "seed \(Self.seed) toneless query #\(n) «\(text)»"
+            let best = segmented.search(query, limit: 1_000, offset: 0, bestMatch: true, isLive: isLive)
+            let expected = brute.bestMatchCandidates(query).filter { isLive($0.key) }
+            #expect(Set(best.hits.map(\.doc)) == Set(expected.keys), "\(context)")
+            #expect(best.total == brute.matches(query).filter(isLive).count, "\(context)")
+            if expected.values.filter(\.all).count > best.total { widened += 1 }
+        }
+        #expect(widened > 5, "only \(widened) queries found more with any tone")
     }
 
     @Test("one segment at base 0 ranks exactly like its index")
