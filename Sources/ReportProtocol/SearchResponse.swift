@@ -63,7 +63,7 @@ public struct SearchDetails: Sendable, Hashable {
     /// report with every word).
     public var matchedWords: [UInt16]
     /// "Did you mean": for a query word found in (almost) no report, indexed words close to it
-    /// (never substituted: the hits are those of the query as typed).
+    /// (never substituted: the hits are those of the query, not of the suggestions).
     public var suggestions: [(word: String, suggestion: String)]
 
     /// Creates a details block.

@@ -18,9 +18,10 @@ struct Search: ParsableCommand {
             title:term or title:"a phrase". A word starting with - that is not an option below is an exclusion. \
             A term typed without tone marks matches every spelling with those letters (dang: \
             Đảng, đang, dáng); a term typed with marks matches that spelling only, unless --fold \
-            is given, or the query has two words or more and no tone mark at all: its marked \
-            words then take any tone (Ha Nôi finds Hà Nội; the total and --count take them as \
-            typed). The full rules: protocol/PROTOCOL.md, Appendix A.
+            is given. In a query of two words or more with no tone mark at all, best match \
+            lets each plain word that has other marks take any tone (Ha Nôi finds Hà Nội); \
+            the total, --count and --all take the words as typed, and so does a quoted word \
+            ("Nôi"). The full rules: protocol/PROTOCOL.md, Appendix A.
 
             Examples:
               reportctl search Bộ Công Thương

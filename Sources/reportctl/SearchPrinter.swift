@@ -80,7 +80,7 @@ struct SearchPrinter {
             }
             for (word, proposals) in byWord {
                 out.write(
-                    TerminalText.inert("did you mean \(proposals.joined(separator: " or ")) for '\(word)'? (the hits are for the query as typed)")
+                    TerminalText.inert("did you mean \(proposals.joined(separator: " or ")) for '\(word)'? (the hits are for the query, not the suggestion)")
                         + "\n")
             }
         }
