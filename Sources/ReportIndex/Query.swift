@@ -21,6 +21,9 @@ public struct QueryTerm: Sendable, Hashable {
     /// marks (ToneMarks). Without fold its own spelling is the exact one (the strict total counts
     /// it); under fold every spelling carrying its marks counts as exact.
     public internal(set) var anyTone = false
+    /// Its other i/y spelling when best match lets it take that too (Query.bestMatchForm,
+    /// SpellingVariant: `kĩ` for `kỹ`), matched as another spelling of the word; nil otherwise.
+    public internal(set) var twin: [UInt8]? = nil
 
     init(token: Token, isPrefix: Bool) {
         self.term = Array(token.term.utf8)
@@ -32,6 +35,7 @@ public struct QueryTerm: Sendable, Hashable {
     /// prefix-expansion cap. `fold` is the query's fold option.
     public func matches(term other: [UInt8], folded otherFolded: [UInt8], fold: Bool) -> Bool {
         let exact = isAccented && !fold
+        if let twin, !isPrefix, other == twin { return true }
         if exact && anyTone && !isPrefix { return otherFolded == folded && ToneMarks.carries(typed: term, token: other) }
         switch (exact, isPrefix) {
         case (true, false): return other == term
@@ -117,12 +121,15 @@ public struct Query: Sendable {
         return Query(root: root, fold: fold, termCount: parser.termCount, clauses: parser.topClauses)
     }
 
-    /// The query as best match evaluates it: when best match ranks it (two positive top-level
-    /// clauses or more, one of them not `+`) and no word anywhere carries a tone mark (typed
-    /// without tones, as people often type: `Ha Nôi`, `đuoc giao`), each top-level plain word
-    /// (not a prefix, not `title:`, not quoted) that still carries marks takes any tone
-    /// (`QueryTerm.anyTone`); under fold, those of its spellings rank as exact. A lone word, or
-    /// one in a query with a tone anywhere, is taken as spelt: `công` is a whole spelling.
+    /// The query as best match evaluates it. When best match ranks it (two positive top-level
+    /// clauses or more, one of them not `+`), each top-level plain word (not a prefix, not
+    /// `title:`, not quoted) may match more than its spelling:
+    /// - if no word anywhere carries a tone mark (typed without tones, as people often type:
+    ///   `Ha Nôi`, `đuoc giao`), one that still carries marks takes any tone (`QueryTerm.anyTone`);
+    ///   under fold, those of its spellings rank as exact;
+    /// - otherwise, without fold, a toned i/y syllable also matches its other spelling
+    ///   (`QueryTerm.twin`, SpellingVariant: `kĩ thuật` finds `kỹ thuật`).
+    /// A lone word is taken as spelt: `công` is a whole spelling, `kĩ` only `kĩ`.
     /// SearchIndex.search takes the query as typed and derives this form itself under best match;
     /// callers use it for what the page's words matched (highlights, suggestions). COUNT, the
     /// strict page and the total use the query as typed.
@@ -140,11 +147,17 @@ public struct Query: Sendable {
             }
         }
         collect(root)
-        guard !words.contains(where: { ToneMarks.hasTone(utf8: $0.term) }) else { return self }
+        let toneless = !words.contains(where: { ToneMarks.hasTone(utf8: $0.term) })
         var widened = false
         let plain = required.enumerated().map { c, node -> QueryNode in
             guard !clauses[c].quoted, case .term(var word, titleOnly: false) = node, !word.isPrefix, word.isAccented else { return node }
-            word.anyTone = true
+            if toneless {
+                word.anyTone = true
+            } else if !fold, let twin = SpellingVariant.twin(of: word.term) {
+                word.twin = twin
+            } else {
+                return node
+            }
             widened = true
             return .term(word, titleOnly: false)
         }

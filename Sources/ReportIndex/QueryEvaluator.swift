@@ -8,8 +8,8 @@
 // that hold all its words, a plain top-level word's for the docs BestMatchRanker rescores. Every
 // posting decoded is charged to a work budget (bytes); once it is spent, leaves evaluate to nothing
 // and `exhausted` is set, so the caller refuses the query instead of finishing it. A top-level word
-// taking any tone (Query.bestMatchForm) also keeps the docs holding it as typed (ClauseHits.asTyped),
-// which the strict total counts. Invariant: every
+// best match widens (any tone, or its i/y twin: Query.bestMatchForm) also keeps the docs holding it
+// as typed (ClauseHits.asTyped), which the strict total counts. Invariant: every
 // doc list is strictly ascending. One evaluator per query; not shared between threads (the index it
 // reads is).
 import Dispatch
@@ -140,10 +140,10 @@ struct QueryEvaluator {
                 clauses.append(ClauseHits(docs: docs, leaves: start..<scoringLeaves.count))
             }
         }
-        // A word taking any tone matches as typed where its own spelling is (the leaf's exact flags;
-        // under fold every spelling matches as typed).
+        // A word taking any tone or its i/y twin matches as typed where its own spelling is (the
+        // leaf's exact flags; under fold, where no twin is taken, every spelling matches as typed).
         for (c, node) in required.enumerated() where !fold {
-            guard case .term(let word, _) = node, word.anyTone, clauses[c].leaves.count == 1 else { continue }
+            guard case .term(let word, _) = node, word.anyTone || word.twin != nil, clauses[c].leaves.count == 1 else { continue }
             let leaf = scoringLeaves[clauses[c].leaves.lowerBound]
             guard leaf.exact.contains(false) else { continue }
             clauses[c].asTyped = leaf.docs.indices.filter { leaf.exact[$0] }.map { leaf.docs[$0] }

@@ -173,6 +173,13 @@ public final class SearchIndex: Sendable {
             let exact = word.isAccented && (anyTone && fold ? carried : same)
             terms.append((entry.id, exact, entry.postingOffset, entry.nextPosting - entry.postingOffset))
         }
+        // Its other i/y spelling (another folded form, so another range of the dictionary).
+        if let twin = word.twin, !word.isPrefix {
+            dictionary.forEach(in: foldedRange(TextNormalizer.fold(utf8: twin), whole: true)) { entry in
+                guard dictionary.term(entry).elementsEqual(twin) else { return }
+                terms.append((entry.id, false, entry.postingOffset, entry.nextPosting - entry.postingOffset))
+            }
+        }
         if word.isPrefix && terms.count > Query.maxPrefixExpansion {
             let ranked = terms.map { (term: $0, df: documentFrequency(atOffset: $0.offset)) }
                 .sorted { $0.df != $1.df ? $0.df > $1.df : $0.term.id < $1.term.id }

@@ -64,8 +64,9 @@ public enum Snippeter {
         // only candidates are normalised; it declines (and the token is normalised) when unsure.
         let folded = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: QuickFold.capacity)
         defer { folded.deallocate() }
-        let wordFolds = words.map(\.folded)
-        let wordIsPrefix = words.map(\.isPrefix)
+        // (A word's i/y twin, QueryTerm.twin, folds otherwise: its fold is a candidate too.)
+        let wordFolds = words.map(\.folded) + words.compactMap { $0.twin.map { TextNormalizer.fold(utf8: $0) } }
+        let wordIsPrefix = words.map(\.isPrefix) + words.compactMap { $0.twin.map { _ in false } }
         // Early stop: once one window of maxBytes holds `enough` distinct leaves (all of them, or
         // as many as the report holds), no window can hold more, so the scan ends maxBytes later
         // (a window that close may still hold more matched tokens) instead of tokenising the rest

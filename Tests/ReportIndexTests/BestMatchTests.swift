@@ -234,13 +234,21 @@ struct BestMatchTests {
     @Test("the page is the exhaustive scorer's top k and has brute force's candidates")
     func bruteForce() throws {
         var generator = CorpusGenerator(seed: 90_210)
-        let texts: [(UInt32, String)] = (0..<200).map { (UInt32($0), generator.document()) }
+        // The vocabulary's i/y syllables (`kĩ`) also appear in the other spelling (`kỹ`) in some
+        // reports, so that a word's twin has postings of its own.
+        let twins = generator.vocabulary.compactMap { BruteForce.iyTwin(Array($0.utf8)).map { String(decoding: $0, as: UTF8.self) } }
+        let texts: [(UInt32, String)] = (0..<200).map { n in
+            var text = generator.document()
+            if !twins.isEmpty && generator.chance(40) { text += " " + twins[generator.int(twins.count)] }
+            return (UInt32(n), text)
+        }
         let idx = IndexBuilder.build(docCount: texts.count) { Array(texts[$0].1.utf8) }
         let brute = BruteForce(texts: texts)
         let isLive: (UInt32) -> Bool = { $0 % 9 != 4 }
         var checked = 0
         var partial = 0
         var widened = 0
+        var twinned = 0
         for _ in 0..<3_000 where checked < 600 {
             let words = texts[generator.int(texts.count)].1.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
                 .filter { $0.unicodeScalars.allSatisfy(BruteForce.isTokenScalar) }
@@ -268,11 +276,13 @@ struct BestMatchTests {
             #expect(everything.hits.prefix(fullCount).allSatisfy { expected[$0.doc]?.all == true }, "\(context)")
             if fullCount < expected.count { partial += 1 }
             if fullCount > everything.total { widened += 1 }
+            if query.bestMatchForm.positiveLeaves.contains(where: { if case .term(let w, _) = $0 { return w.twin != nil } else { return false } }) { twinned += 1 }
             #expect(exhaustive.hits == Array(everything.hits.prefix(k)), "\(context)")
         }
         #expect(checked == 600)
         #expect(partial > 100, "only \(partial) queries had partial matches")
         #expect(widened > 10, "only \(widened) queries found more reports with every word by taking any tone")
+        #expect(twinned > 5, "only \(twinned) queries had a word with an i/y twin")
     }
 
     /// `text` with the five tone marks taken away (other marks and đ kept), in NFC.

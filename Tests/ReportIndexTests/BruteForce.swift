@@ -127,9 +127,10 @@ final class BruteForce {
     /// Best match's reference: per doc (live or not) that matches some positive top-level clause
     /// (every `+` one, if any) and no excluded clause, the words of the clauses it matches and
     /// whether it matches them all. When best match ranks the query (two top-level clauses or more,
-    /// one not `+`) and no word has a tone mark (and no fold), a top-level plain word typed with
-    /// other marks, not quoted, also matches every corpus word whose spelling it is with some marks
-    /// taken away (the tone among them).
+    /// one not `+`) and there is no fold, a top-level plain word, not quoted, matches more: if no
+    /// word has a tone mark, one typed with other marks also matches every corpus word whose
+    /// spelling it is with some marks taken away (the tone among them); otherwise a toned i/y
+    /// syllable also matches its other spelling (`iyTwin`).
     func bestMatchCandidates(_ query: Query) -> [UInt32: (words: Int, all: Bool)] {
         guard case .and(let required, let excluded) = query.root else { return [:] }
         var allowed = allowedWords(in: query)
@@ -150,12 +151,21 @@ final class BruteForce {
         // with a marker, so the same word elsewhere in the query keeps its typed matches).
         var widened: [Int: QueryTerm] = [:]
         let ranked = query.clauses.count >= 2 && query.clauses.contains { !$0.mandatory }
-        if !query.fold && ranked && toneless {
+        if ranked {
             for (c, node) in required.enumerated() where !query.clauses[c].quoted {
                 guard case .term(let word, titleOnly: false) = node, !word.isPrefix, word.term != word.folded else { continue }
                 var key = word
-                key.anyTone = true
-                allowed[key] = vocabulary.map { Self.takesMarksAway($0.word, to: word) }
+                if toneless && !query.fold {
+                    key.anyTone = true
+                    allowed[key] = vocabulary.map { Self.takesMarksAway($0.word, to: word) }
+                } else if !toneless && !query.fold, let twin = Self.iyTwin(word.term) {
+                    // A toned i/y syllable also matches its other spelling.
+                    key.twin = twin
+                    let typed = allowedWords(word, fold: false)
+                    allowed[key] = vocabulary.indices.map { typed[$0] || vocabulary[$0].word.term == twin }
+                } else {
+                    continue
+                }
                 widened[c] = key
             }
         }
@@ -197,6 +207,19 @@ final class BruteForce {
             return required.allSatisfy { evaluate($0, in: document, allowed: words) }
                 && !excluded.contains { evaluate($0, in: document, allowed: words) }
         }
+    }
+
+    /// The other i/y spelling of a toned syllable whose rhyme is that letter alone after h, k, l, m,
+    /// qu, s, t or v (`kĩ` <-> `kỹ`), worked out on the NFD form; nil for any other word.
+    static func iyTwin(_ term: [UInt8]) -> [UInt8]? {
+        let nfd = Array(String(decoding: term, as: UTF8.self).decomposedStringWithCanonicalMapping.unicodeScalars)
+        guard nfd.count >= 3, let tone = nfd.last, toneMarks.contains(tone.value) else { return nil }
+        let letter = nfd[nfd.count - 2]
+        guard letter == "i" || letter == "y" else { return nil }
+        let onset = String(String.UnicodeScalarView(nfd.dropLast(2)))
+        guard ["h", "k", "l", "m", "qu", "s", "t", "v"].contains(onset) else { return nil }
+        let twin = onset + (letter == "i" ? "y" : "i") + String(tone)
+        return Array(twin.precomposedStringWithCanonicalMapping.utf8)
     }
 
     /// Whether `typed` is `word` with some of its marks left out: the same letters, each typed

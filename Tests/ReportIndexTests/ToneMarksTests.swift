@@ -109,3 +109,44 @@ struct ToneMarksTests {
         #expect(best.hits.first.map { $0.score >= SearchIndex.allWordsBonus } == true)
     }
 }
+
+@Suite("i/y spellings of one syllable")
+struct SpellingVariantTests {
+    @Test("a toned i or y alone after h, k, l, m, qu, s, t, v has a twin; other syllables do not")
+    func twins() {
+        func twin(_ text: String) -> String? {
+            SpellingVariant.twin(of: term(text)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        let pairs = [("kĩ", "kỹ"), ("lí", "lý"), ("Mĩ", "mỹ"), ("quí", "quý"), ("tỉ", "tỷ"), ("sĩ", "sỹ"), ("kì", "kỳ"), ("hỉ", "hỷ"), ("vĩ", "vỹ"), ("kị", "kỵ")]
+        for (a, b) in pairs {
+            #expect(twin(a) == b, "\(a)")
+            #expect(twin(b) == String(decoding: term(a), as: UTF8.self), "\(b)")
+        }
+        for word in ["ty", "ly", "Vy", "my", "chí", "thì", "gì", "ý", "kính", "thủy", "nghĩ", "lịch", "kiến", "qui"] {
+            #expect(twin(word) == nil, "\(word)")
+        }
+    }
+
+    @Test("best match finds the other i/y spelling; the total, the strict page and COUNT take the word as typed")
+    func bestMatch() throws {
+        let idx = index(["Kỹ thuật mới\nkỹ thuật số phát triển", "Kĩ năng\nkĩ năng sống", "Thuật ngữ\nthuật toán"])
+        let query = try Query.parse("kĩ thuật")
+        let best = idx.search(query, limit: 10, offset: 0, bestMatch: true, isLive: { _ in true })
+        #expect(best.hits.first?.doc == 0)
+        #expect(best.hits.first.map { $0.score >= SearchIndex.allWordsBonus } == true)
+        #expect(best.total == 0)
+        #expect(idx.count(query, isLive: { _ in true }) == 0)
+        #expect(idx.search(query, limit: 10, offset: 0, isLive: { _ in true }).hits.isEmpty)
+        // A lone word, a quoted one, and fold are as typed.
+        #expect(idx.search(try Query.parse("kĩ"), limit: 10, offset: 0, bestMatch: true, isLive: { _ in true }).hits.map(\.doc) == [1])
+        #expect(try Query.parse("\"kĩ\" thuật").bestMatchForm.positiveLeaves.allSatisfy { leaf in
+            if case .term(let word, _) = leaf { return word.twin == nil }
+            return true
+        })
+        let folded = idx.search(try Query.parse("kĩ thuật", fold: true), limit: 10, offset: 0, bestMatch: true, isLive: { _ in true })
+        #expect(folded.hits.allSatisfy { $0.score < SearchIndex.allWordsBonus })
+        // Highlights follow: the snippet marks `kỹ`.
+        let snippet = Snippeter.snippet(text: Array("Kỹ thuật mới\nkỹ thuật số phát triển".utf8), query: query.bestMatchForm)
+        #expect(snippet.matches.map { String(decoding: Array(snippet.text.utf8)[$0], as: UTF8.self) }.contains("kỹ"))
+    }
+}
