@@ -19,6 +19,9 @@ known answer), and MRR@10 is the mean of 1/rank of that report in the first 10 h
   no tones question  the questions typed that way
   no marks but đ     the 5-of-12 queries with every combining mark dropped but đ kept, as accent
                      stripping by NFD alone does (`đuoc`)
+  i/y the other way  the titles, 5-of-12 and question queries holding a toned syllable that may be
+                     spelt with i or y (`kỹ`/`kĩ`, `lý`/`lí`, after h k l m qu s t v), with each
+                     such syllable spelt the other way (those queries only)
 
 reportd is asked through `reportctl search - --json --ids-only --limit 10` (pipelined), once with
 its default best match and once with --all (strict: every word, the ranking before best match).
@@ -63,6 +66,17 @@ def without_tones(text):
 
 def without_marks_but_d(text):
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+IY_ONSETS = ("h", "k", "l", "m", "qu", "s", "t", "v")
+
+
+def other_iy(word):
+    """`word` with its toned i/y rhyme spelt with the other letter, or None."""
+    nfd = unicodedata.normalize("NFD", word)
+    if len(nfd) < 3 or nfd[-1] not in TONES or nfd[-2] not in "iy" or nfd[:-2] not in IY_ONSETS:
+        return None
+    return unicodedata.normalize("NFC", nfd[:-2] + ("y" if nfd[-2] == "i" else "i") + nfd[-1])
 
 
 def sentences(body):
@@ -125,6 +139,12 @@ def generate(docs, per_set, seed):
     sets["no tones"] = [(without_tones(q), doc) for q, doc in sets["5-of-12"]]
     sets["no tones question"] = [(without_tones(q), doc) for q, doc in sets["question"]]
     sets["no marks but đ"] = [(without_marks_but_d(q), doc) for q, doc in sets["5-of-12"]]
+    sets["i/y the other way"] = []
+    for name in ["titles", "5-of-12", "question"]:
+        for q, doc in sets[name]:
+            swapped = [other_iy(w) or w for w in q.split()]
+            if swapped != q.split():
+                sets["i/y the other way"].append((" ".join(swapped), doc))
     return sets
 
 

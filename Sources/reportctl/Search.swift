@@ -20,8 +20,9 @@ struct Search: ParsableCommand {
             Đảng, đang, dáng); a term typed with marks matches that spelling only, unless --fold \
             is given. In a query of two words or more with no tone mark at all, best match \
             lets each plain word that has other marks take any tone (Ha Nôi finds Hà Nội); \
-            the total, --count and --all take the words as typed, and so does a quoted word \
-            ("Nôi"). The full rules: protocol/PROTOCOL.md, Appendix A.
+            otherwise a toned syllable spelt with i or y also matches the other spelling \
+            (kĩ thuật finds kỹ thuật). The total, --count and --all take the words as typed, \
+            and so does a quoted word ("Nôi"). The full rules: protocol/PROTOCOL.md, Appendix A.
 
             Examples:
               reportctl search Bộ Công Thương
