@@ -137,17 +137,7 @@ public struct Query: Sendable {
         guard clauses.count >= 2, clauses.contains(where: { !$0.mandatory }),
             case .and(let required, let excluded) = root, required.count == clauses.count
         else { return self }
-        var words: [QueryTerm] = []
-        func collect(_ node: QueryNode) {
-            switch node {
-            case .term(let word, _): words.append(word)
-            case .phrase(let phrase, _): words += phrase
-            case .or(let operands): operands.forEach(collect)
-            case .and(let required, let excluded): (required + excluded).forEach(collect)
-            }
-        }
-        collect(root)
-        let toneless = !words.contains(where: { ToneMarks.hasTone(utf8: $0.term) })
+        let toneless = !allWords.contains(where: { ToneMarks.hasTone(utf8: $0.term) })
         var widened = false
         let plain = required.enumerated().map { c, node -> QueryNode in
             guard !clauses[c].quoted, case .term(var word, titleOnly: false) = node, !word.isPrefix, word.isAccented else { return node }
@@ -163,6 +153,22 @@ public struct Query: Sendable {
         }
         guard widened else { return self }
         return Query(root: .and(required: plain, excluded: excluded), fold: fold, termCount: termCount, clauses: clauses)
+    }
+
+    /// Every word of the query, excluded ones and those of phrases and groups included, in query
+    /// order (repeats kept).
+    public var allWords: [QueryTerm] {
+        var words: [QueryTerm] = []
+        func collect(_ node: QueryNode) {
+            switch node {
+            case .term(let word, _): words.append(word)
+            case .phrase(let phrase, _): words += phrase
+            case .or(let operands): operands.forEach(collect)
+            case .and(let required, let excluded): (required + excluded).forEach(collect)
+            }
+        }
+        collect(root)
+        return words
     }
 
     /// All positive leaves (terms and phrases not under an exclusion), in query order.

@@ -134,17 +134,7 @@ final class BruteForce {
     func bestMatchCandidates(_ query: Query) -> [UInt32: (words: Int, all: Bool)] {
         guard case .and(let required, let excluded) = query.root else { return [:] }
         var allowed = allowedWords(in: query)
-        var typedWords: [QueryTerm] = []
-        func collect(_ node: QueryNode) {
-            switch node {
-            case .term(let word, _): typedWords.append(word)
-            case .phrase(let words, _): typedWords += words
-            case .or(let operands): operands.forEach(collect)
-            case .and(let required, let excluded): (required + excluded).forEach(collect)
-            }
-        }
-        collect(query.root)
-        let toneless = typedWords.allSatisfy { word in
+        let toneless = query.allWords.allSatisfy { word in
             !String(decoding: word.term, as: UTF8.self).decomposedStringWithCanonicalMapping.unicodeScalars.contains { Self.toneMarks.contains($0.value) }
         }
         // Clause c's word, when it takes any tone: its own key in `allowed` (a copy of the word
