@@ -3,7 +3,8 @@
 //   strict set   docs matching every top-level clause as typed, no exclusion, live: `total`, and
 //                the whole page under strict ranking
 //   top group    best match: docs matching every clause, where a word typed without its tone
-//                (Query.bestMatchForm) also matches its other tones; the strict set otherwise
+//                also matches its other tones and a toned i/y syllable its other spelling
+//                (Query.bestMatchForm); the strict set otherwise
 //   candidates   best match: docs matching any clause (every `+` clause if there is one), no exclusion
 //   base score   BM25 summed over the leaves of the clauses a doc matches; a doc that matches every
 //                clause gets + allWordsBonus (best match only), any other is scaled by the IDF-weighted
@@ -16,8 +17,8 @@
 //
 // Docs are ordered by (top group first, score, doc ascending): the top group (every clause, best
 // match only) is reported with + allWordsBonus but ordered by its plain score, so it keeps the
-// strict page's order exactly (unless a word takes any tone: then the group and its words' scores
-// are those of the widened words). Proximity needs positions, so it is computed only for docs that can
+// strict page's order exactly (unless a word is widened, to any tone or its i/y twin: then the
+// group and its words' scores are those of the widened words). Proximity needs positions, so it is computed only for docs that can
 // still reach the page: with θ the k-th best (group, base), a doc of θ's group whose base plus its
 // proximity upper bound is below θ's base cannot enter the top k (proximity is never negative), nor
 // can a doc of a lower group; of the others at most rescoreWindow(k), the best by (group, base),
@@ -76,8 +77,8 @@ struct BestMatchRanker {
         let bestMatch = requested && clauses.count > 1 && meta.contains { !$0.mandatory }
 
         // Docs matching every clause (`every`): the smallest list first. The strict set, which the
-        // total counts, takes each clause as typed; they differ only when a word takes any tone
-        // (QueryTerm.anyTone), which widens `every`, the top group.
+        // total counts, takes each clause as typed; they differ only when best match widens a word
+        // (QueryTerm.anyTone, QueryTerm.twin), which widens `every`, the top group.
         func matchingAll(_ docs: (QueryEvaluator.ClauseHits) -> [UInt32]) -> [UInt32] {
             let bySize = clauses.indices.sorted { docs(clauses[$0]).count < docs(clauses[$1]).count }
             var all = docs(clauses[bySize[0]])
@@ -485,8 +486,10 @@ struct BestMatchRanker {
             if case .term(let word, false) = node, !word.isPrefix { return word }
             return nil
         }
+        // (As spelt, without its marks, or without its tone: not through an i/y twin.)
         func isWord(_ typed: QueryTerm?, _ word: (term: [UInt8], folded: [UInt8])) -> Bool {
-            guard let typed else { return false }
+            guard var typed else { return false }
+            typed.twin = nil
             return typed.matches(term: word.term, folded: word.folded, fold: false)
         }
         // Whether `phrase` is typed side by side from clause c on.

@@ -12,7 +12,7 @@ public struct QueryTerm: Sendable, Hashable {
     /// Folded UTF-8 form (no diacritics, đ -> d).
     public let folded: [UInt8]
     /// True when the word was typed with a diacritic (or đ): it then matches its exact spelling only,
-    /// unless the query folds or the word takes any tone (`anyTone`).
+    /// unless the query folds, or best match widens it (`anyTone`, `twin`).
     public var isAccented: Bool { term != folded }
     /// True for `word*`.
     public let isPrefix: Bool
@@ -55,8 +55,8 @@ public struct QueryClause: Sendable, Hashable {
     /// Query words before it in the text (excluded ones included): clauses whose words follow on
     /// from each other were typed side by side.
     public let firstWord: Int
-    /// One word in double quotes (`"Nôi"`): taken as spelt, even where best match lets a word
-    /// typed without its tone take any (Query.bestMatchForm).
+    /// One word in double quotes (`"Nôi"`, `"kĩ"`): taken as spelt, even where best match would
+    /// widen it (Query.bestMatchForm: any tone, or its i/y twin).
     public var quoted = false
 }
 

@@ -78,8 +78,8 @@ struct QueryEvaluator {
     struct ClauseHits {
         var docs: [UInt32]
         var leaves: Range<Int>
-        /// The docs matching the clause as typed, when they are fewer: a word taking any tone
-        /// (QueryTerm.anyTone) holds its own spelling in these only. nil: `docs`.
+        /// The docs matching the clause as typed, when they are fewer: a word best match widens
+        /// (QueryTerm.anyTone, QueryTerm.twin) holds its own spelling in these only. nil: `docs`.
         var asTyped: [UInt32]? = nil
 
         /// The docs matching the clause as typed (the strict set and the total count these).

@@ -108,6 +108,8 @@ struct QueryParser {
             throw QueryError(.danglingOperator, "'OR' has no term on its left", offset: index)
         }
         let first = try parseUnit(titleOnly: titleOnly, depth: depth)
+        // Whether the clause is one quoted word: the first operand's, if it is all that is kept.
+        let firstQuoted = quotedWord
         var operands: [QueryNode] = first.map { [$0] } ?? []
         while true {
             let save = index
@@ -136,6 +138,7 @@ struct QueryParser {
             }
             operands.append(next)
         }
+        quotedWord = operands.count == 1 && firstQuoted
         switch operands.count {
         case 0: return nil
         case 1: return operands[0]

@@ -35,7 +35,7 @@ struct ToneMarksTests {
         #expect(!ToneMarks.hasTone(utf8: term("Müller")))
     }
 
-    @Test("only a query of two words or more with no tone anywhere lets its plain marked words take any tone")
+    @Test("only a query best match ranks, with no tone anywhere, lets its plain marked words take any tone")
     func gate() throws {
         func widened(_ text: String, fold: Bool = false) throws -> [String] {
             let form = try Query.parse(text, fold: fold).bestMatchForm
@@ -63,6 +63,9 @@ struct ToneMarksTests {
         #expect(try widened("(Nôi ha) Viêt") == ["viêt"])  // not inside a group
         #expect(try widened("señor Nôi").isEmpty)        // ñ carries a tone mark
         #expect(try widened("Müller Nôi") == ["müller", "nôi"])
+        // A repeated word keeps its first copy: quoted or not, that one decides.
+        #expect(try widened("\"Nôi\" Nôi ha").isEmpty)
+        #expect(try widened("Nôi OR \"Nôi\" ha") == ["nôi"])
     }
 
     @Test("best match finds what a word typed without its tone means; the total, the strict page and COUNT take it as typed")
@@ -117,10 +120,21 @@ struct SpellingVariantTests {
         func twin(_ text: String) -> String? {
             SpellingVariant.twin(of: term(text)).map { String(decoding: $0, as: UTF8.self) }
         }
-        let pairs = [("kĩ", "kỹ"), ("lí", "lý"), ("Mĩ", "mỹ"), ("quí", "quý"), ("tỉ", "tỷ"), ("sĩ", "sỹ"), ("kì", "kỳ"), ("hỉ", "hỷ"), ("vĩ", "vỹ"), ("kị", "kỵ")]
+        let pairs = [("kĩ", "kỹ"), ("lí", "lý"), ("Mĩ", "mỹ"), ("quí", "quý"), ("tỉ", "tỷ"), ("sĩ", "sỹ"), ("kì", "kỳ"), ("hỉ", "hỷ"), ("vĩ", "vỹ"),
+                     ("kị", "kỵ"), ("quĩ", "quỹ"), ("quì", "quỳ"), ("quị", "quỵ"), ("quỉ", "quỷ"), ("KĨ", "kỹ"), ("ki\u{303}", "kỹ")]
         for (a, b) in pairs {
             #expect(twin(a) == b, "\(a)")
             #expect(twin(b) == String(decoding: term(a), as: UTF8.self), "\(b)")
+        }
+        // Every onset, tone and letter: the twin of the twin is the syllable.
+        for onset in ["h", "k", "l", "m", "qu", "s", "t", "v"] {
+            for letter in ["i", "y"] {
+                for tone in ["\u{300}", "\u{301}", "\u{303}", "\u{309}", "\u{323}"] {
+                    let syllable = String(decoding: term(onset + letter + tone), as: UTF8.self)
+                    let other = twin(syllable)
+                    #expect(other != nil && other.flatMap(twin) == syllable, "\(syllable)")
+                }
+            }
         }
         for word in ["ty", "ly", "Vy", "my", "chí", "thì", "gì", "ý", "kính", "thủy", "nghĩ", "lịch", "kiến", "qui"] {
             #expect(twin(word) == nil, "\(word)")
@@ -143,8 +157,38 @@ struct SpellingVariantTests {
             if case .term(let word, _) = leaf { return word.twin == nil }
             return true
         })
+        func twins(_ text: String) throws -> [String] {
+            try Query.parse(text).bestMatchForm.positiveLeaves.compactMap { leaf in
+                if case .term(let word, _) = leaf, word.twin != nil { return String(decoding: word.term, as: UTF8.self) }
+                return nil
+            }
+        }
+        #expect(try twins("kĩ thuật") == ["kĩ"])
+        #expect(try twins("KĨ thuật") == ["kĩ"])
+        #expect(try twins("+kĩ thuật") == ["kĩ"])
+        for asTyped in ["+kĩ +thuật", "kĩ* thuật", "title:kĩ thuật", "\"kĩ thuật\"", "\"kĩ thuật\" số", "kĩ OR x y", "(kĩ thuật) x", "kĩ -thuật",
+                        "\"kĩ\" kĩ thuật", "ki thuat"] {
+            #expect(try twins(asTyped).isEmpty, "\(asTyped)")
+        }
+        // The quoted word, through the search: only `kĩ`.
+        let quoted = idx.search(try Query.parse("\"kĩ\" thuật"), limit: 10, offset: 0, bestMatch: true, isLive: { _ in true })
+        #expect(quoted.hits.allSatisfy { $0.score < SearchIndex.allWordsBonus })
         let folded = idx.search(try Query.parse("kĩ thuật", fold: true), limit: 10, offset: 0, bestMatch: true, isLive: { _ in true })
         #expect(folded.hits.allSatisfy { $0.score < SearchIndex.allWordsBonus })
+        // Question phrases are not found through a twin: `vỳ sao` is not `vì sao`.
+        let asked = try Query.parse("vỳ sao giá xăng tăng mạnh").bestMatchForm
+        #expect(BestMatchRanker(index: idx, query: asked).questionClauses(asked.clauses) == [false, false, false, false, false, false])
+        // Across segments: `kĩ` in one, `kỹ` in the other (there the word resolves to its twin alone).
+        let texts = ["Kĩ thuật\nkĩ thuật cũ", "Kỹ thuật\nkỹ thuật mới", "Thuật toán\nthuật ngữ"]
+        let segments = SegmentedIndex(segments: [
+            IndexBuilder.buildSegment(base: 0, docCount: 1) { _ in Array(texts[0].utf8) },
+            IndexBuilder.buildSegment(base: 1, docCount: 2) { Array(texts[1 + $0].utf8) },
+        ])
+        let across = segments.search(query, limit: 10, offset: 0, bestMatch: true, isLive: { _ in true })
+        #expect(across.hits.prefix(2).map(\.doc).sorted() == [0, 1])
+        #expect(across.hits.prefix(2).allSatisfy { $0.score >= SearchIndex.allWordsBonus })
+        #expect(across.total == 1)
+        #expect(segments.count(query, isLive: { _ in true }) == 1)
         // Highlights follow: the snippet marks `kỹ`.
         let snippet = Snippeter.snippet(text: Array("Kỹ thuật mới\nkỹ thuật số phát triển".utf8), query: query.bestMatchForm)
         #expect(snippet.matches.map { String(decoding: Array(snippet.text.utf8)[$0], as: UTF8.self) }.contains("kỹ"))
