@@ -18,11 +18,12 @@ struct Search: ParsableCommand {
             title:term or title:"a phrase". A word starting with - that is not an option below is an exclusion. \
             A term typed without tone marks matches every spelling with those letters (dang: \
             Đảng, đang, dáng); a term typed with marks matches that spelling only, unless --fold \
-            is given. In a query of two words or more with no tone mark at all, best match \
-            lets each plain word that has other marks take any tone (Ha Nôi finds Hà Nội); \
-            otherwise a toned syllable spelt with i or y also matches the other spelling \
-            (kĩ thuật finds kỹ thuật). The total, --count and --all take the words as typed, \
-            and so does a quoted word ("Nôi"). The full rules: protocol/PROTOCOL.md, Appendix A.
+            is given. Best match over two clauses or more (not all +word) widens plain words: \
+            in a query with no tone mark at all, a word with other marks takes any tone (Ha Nôi \
+            finds Hà Nội); in one with tones and without --fold, a toned syllable spelt with i \
+            or y after h, k, l, m, qu, s, t or v also matches the other spelling (kĩ thuật \
+            finds kỹ thuật). The total, --count, --all, phrases and a quoted word ("Nôi") take \
+            the words as typed. The full rules: protocol/PROTOCOL.md, Appendix A.
 
             Examples:
               reportctl search Bộ Công Thương

@@ -67,8 +67,8 @@ extension CorpusVersion {
         let isLive = state.live.flatTest()
         let results = index.search(query, limit: limit, offset: offset, bestMatch: !allWords, isLive: isLive)
         if results.exhausted { throw Self.overBudget }
-        // What the page's words matched: under best match a word typed without its tone takes
-        // any (Query.bestMatchForm), so suggestions and highlights follow that form.
+        // What the page's words matched: best match widens some words (any tone, or an i/y twin:
+        // Query.bestMatchForm), so suggestions and highlights follow that form.
         let matched = allWords ? query : query.bestMatchForm
         let suggestions = suggest ? Suggester.suggestions(for: matched, in: index) : []
         // Each hit costs one inflate and one snippet scan; the page's hits are independent, so
