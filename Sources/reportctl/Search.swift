@@ -29,6 +29,7 @@ struct Search: ParsableCommand {
               reportctl search Bộ Công Thương
               reportctl search '"xây dựng Đảng"' -COVID -n 20 --json
               reportctl search dang uy --count
+              reportctl search Ha Nôi mưa lơn          # typed without tones: finds Hà Nội mưa lớn
               reportctl search giá vàng hôm nay bao nhiêu --all
               reportctl search bitcoin --ids-only --limit 1000 --json   # ids and scores only
               printf 'Hà Nội\\n"kinh tế" 2020\\n' | reportctl search - --json
