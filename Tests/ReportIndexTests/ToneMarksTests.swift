@@ -167,7 +167,7 @@ struct SpellingVariantTests {
         #expect(try twins("KĨ thuật") == ["kĩ"])
         #expect(try twins("+kĩ thuật") == ["kĩ"])
         for asTyped in ["+kĩ +thuật", "kĩ* thuật", "title:kĩ thuật", "\"kĩ thuật\"", "\"kĩ thuật\" số", "kĩ OR x y", "(kĩ thuật) x", "kĩ -thuật",
-                        "\"kĩ\" kĩ thuật", "ki thuat"] {
+                        "\"kĩ\" kĩ thuật", "ki thuat", "kĩ-thuật số"] {
             #expect(try twins(asTyped).isEmpty, "\(asTyped)")
         }
         // The quoted word, through the search: only `kĩ`.
