@@ -18,16 +18,16 @@
 // Docs are ordered by (top group first, score, doc ascending): the top group (every clause, best
 // match only) is reported with + allWordsBonus but ordered by its plain score, so it keeps the
 // strict page's order exactly (unless a word is widened, to any tone or its i/y twin: then the
-// group and its words' scores are those of the widened words). Proximity needs positions, so it is computed only for docs that can
-// still reach the page: with θ the k-th best (group, base), a doc of θ's group whose base plus its
-// proximity upper bound is below θ's base cannot enter the top k (proximity is never negative), nor
-// can a doc of a lower group; of the others at most rescoreWindow(k), the best by (group, base),
-// get their positions decoded — the rescoring window is part of the formula, and holds only docs
-// that can reach the page. Docs that match only light clauses (common and question words) whose
-// bound is below the k-th base found among the others are never scored (MaxScore); they could not
-// reach the page nor take a place in the window. The page is exactly the top k of the formula over
-// all candidates (`exhaustive` scores every candidate and rescores the whole window in one pass,
-// for tests).
+// group and its words' scores are those of the widened words). Proximity needs positions, so it is
+// computed only for docs that can still reach the page: with θ the k-th best (group, base), a doc
+// of θ's group whose base plus its proximity upper bound is below θ's base cannot enter the top k
+// (proximity is never negative), nor can a doc of a lower group; of the others at most
+// rescoreWindow(k), the best by (group, base), get their positions decoded — the rescoring window
+// is part of the formula, and holds only docs that can reach the page. Docs that match only light
+// clauses (common and question words) whose bound is below the k-th base found among the others are
+// never scored (MaxScore); they could not reach the page nor take a place in the window. The page
+// is exactly the top k of the formula over all candidates (`exhaustive` scores every candidate and
+// rescores the whole window in one pass, for tests).
 //
 // Invariant: hits sorted by ScoredDoc.precedes, at most `count`. A value used once on one thread.
 import Foundation

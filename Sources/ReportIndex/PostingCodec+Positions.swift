@@ -1,7 +1,7 @@
 // PostingCodec+Positions: positions of chosen docs only — the best-match candidates whose
-// proximity is scored, or the docs holding every word of a phrase — read by seeking to each doc's tf code (PositionSeeks, recorded when the
-// counts decoder passed over the posting, found by galloping), so a common word's list is not
-// walked a second time.
+// proximity is scored, or the docs holding every word of a phrase — read by seeking to each doc's
+// tf code (PositionSeeks, recorded when the counts decoder passed over the posting, found by
+// galloping), so a common word's list is not walked a second time.
 // Invariant: for every chosen doc the positions equal those of the full decode. Stateless; safe
 // concurrently.
 
